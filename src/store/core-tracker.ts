@@ -1,0 +1,157 @@
+import type { Core } from './types'
+
+/** Called for every core the tracker starts tracking (store.watch). */
+export type WatchFn = (core: Core) => void
+
+/** Settings of the idle-core GC, validated by the store. */
+export interface GcSettings {
+  /** Period of the GC check, in milliseconds. */
+  gcIntervalMs: number
+  /** Strikes before a core is closed; going idle is the first. */
+  gcStrikes: number
+  /** Called once GC has closed a core and dropped it from the tracker. */
+  oncollect: (core: Core) => void
+}
+
+/**
+ * The open cores of one root store, by discovery key (hex), and the idle-core GC.
+ *
+ * GC keeps idle cores in a Map ordered by the tick at which they went idle, so a
+ * tick only touches the cores that are due: with 10,000 idle cores a tick that
+ * collects nothing costs one comparison, where upstream increments every core.
+ */
+export class CoreTracker {
+  private readonly map = new Map<string, Core>()
+  private readonly idle = new Map<Core, number>()
+  private readonly watchers = new Set<Set<WatchFn>>()
+  private readonly settings: GcSettings
+  private tick = 0
+  private timer: NodeJS.Timeout | null = null
+  private readonly cycleBound = this.cycle.bind(this)
+
+  constructor (settings: GcSettings) {
+    this.settings = settings
+  }
+
+  /** Number of tracked cores, closing ones included. */
+  get size (): number {
+    return this.map.size
+  }
+
+  /** Number of cores waiting for GC. */
+  get idleCount (): number {
+    return this.idle.size
+  }
+
+  /** True while the periodic GC check is scheduled. */
+  get gcRunning (): boolean {
+    return this.timer !== null
+  }
+
+  /** Registers a store's watcher set; every core tracked from now on is passed to it. */
+  watch (fns: Set<WatchFn>): void {
+    this.watchers.add(fns)
+  }
+
+  unwatch (fns: Set<WatchFn>): void {
+    this.watchers.delete(fns)
+  }
+
+  /**
+   * Takes a core out of GC because someone wants it again. Returns the tracked core,
+   * which may be closing: the caller then opens a fresh one behind it.
+   */
+  resume (id: string): Core | null {
+    const core = this.map.get(id)
+    if (core === undefined) return null
+    if (core.closing === null && this.idle.delete(core) && this.idle.size === 0) this.stopTimer()
+    return core
+  }
+
+  /** True if the core is tracked, open and not closing. */
+  opened (id: string): boolean {
+    const core = this.map.get(id)
+    return core !== undefined && core.opened && core.closing === null
+  }
+
+  /** The live core for a discovery key (hex or buffer), or null. */
+  get (id: string | Buffer): Core | null {
+    const core = this.map.get(typeof id === 'string' ? id : id.toString('hex'))
+    if (core === undefined || core.closing !== null) return null
+    return core
+  }
+
+  set (id: string, core: Core): void {
+    this.map.set(id, core)
+    for (const fns of this.watchers) {
+      for (const fn of fns) fn(core)
+    }
+  }
+
+  /** Marks a core idle: first strike. Going idle again restarts its count, as upstream. */
+  gc (core: Core): void {
+    this.idle.delete(core)
+    this.idle.set(core, this.tick)
+    if (this.timer === null) this.startTimer()
+  }
+
+  private cycle (): void {
+    const tick = ++this.tick
+    const due = tick - this.settings.gcStrikes + 1
+    for (const [core, since] of this.idle) {
+      // The map is ordered by `since`, so the first core not due ends the scan.
+      if (since > due) break
+      this.idle.delete(core)
+      // A session may have been made from another session, bypassing resume():
+      // never close a core that is in use; it reports idle again when it is not.
+      if (core.hasSession() || !core.replicator.idle()) continue
+      this.collect(core)
+    }
+    if (this.idle.size === 0) this.stopTimer()
+  }
+
+  private collect (core: Core): void {
+    const id = core.discoveryKey.toString('hex')
+    const done = (): void => {
+      // A get() may have raced the close and put a fresh core under this id: keep it.
+      if (this.map.get(id) === core) this.map.delete(id)
+      this.settings.oncollect(core)
+    }
+    core.close().then(done, done)
+  }
+
+  private startTimer (): void {
+    this.timer = setInterval(this.cycleBound, this.settings.gcIntervalMs)
+    // GC must never keep a process alive on its own.
+    this.timer.unref()
+  }
+
+  private stopTimer (): void {
+    if (this.timer === null) return
+    clearInterval(this.timer)
+    this.timer = null
+  }
+
+  /** Stops GC and closes every tracked core. */
+  async close (): Promise<void> {
+    this.stopTimer()
+    this.idle.clear()
+    this.watchers.clear()
+    const all: Array<Promise<void>> = []
+    for (const core of this.map.values()) {
+      core.onidle = noop
+      all.push(core.close())
+    }
+    this.map.clear()
+    await Promise.all(all)
+  }
+
+  /** Live (not closing) cores. */
+  * [Symbol.iterator] (): IterableIterator<Core> {
+    for (const core of this.map.values()) {
+      if (core.closing === null) yield core
+    }
+  }
+}
+
+function noop (): void {}

@@ -1,0 +1,444 @@
+import ReadyResource from 'ready-resource'
+import Hypercore from 'hypercore'
+import crypto from 'hypercore-crypto'
+import { CoreTracker, type WatchFn } from './core-tracker'
+import { SessionTracker } from './session-tracker'
+import { StreamTracker } from './stream-tracker'
+import { FindingPeers } from './finding-peers'
+import { GroupNotifyHandle } from './group-notify'
+import { Replication } from './replication'
+import { auditStore } from './audit'
+import { DEFAULT_NAMESPACE, deriveKeyPair, deriveNamespace } from './key-derivation'
+import { checkStoreOptions, resolveGcSettings } from './store-options'
+import { checkGetOptions, isSet, validateName, type CheckedGetOptions } from './validate'
+import { BAD_ARGUMENT, CORESTORE_CLOSED, STORAGE_CONFLICT, STORAGE_EMPTY } from './errors'
+import type {
+  AuditRecord, Core, CorestoreOptions, CorestoreStorage, GetOptions, KeyPair, Manifest,
+  ReplicateOptions, SessionOptions, ProtocolStream
+} from './types'
+
+interface InternalOptions extends CorestoreOptions {
+  root?: Corestore
+}
+
+interface Auth {
+  keyPair: KeyPair | null
+  key: Buffer | null
+  discoveryKey: Buffer
+  manifest: Manifest | null
+}
+
+/**
+ * A factory and registry of hypercores over one RocksDB storage: named cores with
+ * derived keys, namespaces, shared sessions, replication of everything it holds,
+ * and GC of idle cores. A drop-in for the `corestore` 7 package.
+ *
+ * Events: `ready`, `close`, `group-active (topic, update)`, and `gc (core)` on the
+ * root store when idle-core GC has closed a core.
+ */
+export class Corestore extends ReadyResource {
+  /** The root store; null on the root itself. */
+  readonly root: Corestore | null
+  /** hypercore-storage's RocksDB store, shared by the root and all its sessions. */
+  readonly storage: CorestoreStorage
+  /** Open cores of the root store, by discovery key. */
+  readonly cores: CoreTracker
+  /** Hypercore sessions opened through this store session. */
+  readonly sessions = new SessionTracker()
+  /** Replication streams of the root store. */
+  readonly streamTracker: StreamTracker
+  /** Live store sessions of the root store. */
+  readonly corestores: Set<Corestore>
+  /** True when sessions are opened read-only by default. */
+  readonly readOnly: boolean
+  /** Shared block cache passed to every core, or null. */
+  readonly globalCache: unknown
+  /** Namespace of named cores opened here. */
+  readonly ns: Buffer
+  /** Manifest version of cores made from a name or key pair. */
+  readonly manifestVersion: number
+  /** Whether `suspend()` suspends the storage. */
+  readonly shouldSuspend: boolean
+  /** Whether downloading cores attach to replication streams. */
+  readonly active: boolean
+  /** The 32-byte primary key; null until ready unless passed in. */
+  primaryKey: Buffer | null
+
+  private watchers: Set<WatchFn> | null = null
+  private findingPeersState: FindingPeers | null = null
+  private readonly pending = new Set<Hypercore>()
+  private readonly replication: Replication
+  private readonly groupNotifiers: Map<string, GroupNotifyHandle[]>
+
+  constructor (storage: string | CorestoreStorage | null, opts: CorestoreOptions = {}) {
+    super()
+    const root = (opts as InternalOptions).root ?? null
+    checkStoreOptions(storage, opts, root !== null)
+
+    this.root = root
+    this.storage = root !== null
+      ? root.storage
+      : Hypercore.defaultStorage(storage as string | CorestoreStorage, {
+        id: opts.id ?? null,
+        allowBackup: opts.allowBackup,
+        readOnly: opts.readOnly,
+        wait: opts.wait,
+        treeCache: opts.treeCache
+      })
+    this.cores = root !== null
+      ? root.cores
+      : new CoreTracker(resolveGcSettings(opts, (core) => this.emit('gc', core)))
+    this.streamTracker = root !== null ? root.streamTracker : new StreamTracker()
+    this.corestores = root !== null ? root.corestores : new Set()
+    this.groupNotifiers = root !== null ? root.groupNotifiers : new Map()
+    this.readOnly = opts.writable === false || opts.readOnly === true
+    this.globalCache = root !== null ? root.globalCache : (opts.globalCache ?? null)
+    this.primaryKey = root !== null ? root.primaryKey : (opts.primaryKey ?? null)
+    this.ns = opts.namespace ?? DEFAULT_NAMESPACE
+    this.manifestVersion = opts.manifestVersion ?? 1
+    this.shouldSuspend = opts.suspend !== false
+    this.active = opts.active !== false
+    this.replication = new Replication(this)
+
+    if (root !== null) this.corestores.add(this)
+    this.ready().catch(noop)
+  }
+
+  /** Calls `fn` with every core opened from now on (weak references, monitoring). */
+  watch (fn: WatchFn): void {
+    if (this.watchers === null) {
+      this.watchers = new Set()
+      this.cores.watch(this.watchers)
+    }
+    this.watchers.add(fn)
+  }
+
+  /** Stops calling a function registered with `watch`. */
+  unwatch (fn: WatchFn): void {
+    if (this.watchers === null) return
+    this.watchers.delete(fn)
+    if (this.watchers.size > 0) return
+    this.cores.unwatch(this.watchers)
+    this.watchers = null
+  }
+
+  /** A handle that emits `update` for every core of a group (experimental upstream API). */
+  notifyGroup (topic: Buffer): GroupNotifyHandle {
+    if (!Buffer.isBuffer(topic)) throw BAD_ARGUMENT('notifyGroup() takes a buffer topic')
+    const hex = topic.toString('hex')
+    let handles = this.groupNotifiers.get(hex)
+    if (handles === undefined) {
+      handles = []
+      this.groupNotifiers.set(hex, handles)
+    }
+    const handle = new GroupNotifyHandle(this, topic)
+    handle.index = handles.push(handle) - 1
+    return handle
+  }
+
+  /** @internal Called by a handle's destroy(). */
+  removeGroupNotify (handle: GroupNotifyHandle): void {
+    if (handle.index === -1) return
+    const hex = handle.topic.toString('hex')
+    const handles = this.groupNotifiers.get(hex)
+    if (handles === undefined) return
+    const last = handles.pop()
+    if (last !== undefined && last !== handle) handles[(last.index = handle.index)] = last
+    if (handles.length === 0) this.groupNotifiers.delete(hex)
+    handle.index = -1
+  }
+
+  private onGroupActive (topic: Buffer, update: unknown): void {
+    this.emit('group-active', topic, update)
+    for (const handle of this.groupNotifiers.get(topic.toString('hex')) ?? []) handle.emit('update', update)
+  }
+
+  /** Makes every session wait for peers until the returned function is called. */
+  findingPeers (): () => void {
+    if (this.findingPeersState === null) this.findingPeersState = new FindingPeers()
+    const state = this.findingPeersState
+    state.inc(this.sessions)
+    let done = false
+    return () => {
+      if (done || this.findingPeersState !== state) return
+      done = true
+      state.dec()
+    }
+  }
+
+  /** Audits every stored core; yields one record per core. */
+  audit (opts: { dryRun?: boolean } = {}): AsyncGenerator<AuditRecord> {
+    return auditStore(this, opts)
+  }
+
+  /** Flushes and suspends the storage (mobile apps going to background). */
+  async suspend (opts: { log?: (msg: string) => unknown } = {}): Promise<void> {
+    if (!this.shouldSuspend) return
+    const log = opts.log ?? noop
+    await log('Suspending db...')
+    await this.storage.suspend({ log })
+    await log('Suspending db completed')
+  }
+
+  /** Resumes a suspended storage. */
+  resume (): Promise<void> {
+    return this.storage.resume()
+  }
+
+  /** A store session: shares cores and storage; closing it closes only what it opened. */
+  session (opts: SessionOptions = {}): Corestore {
+    this.assertOpen()
+    const root = this.root ?? this
+    return new Corestore(null, { manifestVersion: this.manifestVersion, ...opts, root } as InternalOptions)
+  }
+
+  /** A session whose named cores live in a namespace derived from this one and `name`. */
+  namespace (name: string | Buffer, opts: SessionOptions = {}): Corestore {
+    validateName(name)
+    return this.session({ ...opts, namespace: deriveNamespace(this.ns, name) })
+  }
+
+  /** Streams the discovery keys of stored cores, of one namespace or all. */
+  list (namespace?: Buffer): AsyncIterable<Buffer> {
+    return this.storage.createDiscoveryKeyStream(namespace)
+  }
+
+  /** The stored manifest, key and key pair of a core, or null. */
+  getAuth (discoveryKey: Buffer): Promise<unknown> {
+    return this.storage.getAuth(discoveryKey)
+  }
+
+  /** Derives the key pair of a named core in a namespace (default: this store's). */
+  async createKeyPair (name: string | Buffer, ns: Buffer = this.ns): Promise<KeyPair> {
+    validateName(name)
+    if (!this.opened) await this.ready()
+    return deriveKeyPair(this.requirePrimaryKey(), ns, name)
+  }
+
+  /** Replicates every core of the store over a new or given stream or muxer. */
+  replicate (isInitiator: boolean | ProtocolStream | object, opts: ReplicateOptions = {}): ProtocolStream {
+    this.assertOpen()
+    return this.replication.replicate(isInitiator, opts)
+  }
+
+  /** Freezes a copy of a core at its current length under a key with no signers. */
+  async staticify (session: Hypercore, opts: GetOptions = {}): Promise<Hypercore> {
+    if (!this.opened) await this.ready()
+    if (!session.opened) await session.ready()
+    const core = session.core as Core
+    const rx = (core.state as NonNullable<Core['state']>).storage.read()
+    const headPromise = rx.getHead()
+    const authPromise = rx.getAuth()
+    rx.tryFlush()
+    const [head, auth] = await Promise.all([headPromise, authPromise])
+    if (head === null || head.length === 0) throw BAD_ARGUMENT('Core must have data')
+    const manifest: Manifest = {
+      version: 1,
+      hash: auth?.manifest.hash,
+      quorum: 0,
+      signers: [],
+      prologue: { length: head.length, hash: head.rootHash }
+    }
+    const key = Hypercore.key(manifest)
+    await this.storage.createCore({
+      key, discoveryKey: Hypercore.discoveryKey(key), manifest, core: (core.state as NonNullable<Core['state']>).storage.core
+    })
+    const staticCore = this.get({ ...opts, key })
+    await staticCore.ready()
+    return staticCore
+  }
+
+  /** Opens a session on a core, by name, key, key pair, manifest or discovery key. */
+  get (input?: GetOptions | Buffer | string): Hypercore {
+    this.assertOpen()
+    const { opts, ids } = checkGetOptions(input)
+
+    const conf: Hypercore.SessionConfig = {
+      preload: null,
+      sessions: null,
+      ongc: null,
+      core: null,
+      active: opts.active !== false,
+      encryption: opts.encryption ?? null,
+      encryptionKey: opts.encryptionKey ?? null,
+      isBlockKey: opts.isBlockKey === true,
+      valueEncoding: opts.valueEncoding ?? null,
+      exclusive: opts.exclusive === true,
+      manifest: opts.manifest ?? null,
+      keyPair: opts.keyPair ?? null,
+      onwait: opts.onwait ?? null,
+      pushOnly: opts.pushOnly === true,
+      wait: opts.wait !== false,
+      timeout: opts.timeout ?? 0,
+      draft: opts.draft === true,
+      writable: opts.writable === undefined && this.readOnly ? false : opts.writable,
+      group: opts.group ?? null
+    }
+
+    if (isSet(opts.name) || isSet(opts.preload)) {
+      conf.preload = this.preload(opts, ids, false)
+      return this.makeSession(conf, true)
+    }
+    if (ids.discoveryKey !== null && ids.key === null && !isSet(opts.manifest)) {
+      conf.preload = this.preload(opts, ids, true)
+      return this.makeSession(conf, true)
+    }
+
+    // Known key: open synchronously, so `session.key` is there at once.
+    const core = this.openCore(this.auth(null, opts, ids), opts)
+    Object.assign(conf, this.sessionLink(core))
+    return this.makeSession(conf, false)
+  }
+
+  private makeSession (conf: Hypercore.SessionConfig, preloading: boolean): Hypercore {
+    const session = new Hypercore(null, null, conf)
+    if (this.findingPeersState !== null) this.findingPeersState.add(session)
+    if (preloading) {
+      // Until it is ready the session is in no tracker: keep it where close() sees it.
+      this.pending.add(session)
+      const settle = (): void => { this.pending.delete(session) }
+      session.ready().then(settle, settle)
+    }
+    return session
+  }
+
+  private sessionLink (core: Core): Hypercore.SessionConfig {
+    const id = core.discoveryKey.toString('hex')
+    return { core, sessions: this.sessions.get(id), ongc: () => this.sessions.gc(id) }
+  }
+
+  private async preload (opts: GetOptions, ids: CheckedGetOptions, mustExist: boolean): Promise<Hypercore.SessionConfig> {
+    if (mustExist && !(await this.storage.hasCore(ids.discoveryKey as Buffer))) {
+      throw STORAGE_EMPTY('No Hypercore is stored here')
+    }
+    if (isSet(opts.preload)) {
+      opts = { ...opts, ...(await opts.preload) }
+      ids = checkGetOptions(opts).ids
+    }
+    if (!this.opened) await this.ready()
+
+    const discoveryKey = isSet(opts.name)
+      ? await this.storage.getAlias({ name: opts.name as string | Buffer, namespace: this.ns })
+      : null
+    this.assertOpen()
+
+    const core = this.openCore(this.auth(discoveryKey, opts, ids), opts)
+    return {
+      ...this.sessionLink(core),
+      manifest: opts.manifest ?? null,
+      encryption: opts.encryption ?? null,
+      encryptionKey: opts.encryptionKey ?? null,
+      isBlockKey: opts.isBlockKey === true
+    }
+  }
+
+  private auth (storedDiscoveryKey: Buffer | null, opts: GetOptions, ids: CheckedGetOptions): Auth {
+    let keyPair: KeyPair | null = null
+    if (isSet(opts.name)) keyPair = deriveKeyPair(this.requirePrimaryKey(), this.ns, opts.name as string | Buffer)
+    else if (isSet(opts.keyPair)) keyPair = opts.keyPair as KeyPair
+
+    let manifest: Manifest | null = null
+    if (isSet(opts.manifest)) manifest = opts.manifest as Manifest
+    else if (keyPair !== null && storedDiscoveryKey === null) {
+      manifest = { version: this.manifestVersion, signers: [{ publicKey: keyPair.publicKey }] }
+    }
+
+    const key = ids.key ?? (manifest !== null ? Hypercore.key(manifest) : null)
+    if (storedDiscoveryKey !== null) return { keyPair, key, manifest, discoveryKey: storedDiscoveryKey }
+
+    const derived = key !== null ? crypto.discoveryKey(key) : null
+    if (ids.discoveryKey !== null && derived !== null && !ids.discoveryKey.equals(derived)) {
+      throw BAD_ARGUMENT('"discoveryKey" does not match "key"')
+    }
+    const discoveryKey = ids.discoveryKey ?? derived
+    if (discoveryKey === null) throw BAD_ARGUMENT('Could not derive discovery from input')
+    return { keyPair, key, manifest, discoveryKey }
+  }
+
+  /** @internal The shared core for an auth, made (and tracked) if not open. */
+  openCore (auth: Auth, opts: GetOptions): Core {
+    const id = auth.discoveryKey.toString('hex')
+    const existing = this.cores.resume(id)
+    if (existing !== null && existing.closing === null) return existing
+
+    const core = Hypercore.createCore(this.storage, {
+      // A closing core of the same key must finish before this one opens the same rows.
+      preopen: existing !== null && existing.opened ? existing.closing : null,
+      eagerUpgrade: true,
+      notDownloadingLinger: opts.notDownloadingLinger,
+      allowFork: opts.allowFork !== false,
+      allowPush: opts.allowPush === true,
+      alwaysLatestBlock: opts.allowLatestBlock === true,
+      inflightRange: opts.inflightRange,
+      compat: false,
+      force: opts.force,
+      createIfMissing: opts.createIfMissing,
+      discoveryKey: auth.discoveryKey,
+      overwrite: opts.overwrite,
+      key: auth.key,
+      keyPair: auth.keyPair,
+      legacy: opts.legacy,
+      manifest: auth.manifest,
+      group: (opts.group as Buffer | undefined) ?? null,
+      globalCache: opts.globalCache ?? this.globalCache ?? null,
+      alias: isSet(opts.name) ? { name: opts.name as string | Buffer, namespace: this.ns } : null
+    })
+    core.onidle = () => this.cores.gc(core)
+    core.ongroupupdate = (topic, update) => this.onGroupActive(topic, update)
+    core.replicator.ondownloading = () => {
+      if (this.active) this.streamTracker.attachAll(core)
+    }
+    this.cores.set(id, core)
+    return core
+  }
+
+  /** @internal Throws CORESTORE_CLOSED if this store or its root is closing. */
+  assertOpen (): void {
+    if (this.closing !== null || (this.root !== null && this.root.closing !== null)) throw CORESTORE_CLOSED()
+  }
+
+  private requirePrimaryKey (): Buffer {
+    if (this.primaryKey === null) throw CORESTORE_CLOSED()
+    return this.primaryKey
+  }
+
+  protected override async _open (): Promise<void> {
+    if (this.root !== null) {
+      if (!this.root.opened) await this.root.ready()
+      this.primaryKey = this.root.primaryKey
+      return
+    }
+    let stored = await this.storage.getSeed()
+    // Only an empty storage is written to: a mismatch below leaves it untouched.
+    if (stored === null) stored = await this.storage.setSeed(this.primaryKey ?? crypto.randomBytes(32))
+    if (this.primaryKey === null) this.primaryKey = stored
+    else if (!stored.equals(this.primaryKey)) throw STORAGE_CONFLICT('Another corestore is stored here')
+  }
+
+  protected override async _close (): Promise<void> {
+    const closing: Array<Promise<void>> = []
+    for (const session of [...this.sessions, ...this.pending]) closing.push(session.close().catch(noop))
+    if (this.watchers !== null) {
+      this.cores.unwatch(this.watchers)
+      this.watchers = null
+    }
+    if (this.findingPeersState !== null) {
+      this.findingPeersState.destroy()
+      this.findingPeersState = null
+    }
+    this.replication.close()
+
+    if (this.root !== null) {
+      await Promise.all(closing)
+      this.corestores.delete(this)
+      return
+    }
+    for (const store of this.corestores) closing.push(store.close())
+    await Promise.all(closing)
+    this.streamTracker.destroy()
+    await this.cores.close()
+    await this.storage.close()
+  }
+}
+
+function noop (): void {}

@@ -1,0 +1,72 @@
+import Hypercore from 'hypercore'
+import { addDiscoveryHandler } from './discovery-dispatch'
+import type { Corestore } from './corestore'
+import type { Core, Muxer, ProtocolStream, ReplicateOptions } from './types'
+
+/**
+ * Replication of one store session: opens protocol streams, attaches the open
+ * cores to them, and attaches stored cores on demand when the remote asks for
+ * their discovery key.
+ */
+export class Replication {
+  private readonly store: Corestore
+  private readonly detachers = new Set<() => void>()
+
+  constructor (store: Corestore) {
+    this.store = store
+  }
+
+  replicate (isInitiator: boolean | ProtocolStream | object, opts: ReplicateOptions): ProtocolStream {
+    // Our own discovery handler replaces any the caller passed, as upstream does.
+    const { ondiscoverykey: _ignored, ...rest } = opts
+    const external = typeof isInitiator === 'object' && isInitiator !== null
+    const stream = Hypercore.createProtocolStream(isInitiator, rest)
+    const muxer = Hypercore.getProtocolMuxer(stream)
+
+    const detach = addDiscoveryHandler(muxer, (discoveryKey) => this.attachMaybe(muxer, discoveryKey))
+    this.detachers.add(detach)
+    stream.once('close', () => {
+      detach()
+      this.detachers.delete(detach)
+    })
+
+    const { cores, streamTracker } = this.store
+    if (cores.size > 0) {
+      // Corked so the remote sees every open core in the first batch.
+      muxer.cork()
+      for (const core of cores) {
+        if (this.shouldReplicate(core, muxer)) core.replicator.attachTo(muxer)
+      }
+      stream.noiseStream.opened.then(() => muxer.uncork(), () => muxer.uncork())
+    }
+
+    streamTracker.add(stream, muxer, external)
+    return stream
+  }
+
+  private shouldReplicate (core: Core, muxer: Muxer): boolean {
+    return this.store.active && core.opened && core.replicator.downloading && !core.replicator.attached(muxer)
+  }
+
+  private async attachMaybe (muxer: Muxer, discoveryKey: Buffer): Promise<void> {
+    const store = this.store
+    if (store.closing !== null) return
+    if (!store.opened) await store.ready()
+    const id = discoveryKey.toString('hex')
+    if (!store.cores.opened(id) && !(await store.storage.hasCore(discoveryKey, { ifMigrated: true }))) return
+    if (store.closing !== null || (store.root !== null && store.root.closing !== null)) return
+
+    const core = store.openCore({ discoveryKey, key: null, keyPair: null, manifest: null }, { createIfMissing: false })
+    if (!core.opened) await core.ready()
+    if (muxer.destroyed === true) return
+    if (!core.replicator.attached(muxer)) core.replicator.attachTo(muxer)
+    // Attached with no session: let GC collect it once replication is done.
+    core.checkIfIdle()
+  }
+
+  /** Stops dynamic attach on every stream of this store session. */
+  close (): void {
+    for (const detach of this.detachers) detach()
+    this.detachers.clear()
+  }
+}

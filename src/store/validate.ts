@@ -1,0 +1,110 @@
+import ID from 'hypercore-id-encoding'
+import { BAD_ARGUMENT } from './errors'
+import type { GetOptions, KeyInput, KeyPair } from './types'
+
+// Checks shared by the store's constructor and get(). Each throws BAD_ARGUMENT
+// synchronously, before the store reads or writes anything.
+
+type Bag = Record<string, unknown>
+
+/** Throws unless `value` is undefined, null or a boolean. */
+export function optionalBoolean (opts: Bag, name: string): void {
+  const v = opts[name]
+  if (v !== undefined && v !== null && typeof v !== 'boolean') {
+    throw BAD_ARGUMENT(`Option "${name}" must be a boolean, got ${describe(v)}`)
+  }
+}
+
+/** Throws unless the option is absent or a finite number in [min, max]. */
+export function optionalNumber (opts: Bag, name: string, min: number, max = Number.MAX_SAFE_INTEGER, integer = false): void {
+  const v = opts[name]
+  if (v === undefined || v === null) return
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+    throw BAD_ARGUMENT(`Option "${name}" must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${describe(v)}`)
+  }
+}
+
+/** Throws unless the option is absent or a buffer of exactly `length` bytes. */
+export function optionalBuffer (opts: Bag, name: string, length: number): void {
+  const v = opts[name]
+  if (v === undefined || v === null) return
+  if (!Buffer.isBuffer(v) || v.byteLength !== length) {
+    throw BAD_ARGUMENT(`Option "${name}" must be a ${length}-byte buffer, got ${describe(v)}`)
+  }
+}
+
+/** Decodes a 32-byte id given as a buffer, hex or z32; BAD_ARGUMENT otherwise. */
+export function decodeId (value: unknown, name: string): Buffer {
+  if (!Buffer.isBuffer(value) && typeof value !== 'string') {
+    throw BAD_ARGUMENT(`"${name}" must be a 32-byte buffer or a hex/z32 string, got ${describe(value)}`)
+  }
+  try {
+    return ID.decode(value)
+  } catch {
+    throw BAD_ARGUMENT(`"${name}" is not a valid 32-byte key (${describe(value)})`)
+  }
+}
+
+/** Validates a key pair as get() and createKeyPair users pass it. */
+export function validateKeyPair (keyPair: unknown): asserts keyPair is KeyPair {
+  if (typeof keyPair !== 'object' || keyPair === null) {
+    throw BAD_ARGUMENT(`"keyPair" must be an object, got ${describe(keyPair)}`)
+  }
+  const { publicKey, secretKey } = keyPair as Bag
+  if (!Buffer.isBuffer(publicKey) || publicKey.byteLength !== 32) {
+    throw BAD_ARGUMENT('"keyPair.publicKey" must be a 32-byte buffer')
+  }
+  if (secretKey !== null && secretKey !== undefined && (!Buffer.isBuffer(secretKey) || secretKey.byteLength !== 64)) {
+    throw BAD_ARGUMENT('"keyPair.secretKey" must be a 64-byte buffer or null')
+  }
+}
+
+/** Validates a core name: a string or a buffer. */
+export function validateName (name: unknown): asserts name is string | Buffer {
+  if (typeof name !== 'string' && !Buffer.isBuffer(name)) {
+    throw BAD_ARGUMENT(`"name" must be a string or a buffer, got ${describe(name)}`)
+  }
+}
+
+/** What get() learns from validating its options: decoded ids, ready to use. */
+export interface CheckedGetOptions {
+  key: Buffer | null
+  discoveryKey: Buffer | null
+}
+
+const GET_BOOLEANS = ['exclusive', 'writable', 'active', 'pushOnly', 'allowPush', 'allowLatestBlock', 'wait',
+  'draft', 'createIfMissing', 'overwrite', 'force', 'legacy', 'allowFork', 'isBlockKey']
+
+/** Normalises get()'s argument and validates every option it interprets. */
+export function checkGetOptions (input: unknown): { opts: GetOptions, ids: CheckedGetOptions } {
+  let opts: GetOptions
+  if (input === undefined || input === null) opts = {}
+  else if (Buffer.isBuffer(input) || typeof input === 'string') opts = { key: input as KeyInput }
+  else if (typeof input === 'object') opts = input as GetOptions
+  else throw BAD_ARGUMENT(`get() takes a key or an options object, got ${describe(input)}`)
+
+  for (const name of GET_BOOLEANS) optionalBoolean(opts, name)
+  optionalNumber(opts, 'timeout', 0)
+  if (opts.name !== undefined && opts.name !== null) validateName(opts.name)
+  if (opts.keyPair !== undefined && opts.keyPair !== null) validateKeyPair(opts.keyPair)
+  if (opts.manifest !== undefined && opts.manifest !== null && typeof opts.manifest !== 'object') {
+    throw BAD_ARGUMENT(`"manifest" must be an object, got ${describe(opts.manifest)}`)
+  }
+  optionalBuffer(opts, 'group', 32)
+
+  const key = isSet(opts.key) ? decodeId(opts.key, 'key') : null
+  const discoveryKey = isSet(opts.discoveryKey) ? decodeId(opts.discoveryKey, 'discoveryKey') : null
+  return { opts, ids: { key, discoveryKey } }
+}
+
+/** Upstream treats '' and other falsy values as "not given"; so do we. */
+export function isSet (v: unknown): boolean {
+  return v !== undefined && v !== null && v !== '' && v !== false && v !== 0
+}
+
+function describe (v: unknown): string {
+  if (Buffer.isBuffer(v)) return `a ${v.byteLength}-byte buffer`
+  if (typeof v === 'string') return v.length > 20 ? `a string of ${v.length} characters` : JSON.stringify(v)
+  if (v === null) return 'null'
+  return typeof v
+}
