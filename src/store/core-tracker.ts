@@ -143,7 +143,8 @@ export class CoreTracker {
       all.push(core.close())
     }
     this.map.clear()
-    await Promise.all(all)
+    // One core failing to close must not keep the others (or the storage) open.
+    await Promise.allSettled(all)
   }
 
   /** Live (not closing) cores. */

@@ -95,7 +95,8 @@ export class Corestore extends ReadyResource {
     this.globalCache = root !== null ? root.globalCache : (opts.globalCache ?? null)
     this.primaryKey = root !== null ? root.primaryKey : (opts.primaryKey ?? null)
     this.ns = opts.namespace ?? DEFAULT_NAMESPACE
-    this.manifestVersion = opts.manifestVersion ?? 1
+    // `||`, not `??`: upstream reads 0 as "use the default", and the same options must give the same keys.
+    this.manifestVersion = opts.manifestVersion || 1
     this.shouldSuspend = opts.suspend !== false
     this.active = opts.active !== false
     this.replication = new Replication(this)
@@ -408,11 +409,18 @@ export class Corestore extends ReadyResource {
       this.primaryKey = this.root.primaryKey
       return
     }
-    let stored = await this.storage.getSeed()
-    // Only an empty storage is written to: a mismatch below leaves it untouched.
-    if (stored === null) stored = await this.storage.setSeed(this.primaryKey ?? crypto.randomBytes(32))
-    if (this.primaryKey === null) this.primaryKey = stored
-    else if (!stored.equals(this.primaryKey)) throw STORAGE_CONFLICT('Another corestore is stored here')
+    try {
+      let stored = await this.storage.getSeed()
+      // Only an empty storage is written to: a mismatch below leaves it untouched.
+      if (stored === null) stored = await this.storage.setSeed(this.primaryKey ?? crypto.randomBytes(32))
+      if (this.primaryKey === null) this.primaryKey = stored
+      else if (!stored.equals(this.primaryKey)) throw STORAGE_CONFLICT('Another corestore is stored here')
+    } catch (err) {
+      // ReadyResource never runs _close() after a failed open: release the lock here,
+      // or the folder stays locked for the life of the process.
+      await this.storage.close().catch(noop)
+      throw err
+    }
   }
 
   protected override async _close (): Promise<void> {

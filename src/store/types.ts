@@ -26,7 +26,7 @@ export interface CorestoreOptions {
   namespace?: Buffer
   /** A shared block cache handed to every core (for example a `rache` instance). Default null. */
   globalCache?: unknown
-  /** Manifest version for cores made from a key pair or name. Default 1. */
+  /** Manifest version for cores made from a key pair or name. Default 1; 0 also means 1, as upstream does. */
   manifestVersion?: number
   /** Whether `suspend()` suspends the storage. Default true. */
   suspend?: boolean
