@@ -88,6 +88,14 @@ export class CoreTracker {
     }
   }
 
+  /** Forgets a core that failed to open, so the next get() opens a fresh one. */
+  drop (core: Core): void {
+    const id = core.discoveryKey.toString('hex')
+    if (this.map.get(id) === core) this.map.delete(id)
+    if (this.idle.delete(core) && this.idle.size === 0) this.stopTimer()
+    core.close().catch(noop) // rethrows the open error; only marks the core closing
+  }
+
   /** Marks a core idle: first strike. Going idle again restarts its count, as upstream. */
   gc (core: Core): void {
     this.idle.delete(core)

@@ -190,7 +190,10 @@ export class Corestore extends ReadyResource {
   session (opts: SessionOptions = {}): Corestore {
     this.assertOpen()
     const root = this.root ?? this
-    return new Corestore(null, { manifestVersion: this.manifestVersion, ...opts, root } as InternalOptions)
+    // Sessions of a read-only store stay read-only (upstream makes them writable, and
+    // their appends then fail with an uncoded storage error).
+    const inherited = { manifestVersion: this.manifestVersion, writable: this.readOnly ? false : undefined }
+    return new Corestore(null, { ...inherited, ...opts, root } as InternalOptions)
   }
 
   /** A session whose named cores live in a namespace derived from this one and `name`. */
@@ -390,6 +393,9 @@ export class Corestore extends ReadyResource {
       if (this.active) this.streamTracker.attachAll(core)
     }
     this.cores.set(id, core)
+    // A core that failed to open (createIfMissing: false on an unknown key, say) must not
+    // stay tracked: every later get() of that key would share its error until GC ran.
+    core.ready().catch(() => this.cores.drop(core))
     return core
   }
 

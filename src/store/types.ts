@@ -48,7 +48,8 @@ export interface CorestoreOptions {
 
 /** Options of `store.get(opts)`. Options not listed are forwarded to hypercore. */
 export interface GetOptions {
-  name?: string | Buffer
+  /** Name of a core derived from the primary key; a string (the storage keeps aliases as strings). */
+  name?: string
   key?: KeyInput | null
   keyPair?: KeyPair | null
   manifest?: Manifest | null

@@ -85,7 +85,12 @@ export function checkGetOptions (input: unknown): { opts: GetOptions, ids: Check
 
   for (const name of GET_BOOLEANS) optionalBoolean(opts, name)
   optionalNumber(opts, 'timeout', 0)
-  if (opts.name !== undefined && opts.name !== null) validateName(opts.name)
+  if (opts.name !== undefined && opts.name !== null) {
+    validateName(opts.name)
+    // hypercore-storage stores the alias as a string: a buffer name throws an uncaught
+    // TypeError inside its write batch (upstream crashes the process). Refuse it here.
+    if (typeof opts.name !== 'string') throw BAD_ARGUMENT('"name" of get() must be a string; buffers work for createKeyPair() and namespace()')
+  }
   if (opts.keyPair !== undefined && opts.keyPair !== null) validateKeyPair(opts.keyPair)
   if (opts.manifest !== undefined && opts.manifest !== null && typeof opts.manifest !== 'object') {
     throw BAD_ARGUMENT(`"manifest" must be an object, got ${describe(opts.manifest)}`)

@@ -1,0 +1,110 @@
+import type Hypercore from 'hypercore'
+import type { CoreCatalog } from './catalog'
+import { errorCode, type Violation } from './invariants'
+import type { Peer } from './peer'
+import type { Scheduler } from './scheduler'
+import type { Trace } from './trace'
+
+/** Result of a convergence check. */
+export interface ConvergenceResult {
+  /** Every holder reached the writer's length with identical blocks in time. */
+  ok: boolean
+  /** Virtual time it took, in ms (the timeout if it did not converge). */
+  waitedMs: number
+  /** (peer, core) pairs compared. */
+  checked: number
+  violations: Violation[]
+}
+
+/** What a convergence check needs of a simulation. */
+export interface ConvergenceContext {
+  readonly peers: readonly Peer[]
+  readonly catalog: CoreCatalog
+  readonly scheduler: Scheduler
+  readonly trace: Trace
+  /** Current step index, for violations; null outside steps. */
+  readonly step: number | null
+}
+
+interface Holder {
+  peer: Peer
+  core: number
+  session: Hypercore
+  download: { destroy (): void } | null
+}
+
+/**
+ * Liveness after healing: every peer that holds a core downloads it, and within
+ * `timeoutMs` of virtual time it must reach the writer's length with identical blocks
+ * (equal Merkle tree hashes). Expects every fault lifted and every peer up.
+ * The sessions it opens are tracked by the model and closed before it returns.
+ */
+export async function converge (ctx: ConvergenceContext, timeoutMs: number): Promise<ConvergenceResult> {
+  const { scheduler, trace } = ctx
+  const clock = scheduler.clock
+  const started = clock.elapsedMs
+  const violations: Violation[] = []
+  const fail = (detail: string, peer?: number, core?: number): void => {
+    violations.push({ invariant: 'convergence', atMs: clock.elapsedMs, step: ctx.step, ...(peer === undefined ? {} : { peer }), ...(core === undefined ? {} : { core }), detail })
+  }
+
+  const holders: Holder[] = []
+  const writers = new Map<number, Holder>()
+  const opening: Array<Promise<void>> = []
+  for (const entry of ctx.catalog.entries) {
+    for (const peer of ctx.peers) {
+      if (!peer.up || (entry.owner !== peer.index && !peer.holds.has(entry.index))) continue
+      const holder: Holder = { peer, core: entry.index, session: null as unknown as Hypercore, download: null }
+      opening.push(peer.openSession(entry).then((session) => {
+        holder.session = session
+        if (entry.owner !== peer.index) holder.download = session.download({ start: 0, end: -1 })
+      }))
+      if (entry.owner === peer.index) writers.set(entry.index, holder)
+      else holders.push(holder)
+    }
+  }
+  const opened = await scheduler.run(Promise.all(opening), timeoutMs)
+  if (opened.state !== 'resolved') {
+    fail(`opening sessions ${opened.state === 'pending' ? 'timed out' : `failed: ${errorCode(opened.error)}`}`)
+    await release(ctx, [...holders, ...writers.values()])
+    return { ok: false, waitedMs: clock.elapsedMs - started, checked: 0, violations }
+  }
+
+  const want = (h: Holder): number => writers.get(h.core)?.session.length ?? 0
+  const caughtUp = (h: Holder): boolean => h.session.contiguousLength >= want(h) && h.session.length >= want(h)
+  await scheduler.until(() => holders.every(caughtUp), Math.max(0, timeoutMs - (clock.elapsedMs - started)))
+  const waitedMs = clock.elapsedMs - started
+
+  let checked = 0
+  for (const h of holders) {
+    checked++
+    const length = want(h)
+    if (!caughtUp(h)) {
+      fail(`has ${h.session.contiguousLength}/${h.session.length} of ${length} blocks after ${waitedMs} ms`, h.peer.index, h.core)
+      continue
+    }
+    if (length === 0) continue
+    const writer = writers.get(h.core) as Holder
+    const hashes = await scheduler.run(Promise.all([writer.session.treeHash(length), h.session.treeHash(length)]), timeoutMs)
+    if (hashes.state !== 'resolved') fail(`tree hash at ${length} unavailable`, h.peer.index, h.core)
+    else if (!hashes.value[0].equals(hashes.value[1])) fail(`blocks differ from the writer's at length ${length}`, h.peer.index, h.core)
+  }
+  await release(ctx, [...holders, ...writers.values()])
+  trace.record('converge', { ok: violations.length === 0, waitedMs, checked })
+  return { ok: violations.length === 0, waitedMs, checked, violations }
+}
+
+async function release (ctx: ConvergenceContext, holders: Holder[]): Promise<void> {
+  const closing: Array<Promise<boolean>> = []
+  for (const h of holders) {
+    h.download?.destroy()
+    if (h.session === null) continue
+    // Close exactly the session this check opened, and drop it from the model.
+    const list = h.peer.sessions.get(h.core)
+    const at = list?.indexOf(h.session) ?? -1
+    if (list !== undefined && at !== -1) list.splice(at, 1)
+    if (list !== undefined && list.length === 0) h.peer.sessions.delete(h.core)
+    closing.push(h.session.close().then(() => true, () => false))
+  }
+  await ctx.scheduler.run(Promise.all(closing), 60_000)
+}

@@ -1,0 +1,63 @@
+import { promisify } from 'util'
+
+type SetImmediate = typeof globalThis.setImmediate
+type ClearImmediate = typeof globalThis.clearImmediate
+
+/** The real setImmediate, captured at load: the simulator's own ticks are never counted. */
+export const realSetImmediate: SetImmediate = globalThis.setImmediate
+
+/** Resolves on the next real check phase of the event loop. */
+export function nextImmediate (): Promise<void> {
+  return new Promise((resolve) => realSetImmediate(resolve))
+}
+
+/**
+ * Counts the setImmediate callbacks scheduled and not yet run, by wrapping the global
+ * functions while installed. Replication progresses on immediates, so none pending is
+ * one of the conditions for the system being idle.
+ */
+export class ImmediateTracker {
+  private readonly live = new Set<NodeJS.Immediate>()
+  private saved: { set: SetImmediate, clear: ClearImmediate } | null = null
+
+  /** Number of immediates scheduled through the global and not yet run or cleared. */
+  get pending (): number {
+    return this.live.size
+  }
+
+  /** Wraps `globalThis.setImmediate` and `clearImmediate`. */
+  install (): void {
+    if (this.saved !== null) return
+    const set = globalThis.setImmediate
+    const clear = globalThis.clearImmediate
+    this.saved = { set, clear }
+    const live = this.live
+
+    const tracked = function setImmediate<A extends unknown[]> (fn: (...args: A) => void, ...args: A): NodeJS.Immediate {
+      const handle: NodeJS.Immediate = set(() => {
+        live.delete(handle)
+        fn(...args)
+      })
+      live.add(handle)
+      return handle
+    }
+    // util.promisify(setImmediate) keeps working (untracked, like any other real immediate).
+    Object.defineProperty(tracked, promisify.custom, { value: (set as unknown as Record<symbol, unknown>)[promisify.custom] })
+    globalThis.setImmediate = tracked as SetImmediate
+    globalThis.clearImmediate = function clearImmediate (handle?: NodeJS.Immediate | string | number) {
+      if (handle !== undefined && typeof handle === 'object') {
+        live.delete(handle)
+        clear(handle)
+      }
+    }
+  }
+
+  /** Restores the globals. Immediates still pending run as usual. */
+  uninstall (): void {
+    if (this.saved === null) return
+    globalThis.setImmediate = this.saved.set
+    globalThis.clearImmediate = this.saved.clear
+    this.saved = null
+    this.live.clear()
+  }
+}

@@ -1,0 +1,147 @@
+import { blockContent, type CoreCatalog } from './catalog'
+import type { Peer } from './peer'
+import type { Outcome } from './scheduler'
+
+/** Names of the invariants the simulator checks. */
+export type InvariantName =
+  | 'session-count'
+  | 'core-closed-under-session'
+  | 'acknowledged-append-lost'
+  | 'wrong-block'
+  | 'convergence'
+  | 'left-open'
+  | 'uncaught-error'
+  | 'step-stuck'
+
+/** A broken invariant. */
+export interface Violation {
+  invariant: InvariantName
+  /** Virtual time, ms since the run started. */
+  atMs: number
+  /** Index of the step during or after which it was found; null outside steps. */
+  step: number | null
+  peer?: number
+  core?: number
+  detail: string
+}
+
+/** What a check looked at and found. */
+export interface CheckResult {
+  /** Individual conditions evaluated. */
+  checked: number
+  violations: Violation[]
+}
+
+/** Where a check runs. */
+export interface CheckContext {
+  peers: readonly Peer[]
+  catalog: CoreCatalog
+  atMs: number
+  step: number | null
+}
+
+/** Drives a promise to completion on the virtual clock (Scheduler.run bound to a timeout). */
+export type Drive = <T>(promise: Promise<T>) => Promise<Outcome<T>>
+
+/**
+ * Session accounting, on every running peer and core: the store has exactly the
+ * sessions the model says the simulator holds open, and every one of them is open on
+ * an open core that the store still tracks (no core closed under a live session).
+ */
+export function checkSessions (ctx: CheckContext): CheckResult {
+  const out: CheckResult = { checked: 0, violations: [] }
+  const found = (invariant: InvariantName, peer: number, core: number, detail: string): void => {
+    out.violations.push({ invariant, atMs: ctx.atMs, step: ctx.step, peer, core, detail })
+  }
+  for (const peer of ctx.peers) {
+    const store = peer.store
+    if (store === null || !peer.up) continue
+    for (const entry of ctx.catalog.entries) {
+      const modelled = peer.sessions.get(entry.index) ?? []
+      const actual = store.sessions.list(entry.id).length
+      out.checked++
+      if (actual !== modelled.length) {
+        found('session-count', peer.index, entry.index, `store has ${actual} sessions, model ${modelled.length}`)
+      }
+      if (modelled.length === 0) continue
+      out.checked++
+      const tracked = store.cores.get(entry.id)
+      for (const session of modelled) {
+        const core = session.core
+        if (session.closed || core === null || core.closed || core.closing !== null || tracked !== core) {
+          found('core-closed-under-session', peer.index, entry.index,
+            `session closed=${session.closed}, core ${core === null ? 'missing' : `closed=${core.closed} closing=${core.closing !== null}`}, tracked=${tracked === core}`)
+          break
+        }
+      }
+    }
+  }
+  return out
+}
+
+/**
+ * Durability after a restart: every core the peer owns has at least its acknowledged
+ * length, and its last acknowledged block reads back intact.
+ */
+export async function checkDurability (ctx: CheckContext, peer: Peer, drive: Drive): Promise<CheckResult> {
+  const out: CheckResult = { checked: 0, violations: [] }
+  const lost = (core: number, detail: string, invariant: InvariantName = 'acknowledged-append-lost'): void => {
+    out.violations.push({ invariant, atMs: ctx.atMs, step: ctx.step, peer: peer.index, core, detail })
+  }
+  for (const [core, acked] of [...peer.acked].sort((x, y) => x[0] - y[0])) {
+    if (acked === 0 || !peer.up) continue
+    const entry = ctx.catalog.get(core)
+    out.checked++
+    const session = peer.tempSession(entry)
+    const read = async (): Promise<{ length: number, block: Buffer | null }> => {
+      await session.ready()
+      const block = session.length >= acked ? await session.get(acked - 1, { wait: false }) : null
+      return { length: session.length, block }
+    }
+    const outcome = await drive(read())
+    if (outcome.state === 'resolved') {
+      const { length, block } = outcome.value
+      if (length < acked) lost(core, `length ${length} after restart, ${acked} acknowledged`)
+      else if (block === null || !block.equals(blockContent(entry.name, acked - 1))) lost(core, `block ${acked - 1} differs after restart`, 'wrong-block')
+    } else {
+      lost(core, outcome.state === 'pending' ? 'reading it back timed out' : `reading it back failed: ${errorCode(outcome.error)}`)
+    }
+    await drive(session.close())
+  }
+  return out
+}
+
+/** Leftovers the simulator saw after closing everything. */
+export interface Leftovers {
+  timers: number
+  storageOps: number
+  immediates: number
+}
+
+/** Nothing left open after close: stores, storages, cores, sessions, timers, storage work. */
+export function checkClosed (ctx: CheckContext, left: Leftovers): CheckResult {
+  const out: CheckResult = { checked: 0, violations: [] }
+  const open = (detail: string, peer?: number): void => {
+    out.violations.push({ invariant: 'left-open', atMs: ctx.atMs, step: ctx.step, ...(peer === undefined ? {} : { peer }), detail })
+  }
+  for (const peer of ctx.peers) {
+    out.checked += 3
+    const stores = peer.stores.filter((s) => !s.closed || (s.storage as { closed?: boolean }).closed === false).length
+    if (stores > 0) open(`${stores} store(s) or storage(s) not closed`, peer.index)
+    const cores = peer.cores.filter((c) => !c.closed).length
+    if (cores > 0) open(`${cores} core(s) not closed`, peer.index)
+    const sessions = peer.allSessions.filter((s) => !s.closed).length
+    if (sessions > 0) open(`${sessions} session(s) not closed`, peer.index)
+  }
+  out.checked += 3
+  if (left.timers > 0) open(`${left.timers} timer(s) still pending`)
+  if (left.storageOps > 0) open(`${left.storageOps} storage operation(s) in flight`)
+  if (left.immediates > 0) open(`${left.immediates} immediate(s) pending`)
+  return out
+}
+
+/** A stable code for an error: its `.code`, else ERROR. */
+export function errorCode (err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.length > 0 ? code : 'ERROR'
+}

@@ -1,0 +1,231 @@
+import type Hypercore from 'hypercore'
+import type { CatalogEntry, CoreCatalog } from './catalog'
+import type { SimCore, StoreFactory, StoreLike } from './store-factory'
+
+/** Options of every peer of a simulation. Every field is optional. */
+export interface PeerOptions {
+  /** GC check period of stores that support it, in ms: short, to put GC under pressure. Default 1000. */
+  gcIntervalMs?: number
+  /** GC strikes of stores that support it. Default 4. */
+  gcStrikes?: number
+  /**
+   * How long a core keeps replicating after its last session closes, in ms. hypercore
+   * draws this from Math.random once per process (20 to 40 s); the simulator fixes it
+   * on every core a store opens. Default 5000.
+   */
+  notDownloadingLingerMs?: number
+}
+
+/** The defaults of `PeerOptions`. */
+export const DEFAULT_PEER_OPTIONS: Readonly<Required<PeerOptions>> = Object.freeze({
+  gcIntervalMs: 1000,
+  gcStrikes: 4,
+  notDownloadingLingerMs: 5000
+})
+
+/** Validates peer options and applies the defaults; throws a RangeError on bad values. */
+export function checkPeerOptions (opts: PeerOptions = {}): Required<PeerOptions> {
+  const o = { ...DEFAULT_PEER_OPTIONS, ...opts }
+  if (!Number.isInteger(o.gcIntervalMs) || o.gcIntervalMs < 1) throw new RangeError('gcIntervalMs must be a positive integer')
+  if (!Number.isInteger(o.gcStrikes) || o.gcStrikes < 1) throw new RangeError('gcStrikes must be a positive integer')
+  if (!Number.isInteger(o.notDownloadingLingerMs) || o.notDownloadingLingerMs < 0) {
+    throw new RangeError('notDownloadingLingerMs must be a non-negative integer')
+  }
+  return o
+}
+
+/** `up`: running; `crashed`: state dropped, folder kept; `closed`: closed cleanly. */
+export type PeerState = 'up' | 'crashed' | 'closed'
+
+/** hypercore-storage's CorestoreStorage as a crash needs it: its RocksDB root. */
+interface CrashableStorage {
+  rocks?: { close (opts?: { force?: boolean }): Promise<void> }
+  closed?: boolean
+}
+
+/** hypercore's replicator field the simulator pins (hypercore 11.37). */
+interface LingerReplicator {
+  _notDownloadingLinger: number
+}
+
+/**
+ * One simulated process: a store over its own folder, plus the simulator's model of
+ * it (sessions it opened, appends acknowledged to it, cores it holds).
+ *
+ * A crash (`crash()`) keeps exactly what RocksDB has applied, which includes every
+ * append whose promise resolved; it drops everything in memory: sessions, open cores,
+ * replication state, GC state, and any operation not yet acknowledged. A clean
+ * `close()` closes the store as an application would.
+ */
+export class Peer {
+  /** Index in the simulation. */
+  readonly index: number
+  /** Storage folder, reused across restarts. */
+  readonly dir: string
+  /** Primary key, derived from the run's seed. */
+  readonly primaryKey: Buffer
+  /** The running store; null when crashed or closed. */
+  store: StoreLike | null = null
+  state: PeerState = 'closed'
+  /** Model: sessions the simulator opened and has not closed, per core index. */
+  readonly sessions = new Map<number, Hypercore[]>()
+  /** Model: acknowledged length per core index (appends whose promise resolved). */
+  readonly acked = new Map<number, number>()
+  /** Model: cores this peer has stored (it opened a session on them). */
+  readonly holds = new Set<number>()
+  /** Cores GC closed while the store was up. */
+  collected = 0
+  /** Called when GC closed a core: core index (-1 if not in the catalog). */
+  oncollect: (core: number) => void = noop
+  /** Every store this peer made (restarts make new ones), for the close audit. */
+  readonly stores: StoreLike[] = []
+  /** Every core any of its stores opened, for the close audit. */
+  readonly cores: SimCore[] = []
+  /** Every session the simulator opened on it, for the close audit. */
+  readonly allSessions: Hypercore[] = []
+
+  private readonly factory: StoreFactory
+  private readonly opts: Required<PeerOptions>
+  private readonly catalog: CoreCatalog
+
+  constructor (index: number, dir: string, primaryKey: Buffer, factory: StoreFactory, catalog: CoreCatalog, opts: PeerOptions = {}) {
+    this.index = index
+    this.dir = dir
+    this.primaryKey = primaryKey
+    this.factory = factory
+    this.catalog = catalog
+    this.opts = checkPeerOptions(opts)
+  }
+
+  /** True while the store runs. */
+  get up (): boolean {
+    return this.state === 'up' && this.store !== null
+  }
+
+  /** The running store; throws if the peer is down. */
+  requireStore (): StoreLike {
+    if (this.store === null || this.state !== 'up') throw new Error(`peer ${this.index} is down`)
+    return this.store
+  }
+
+  /** Makes a store over the folder and waits for it to be ready. */
+  async open (): Promise<void> {
+    if (this.store !== null) throw new Error(`peer ${this.index} is running`)
+    const store = this.factory.create(this.dir, {
+      primaryKey: this.primaryKey,
+      gcIntervalMs: this.opts.gcIntervalMs,
+      gcStrikes: this.opts.gcStrikes
+    })
+    this.stores.push(store)
+    store.watch((core) => this.track(store, core))
+    this.store = store
+    this.state = 'up'
+    try {
+      await store.ready()
+    } catch (err) {
+      this.store = null
+      this.state = 'crashed'
+      await store.close().catch(noop)
+      throw err
+    }
+  }
+
+  private track (store: StoreLike, core: SimCore): void {
+    this.cores.push(core)
+    ;(core.replicator as unknown as LingerReplicator)._notDownloadingLinger = this.opts.notDownloadingLingerMs
+    const close = core.close
+    // Only GC and the store's own close() close a core; the latter is excluded by `up`.
+    core.close = () => {
+      const closing = close.call(core)
+      if (this.store === store && this.state === 'up') {
+        const done = (): void => { if (this.store === store && this.state === 'up') this.collect(core) }
+        closing.then(done, done)
+      }
+      return closing
+    }
+  }
+
+  private collect (core: SimCore): void {
+    this.collected++
+    this.oncollect(this.catalog.indexOf(core.discoveryKey.toString('hex')))
+  }
+
+  /** Options for `store.get()` of a core from this peer: by name if it owns it, else by key. */
+  getOptions (entry: CatalogEntry): Record<string, unknown> {
+    const base = { notDownloadingLinger: this.opts.notDownloadingLingerMs }
+    return entry.owner === this.index ? { ...base, name: entry.name } : { ...base, key: entry.key }
+  }
+
+  /** Opens a session the model tracks. */
+  async openSession (entry: CatalogEntry): Promise<Hypercore> {
+    const session = this.requireStore().get(this.getOptions(entry))
+    this.allSessions.push(session)
+    let list = this.sessions.get(entry.index)
+    if (list === undefined) this.sessions.set(entry.index, (list = []))
+    list.push(session)
+    this.holds.add(entry.index)
+    await session.ready()
+    return session
+  }
+
+  /** Opens a session the model does not track (closed by the caller within the step). */
+  tempSession (entry: CatalogEntry): Hypercore {
+    const session = this.requireStore().get(this.getOptions(entry))
+    this.allSessions.push(session)
+    this.holds.add(entry.index)
+    return session
+  }
+
+  /** Closes the oldest tracked session on a core; false if there is none. */
+  async closeSession (core: number): Promise<boolean> {
+    const list = this.sessions.get(core)
+    const session = list?.shift()
+    if (list !== undefined && list.length === 0) this.sessions.delete(core)
+    if (session === undefined) return false
+    await session.close()
+    return true
+  }
+
+  /** A tracked session on a core, if any. */
+  session (core: number): Hypercore | null {
+    return this.sessions.get(core)?.[0] ?? null
+  }
+
+  /** Records an acknowledged length. */
+  ack (core: number, length: number): void {
+    if (length > (this.acked.get(core) ?? 0)) this.acked.set(core, length)
+  }
+
+  /**
+   * Simulates a process crash. The caller has already cut the peer's links. The store
+   * object is abandoned; RocksDB is closed directly so the folder (and its lock) can be
+   * reopened in this process, which keeps what RocksDB applied and nothing else. Then the
+   * abandoned objects are closed to release their timers: with the database gone they
+   * cannot write anything more.
+   */
+  async crash (): Promise<void> {
+    const store = this.store
+    if (store === null) return
+    this.store = null
+    this.state = 'crashed'
+    this.sessions.clear()
+    const storage = store.storage as CrashableStorage
+    if (storage.rocks !== undefined) await storage.rocks.close({ force: true })
+    await store.close().catch(noop)
+  }
+
+  /** Closes the store cleanly. */
+  async close (): Promise<void> {
+    const store = this.store
+    if (store === null) {
+      this.state = 'closed'
+      return
+    }
+    this.store = null
+    this.state = 'closed'
+    this.sessions.clear()
+    await store.close()
+  }
+}
+
+function noop (): void {}

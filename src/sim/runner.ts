@@ -1,0 +1,139 @@
+import type { LinkOptions } from './link'
+import type { PeerOptions } from './peer'
+import type { FaultKind } from './scenario'
+import { Sim } from './sim'
+import { generateScenario, type FaultProfile, type Scenario, type ScenarioOptions } from './step-generator'
+import type { StoreFactory } from './store-factory'
+import type { TraceOptions } from './trace'
+import type { Violation } from './invariants'
+
+/** Progress of a run, reported after every step. */
+export interface RunProgress {
+  phase: 'faults' | 'heal' | 'close'
+  /** Steps done. */
+  step: number
+  steps: number
+  /** Virtual time, ms since the run started. */
+  virtualMs: number
+}
+
+/** Options of `runScenario()`. Only `seed` is required. */
+export interface RunOptions extends ScenarioOptions {
+  /** Store under test: `project`, `upstream`, a package name or a factory. Default `project`. */
+  store?: string | StoreFactory
+  /** Virtual time allowed for convergence after healing, in ms. Default 120,000. */
+  healTimeoutMs?: number
+  /** Virtual time after convergence, in ms, for GC to collect the idle cores. Default 30,000. */
+  cooldownMs?: number
+  link?: LinkOptions
+  peer?: PeerOptions
+  stepTimeoutMs?: number
+  trace?: TraceOptions
+  /** Called after every step. */
+  onProgress?: (progress: RunProgress) => void
+  /** Real clock for `realMs`, in ms. Default `performance.now`. */
+  realNow?: () => number
+}
+
+/** What a run did. `toJsonResult()` picks the fields of `--json`. */
+export interface RunResult {
+  seed: number
+  store: string
+  peers: number
+  cores: number
+  steps: number
+  /** Virtual time of the whole run, in ms. */
+  virtualMs: number
+  /** Real time of the whole run, in ms (setup and teardown included). */
+  realMs: number
+  /** virtualMs / realMs. */
+  speedup: number
+  /** Messages and bytes delivered over all links. */
+  messages: number
+  bytes: number
+  /** Faults injected, by kind (every kind of the profile, 0 included). */
+  faults: Partial<Record<FaultKind, number>>
+  faultProfile: FaultProfile
+  /** Cores closed by GC. */
+  gcCollected: number
+  invariantsChecked: number
+  violations: Violation[]
+  converged: boolean
+  /** Virtual ms the heal phase took to converge. */
+  convergeMs: number
+  /** Timers fired. */
+  events: number
+  traceHash: string
+}
+
+/**
+ * Runs a generated scenario in two phases: a fault phase (the scenario's steps, each
+ * followed by the invariant checks; at least `durationMs` of virtual time), then a heal
+ * phase (every fault lifted, every crashed peer restarted; all holders of a core must
+ * converge within `healTimeoutMs`), then a cool-down for GC, then a clean close.
+ */
+export async function runScenario (opts: RunOptions): Promise<RunResult> {
+  const realNow = opts.realNow ?? (() => performance.now())
+  const started = realNow()
+  const scenario = generateScenario(opts)
+  const sim = await Sim.create({
+    seed: scenario.seed,
+    peers: scenario.peers,
+    cores: scenario.cores,
+    links: scenario.links,
+    ...(opts.store === undefined ? {} : { store: opts.store }),
+    ...(opts.link === undefined ? {} : { link: opts.link }),
+    ...(opts.peer === undefined ? {} : { peer: opts.peer }),
+    ...(opts.stepTimeoutMs === undefined ? {} : { stepTimeoutMs: opts.stepTimeoutMs }),
+    ...(opts.trace === undefined ? {} : { trace: opts.trace })
+  })
+  const progress = (phase: RunProgress['phase'], step: number): void => {
+    opts.onProgress?.({ phase, step, steps: scenario.steps.length, virtualMs: sim.clock.installed ? sim.clock.elapsedMs : 0 })
+  }
+  let converged = false
+  let convergeMs = 0
+  let virtualMs = 0
+  try {
+    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, links: scenario.links.length, readers: scenario.readers })
+    for (let i = 0; i < scenario.steps.length; i++) {
+      await sim.apply(scenario.steps[i] as Scenario['steps'][number])
+      progress('faults', i + 1)
+    }
+    const left = scenario.durationMs - sim.clock.elapsedMs
+    if (left > 0) await sim.advance(left)
+    progress('heal', scenario.steps.length)
+    const result = await sim.converge(opts.healTimeoutMs ?? 120_000)
+    converged = result.ok
+    convergeMs = result.waitedMs
+    await sim.advance(opts.cooldownMs ?? 30_000)
+    progress('close', scenario.steps.length)
+  } finally {
+    if (sim.clock.installed) virtualMs = sim.clock.elapsedMs
+    await sim.close()
+  }
+  const realMs = realNow() - started
+  const { messages, bytes } = sim.network.stats()
+  const faults: Partial<Record<FaultKind, number>> = {}
+  for (const kind of Object.keys(scenario.faultProfile.rates) as FaultKind[]) faults[kind] = sim.faults[kind] ?? 0
+  return {
+    seed: scenario.seed,
+    store: sim.store.name,
+    peers: scenario.peers,
+    cores: scenario.cores.length,
+    steps: scenario.steps.length,
+    virtualMs,
+    realMs: Math.round(realMs),
+    speedup: realMs > 0 ? Math.round((virtualMs / realMs) * 10) / 10 : 0,
+    messages,
+    bytes,
+    faults,
+    faultProfile: scenario.faultProfile,
+    gcCollected: sim.peers.reduce((n, p) => n + p.collected, 0),
+    invariantsChecked: sim.invariantsChecked,
+    violations: sim.violations,
+    converged,
+    convergeMs,
+    events: sim.scheduler.events,
+    traceHash: sim.traceHash
+  }
+}

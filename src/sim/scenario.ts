@@ -1,0 +1,117 @@
+/** Kinds of fault a scenario can inject. */
+export type FaultKind = 'disconnect' | 'partition' | 'stall' | 'slow' | 'crash' | 'restart'
+
+/** Every fault kind, in a fixed order. */
+export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart'])
+
+/**
+ * One step of a scenario. Peers and cores are indexes. A step runs to completion (or
+ * to the simulation's step timeout) before the next starts; faults with a duration are
+ * lifted by a virtual timer, faults without one last until lifted by `heal`.
+ */
+export type Step =
+  /** The owner appends `blocks` blocks (content: `blockContent(name, index)`). */
+  | { kind: 'append', peer: number, core: number, blocks: number }
+  /** Reads one block (waits for peers up to the step timeout). */
+  | { kind: 'get', peer: number, core: number, index: number }
+  /** Opens a session the model tracks. */
+  | { kind: 'open-session', peer: number, core: number }
+  /** Closes the oldest tracked session of the peer on the core. */
+  | { kind: 'close-session', peer: number, core: number }
+  /** Downloads blocks [start, end). */
+  | { kind: 'download', peer: number, core: number, start: number, end: number }
+  /** Adds a link between two peers (and brings it up). */
+  | { kind: 'replicate', a: number, b: number }
+  /** Lets virtual time pass. */
+  | { kind: 'advance', ms: number }
+  /** Cuts a link. */
+  | { kind: 'disconnect', a: number, b: number, durationMs?: number }
+  /** Cuts every link between `side` and the rest. */
+  | { kind: 'partition', side: number[], durationMs?: number }
+  /** Holds every message sent on a link. */
+  | { kind: 'stall', a: number, b: number, durationMs?: number }
+  /** Lowers a link's bandwidth. */
+  | { kind: 'slow', a: number, b: number, bandwidthBytesPerSec: number, durationMs?: number }
+  /** Crashes a peer; it restarts after `downMs` if given. */
+  | { kind: 'crash', peer: number, downMs?: number }
+  /** Closes a peer cleanly (if up) and reopens it from its folder. */
+  | { kind: 'restart', peer: number }
+  /** Lifts every fault and restarts every crashed peer. */
+  | { kind: 'heal' }
+
+/** The kinds of step. */
+export type StepKind = Step['kind']
+
+/** What a step did, as observed. Identical for any correct store. */
+export interface StepResult {
+  /** Position in the run (0-based). */
+  index: number
+  step: Step
+  /** Virtual time when the step finished, ms since the run started. */
+  atMs: number
+  ok: boolean
+  /** Error code when not ok: a store's `.code`, or PEER_DOWN, NO_SESSION, TIMEOUT, WRONG_BLOCK, ERROR. */
+  code?: string
+  /** Kind-specific: new length (append), block size (get), open sessions (open-session). */
+  value?: number
+}
+
+/** Throws a RangeError if a step names a peer or core that does not exist or has bad fields. */
+export function checkStep (step: Step, peers: number, cores: number): void {
+  const peer = (i: number): void => {
+    if (!Number.isInteger(i) || i < 0 || i >= peers) throw new RangeError(`${step.kind}: no peer ${i}`)
+  }
+  const core = (i: number): void => {
+    if (!Number.isInteger(i) || i < 0 || i >= cores) throw new RangeError(`${step.kind}: no core ${i}`)
+  }
+  const count = (n: number | undefined, what: string, min = 0): void => {
+    if (n !== undefined && (!Number.isInteger(n) || n < min)) throw new RangeError(`${step.kind}: bad ${what} ${n}`)
+  }
+  switch (step.kind) {
+    case 'append': peer(step.peer); core(step.core); count(step.blocks, 'blocks', 1); return
+    case 'get': peer(step.peer); core(step.core); count(step.index, 'index'); return
+    case 'open-session':
+    case 'close-session': peer(step.peer); core(step.core); return
+    case 'download': peer(step.peer); core(step.core); count(step.start, 'start'); count(step.end, 'end'); return
+    case 'advance': count(step.ms, 'ms'); return
+    case 'replicate':
+    case 'disconnect':
+    case 'stall':
+      peer(step.a); peer(step.b)
+      if (step.a === step.b) throw new RangeError(`${step.kind}: a link needs two peers`)
+      if (step.kind !== 'replicate') count(step.durationMs, 'durationMs')
+      return
+    case 'slow':
+      peer(step.a); peer(step.b); count(step.durationMs, 'durationMs'); count(step.bandwidthBytesPerSec, 'bandwidthBytesPerSec', 1)
+      if (step.a === step.b) throw new RangeError('slow: a link needs two peers')
+      return
+    case 'partition':
+      if (!Array.isArray(step.side)) throw new RangeError('partition: side must be an array')
+      step.side.forEach(peer); count(step.durationMs, 'durationMs'); return
+    case 'crash': peer(step.peer); count(step.downMs, 'downMs'); return
+    case 'restart': peer(step.peer); return
+    case 'heal': return
+    default: throw new RangeError(`unknown step kind ${(step as { kind: unknown }).kind as string}`)
+  }
+}
+
+/** One readable line for a step, e.g. `p2 append c5 x3`. */
+export function describeStep (step: Step): string {
+  const lasting = (ms: number | undefined): string => ms === undefined ? '' : ` for ${ms}ms`
+  switch (step.kind) {
+    case 'append': return `p${step.peer} append c${step.core} x${step.blocks}`
+    case 'get': return `p${step.peer} get c${step.core}[${step.index}]`
+    case 'open-session': return `p${step.peer} open-session c${step.core}`
+    case 'close-session': return `p${step.peer} close-session c${step.core}`
+    case 'download': return `p${step.peer} download c${step.core}[${step.start}..${step.end})`
+    case 'replicate': return `replicate p${step.a}<->p${step.b}`
+    case 'advance': return `advance ${step.ms}ms`
+    case 'disconnect': return `disconnect p${step.a}<->p${step.b}${lasting(step.durationMs)}`
+    case 'partition': return `partition [${step.side.map((p) => `p${p}`).join(' ')}]${lasting(step.durationMs)}`
+    case 'stall': return `stall p${step.a}<->p${step.b}${lasting(step.durationMs)}`
+    case 'slow': return `slow p${step.a}<->p${step.b} to ${step.bandwidthBytesPerSec}B/s${lasting(step.durationMs)}`
+    case 'crash': return `crash p${step.peer}${step.downMs === undefined ? '' : ` down ${step.downMs}ms`}`
+    case 'restart': return `restart p${step.peer}`
+    case 'heal': return 'heal'
+  }
+}

@@ -1,0 +1,163 @@
+import { ImmediateTracker, nextImmediate } from './immediate-tracker'
+import { MathRandomRoute } from './math-random'
+import { StorageGate } from './storage-gate'
+import type { VirtualClock } from './virtual-clock'
+
+/** How a promise driven by `Scheduler.run` ended. */
+export type Outcome<T> =
+  | { state: 'resolved', value: T }
+  | { state: 'rejected', error: unknown }
+  | { state: 'pending' }
+
+/** Options of `new Scheduler(...)`. */
+export interface SchedulerOptions {
+  /** Real event-loop turns one `settle()` may take before the run is declared stuck. Default 10,000,000. */
+  maxSettleRounds?: number
+}
+
+/**
+ * Drives a simulation: decides when the system is idle and moves virtual time.
+ *
+ * Idle means: no setImmediate pending, no storage operation in flight or waiting for
+ * release, no file-system request in flight, and no work registered with `hold()`
+ * (stores touch the file system when they open and close). Microtasks and nextTicks always drain before that check runs.
+ * Only at idle does time move, and then by exactly one timer: the earliest due one
+ * (ties in creation order). Timers are the only events: hypercore's own, the stores'
+ * GC, link deliveries and fault expiries all go through the virtual clock.
+ */
+export class Scheduler {
+  /** The installed virtual clock. */
+  readonly clock: VirtualClock
+  /** Holds and orders storage completions. */
+  readonly gate: StorageGate
+  /** Counts pending immediates. */
+  readonly immediates: ImmediateTracker
+  /** Seeded Math.random. */
+  readonly random: MathRandomRoute
+  /** Timers fired so far. */
+  events = 0
+  /** Real event-loop turns spent settling. */
+  rounds = 0
+  /** Exceptions thrown by timers. */
+  readonly errors: unknown[] = []
+  private epochs = 0
+  private held = 0
+  private readonly maxSettleRounds: number
+
+  constructor (clock: VirtualClock, random: MathRandomRoute, opts: SchedulerOptions = {}) {
+    const max = opts.maxSettleRounds ?? 10_000_000
+    if (!Number.isInteger(max) || max < 1) throw new RangeError('maxSettleRounds must be a positive integer')
+    this.maxSettleRounds = max
+    this.clock = clock
+    this.random = random
+    this.gate = StorageGate.shared
+    this.immediates = new ImmediateTracker()
+  }
+
+  /** Installs the clock, the immediate counter, the storage gate and Math.random. */
+  start (): void {
+    this.clock.install()
+    this.immediates.install()
+    this.gate.onerror = (err) => { this.errors.push(err) }
+    this.gate.activate()
+    this.random.install()
+  }
+
+  /** Restores every global replaced by `start()`. */
+  stop (): void {
+    this.random.uninstall()
+    this.gate.deactivate()
+    this.immediates.uninstall()
+    this.clock.uninstall()
+  }
+
+  /** Starts a new Math.random epoch; call before the simulator itself calls into a store. */
+  beginEpoch (): void {
+    this.random.begin(++this.epochs)
+  }
+
+  /** Resolves when the system is idle (see the class comment). Never moves virtual time. */
+  async settle (): Promise<void> {
+    for (let i = 0; i < this.maxSettleRounds; i++) {
+      await nextImmediate()
+      this.rounds++
+      if (this.immediates.pending > 0) continue
+      if (this.gate.releaseNext()) continue
+      if (this.gate.inflight > 0) {
+        await this.gate.waitForHead()
+        continue
+      }
+      if (this.held > 0 || fileSystemBusy()) continue
+      return
+    }
+    throw new Error(`the simulation did not settle within ${this.maxSettleRounds} event-loop turns`)
+  }
+
+  /**
+   * Counts `promise` as work in flight until it settles. For work whose progress is
+   * invisible to the idle check: a store opening or closing locks its folder through
+   * native file-system calls that node does not track.
+   */
+  hold<T> (promise: Promise<T>): Promise<T> {
+    this.held++
+    const release = (): void => { this.held-- }
+    promise.then(release, release)
+    return promise
+  }
+
+  /** Fires the next due timer, if any; the caller settles afterwards. */
+  private fireOne (): boolean {
+    this.beginEpoch()
+    try {
+      if (!this.clock.fireNext()) return false
+    } catch (err) {
+      this.errors.push(err)
+    }
+    this.events++
+    return true
+  }
+
+  /**
+   * Runs events until `done()` holds at idle, or `timeoutMs` of virtual time has passed.
+   * Returns `done()`.
+   */
+  async until (done: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) throw new RangeError(`bad timeout ${timeoutMs}`)
+    let reached = false
+    const sentinel = this.clock.setTimeout(() => { reached = true }, timeoutMs)
+    try {
+      await this.settle()
+      while (!done() && !reached) {
+        this.fireOne()
+        await this.settle()
+      }
+    } finally {
+      this.clock.clearTimeout(sentinel)
+    }
+    return done()
+  }
+
+  /** Lets `ms` of virtual time pass, running every event due meanwhile. */
+  async advance (ms: number): Promise<void> {
+    await this.until(() => false, ms)
+  }
+
+  /** Drives the simulation until `promise` settles or `timeoutMs` of virtual time has passed. */
+  async run<T> (promise: Promise<T>, timeoutMs: number): Promise<Outcome<T>> {
+    let outcome: Outcome<T> = { state: 'pending' }
+    promise.then(
+      (value) => { outcome = { state: 'resolved', value } },
+      (error: unknown) => { outcome = { state: 'rejected', error } }
+    )
+    await this.until(() => outcome.state !== 'pending', timeoutMs)
+    return outcome
+  }
+}
+
+/** True while a file-system request is in flight (libuv requests node tracks, unlike RocksDB's). */
+function fileSystemBusy (): boolean {
+  for (const name of process.getActiveResourcesInfo()) {
+    if (name.startsWith('FSReq')) return true
+  }
+  return false
+}

@@ -1,0 +1,57 @@
+import type { CoreCatalog } from './catalog'
+import type { Peer, PeerState } from './peer'
+
+/** One core as one peer has it. */
+export interface CoreSnapshot {
+  core: number
+  /** Whether the store has the core open (not closing). */
+  open: boolean
+  /** Length of the open core; null when it is not open. */
+  length: number | null
+  /** Sessions the model says the simulator holds on it. */
+  sessions: number
+  /** Sessions the store reports on it. */
+  storeSessions: number
+  /** Acknowledged length (owners only; 0 otherwise). */
+  acked: number
+}
+
+/** One peer, at one instant. */
+export interface PeerSnapshot {
+  index: number
+  state: PeerState
+  /** Cores this peer holds or has open, by core index. */
+  cores: CoreSnapshot[]
+  /** Cores GC closed on this peer so far. */
+  collected: number
+}
+
+/** Every peer, at one instant of virtual time. */
+export interface SimSnapshot {
+  atMs: number
+  peers: PeerSnapshot[]
+}
+
+/** Takes a snapshot without touching storage (it cannot perturb the run). */
+export function snapshotSim (peers: readonly Peer[], catalog: CoreCatalog, atMs: number): SimSnapshot {
+  return {
+    atMs,
+    peers: peers.map((peer) => {
+      const cores: CoreSnapshot[] = []
+      for (const entry of catalog.entries) {
+        const core = peer.store?.cores.get(entry.id) ?? null
+        const sessions = peer.sessions.get(entry.index)?.length ?? 0
+        if (core === null && sessions === 0 && !peer.holds.has(entry.index)) continue
+        cores.push({
+          core: entry.index,
+          open: core !== null,
+          length: core?.state?.length ?? null,
+          sessions,
+          storeSessions: peer.store?.sessions.list(entry.id).length ?? 0,
+          acked: peer.acked.get(entry.index) ?? 0
+        })
+      }
+      return { index: peer.index, state: peer.state, cores, collected: peer.collected }
+    })
+  }
+}

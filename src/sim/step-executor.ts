@@ -1,0 +1,201 @@
+import type Hypercore from 'hypercore'
+import { blockContent, type CatalogEntry, type CoreCatalog } from './catalog'
+import { errorCode, type CheckResult } from './invariants'
+import type { Network } from './network'
+import type { Peer } from './peer'
+import type { FaultKind, Step } from './scenario'
+import type { Trace } from './trace'
+import type { Clock } from './virtual-clock'
+
+/** What a step produced, before the simulator stamps index and time on it. */
+export interface StepOutput {
+  ok: boolean
+  code?: string
+  value?: number
+}
+
+/** What the executor needs of a simulation. */
+export interface StepContext {
+  readonly peers: readonly Peer[]
+  readonly catalog: CoreCatalog
+  readonly network: Network
+  readonly clock: Clock
+  readonly trace: Trace
+  /** Virtual timeout of one network-bound operation (get, download), in ms. */
+  readonly stepTimeoutMs: number
+  /** Counts an injected fault. */
+  countFault (kind: FaultKind): void
+  /** Runs `fn` after `delayMs` of virtual time, unless everything is healed first. */
+  later (delayMs: number, fn: () => void): void
+  /** Crashes a peer (links first). */
+  crashPeer (peer: number): Promise<void>
+  /** Reopens a crashed or closed peer, reconnects it and checks durability. */
+  restartPeer (peer: number): Promise<CheckResult>
+  /** Closes a running peer cleanly (links first). */
+  closePeer (peer: number): Promise<void>
+  /** Lifts every fault and restarts crashed peers. */
+  healAll (): Promise<void>
+}
+
+const OK: StepOutput = { ok: true }
+
+/**
+ * Runs one step against the simulation. Every operation that waits on the network
+ * carries its own virtual timeout, so a step ends by itself; the simulator drives the
+ * returned promise on the virtual clock.
+ */
+export async function executeStep (ctx: StepContext, step: Step): Promise<StepOutput> {
+  switch (step.kind) {
+    case 'append': return withPeer(ctx, step.peer, (peer) => append(ctx, peer, ctx.catalog.get(step.core), step.blocks))
+    case 'get': return withPeer(ctx, step.peer, (peer) => get(ctx, peer, ctx.catalog.get(step.core), step.index))
+    case 'download': return withPeer(ctx, step.peer, (peer) => download(ctx, peer, ctx.catalog.get(step.core), step.start, step.end))
+    case 'open-session': return withPeer(ctx, step.peer, async (peer) => {
+      const entry = ctx.catalog.get(step.core)
+      try {
+        await peer.openSession(entry)
+      } catch (err) {
+        // A session that failed to open is closed by hypercore; the model drops it too.
+        peer.sessions.get(entry.index)?.pop()
+        throw err
+      }
+      return { ok: true, value: peer.sessions.get(entry.index)?.length ?? 0 }
+    })
+    case 'close-session': return withPeer(ctx, step.peer, async (peer) => {
+      return (await peer.closeSession(step.core)) ? OK : { ok: false, code: 'NO_SESSION' }
+    })
+    case 'replicate':
+      ctx.network.connect(step.a, step.b)
+      return OK
+    case 'advance':
+      // The simulator drives time itself for this step; it never reaches the executor.
+      throw new Error('advance steps are run by the simulator')
+    default: return fault(ctx, step)
+  }
+}
+
+async function withPeer (ctx: StepContext, index: number, fn: (peer: Peer) => Promise<StepOutput>): Promise<StepOutput> {
+  const peer = ctx.peers[index] as Peer
+  if (!peer.up) return { ok: false, code: 'PEER_DOWN' }
+  try {
+    return await fn(peer)
+  } catch (err) {
+    return { ok: false, code: errorCode(err) }
+  }
+}
+
+/** A tracked session if the peer has one, else a temporary one closed after `fn`. */
+async function withSession<T> (peer: Peer, entry: CatalogEntry, fn: (session: Hypercore) => Promise<T>): Promise<T> {
+  const tracked = peer.session(entry.index)
+  if (tracked !== null) return fn(tracked)
+  const session = peer.tempSession(entry)
+  try {
+    await session.ready()
+    return await fn(session)
+  } finally {
+    await session.close()
+  }
+}
+
+async function append (ctx: StepContext, peer: Peer, entry: CatalogEntry, blocks: number): Promise<StepOutput> {
+  return withSession(peer, entry, async (session) => {
+    const start = session.length
+    const batch: Buffer[] = []
+    for (let i = 0; i < blocks; i++) batch.push(blockContent(entry.name, start + i))
+    const { length } = await session.append(batch)
+    peer.ack(entry.index, length)
+    return { ok: true, value: length }
+  })
+}
+
+async function get (ctx: StepContext, peer: Peer, entry: CatalogEntry, index: number): Promise<StepOutput> {
+  return withSession(peer, entry, async (session) => {
+    const block = await session.get(index, { timeout: ctx.stepTimeoutMs })
+    if (block === null) return { ok: false, code: 'NO_BLOCK' }
+    if (!block.equals(blockContent(entry.name, index))) return { ok: false, code: 'WRONG_BLOCK', value: block.byteLength }
+    return { ok: true, value: block.byteLength }
+  })
+}
+
+async function download (ctx: StepContext, peer: Peer, entry: CatalogEntry, start: number, end: number): Promise<StepOutput> {
+  return withSession(peer, entry, async (session) => {
+    const range = session.download({ start, end })
+    let timedOut = false
+    const timer = ctx.clock.setTimeout(() => {
+      timedOut = true
+      range.destroy()
+    }, ctx.stepTimeoutMs)
+    try {
+      await range.done()
+      return OK
+    } catch (err) {
+      return { ok: false, code: timedOut ? 'TIMEOUT' : errorCode(err) }
+    } finally {
+      ctx.clock.clearTimeout(timer)
+    }
+  })
+}
+
+/** Makes each disconnect's block reason unique, so overlapping ones lift independently. */
+let faultSerial = 0
+
+async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | 'get' | 'download' | 'open-session' | 'close-session' | 'replicate' | 'advance' }>): Promise<StepOutput> {
+  const { network, trace } = ctx
+  const lift = (durationMs: number | undefined, what: string, fn: () => void): void => {
+    if (durationMs === undefined) return
+    ctx.later(durationMs, () => {
+      trace.record('lift', { f: what })
+      fn()
+    })
+  }
+  switch (step.kind) {
+    case 'disconnect': {
+      const reason = `disconnect#${++faultSerial}`
+      network.block(step.a, step.b, reason)
+      ctx.countFault('disconnect')
+      trace.record('fault', { f: 'disconnect', a: step.a, b: step.b })
+      lift(step.durationMs, 'disconnect', () => network.unblock(step.a, step.b, reason))
+      return OK
+    }
+    case 'partition': {
+      const tag = network.partition(step.side)
+      ctx.countFault('partition')
+      trace.record('fault', { f: 'partition', side: step.side })
+      lift(step.durationMs, 'partition', () => network.healPartition(tag))
+      return OK
+    }
+    case 'stall': {
+      const link = network.connect(step.a, step.b)
+      link.stall()
+      ctx.countFault('stall')
+      trace.record('fault', { f: 'stall', l: link.name })
+      lift(step.durationMs, 'stall', () => link.resume())
+      return OK
+    }
+    case 'slow': {
+      const link = network.connect(step.a, step.b)
+      link.slow(step.bandwidthBytesPerSec)
+      ctx.countFault('slow')
+      trace.record('fault', { f: 'slow', l: link.name, bps: step.bandwidthBytesPerSec })
+      lift(step.durationMs, 'slow', () => link.unslow())
+      return OK
+    }
+    case 'crash': {
+      if (!(ctx.peers[step.peer] as Peer).up) return { ok: false, code: 'PEER_DOWN' }
+      await ctx.crashPeer(step.peer)
+      ctx.countFault('crash')
+      const { downMs } = step
+      if (downMs !== undefined) ctx.later(downMs, () => { void ctx.restartPeer(step.peer) })
+      return OK
+    }
+    case 'restart': {
+      const peer = ctx.peers[step.peer] as Peer
+      if (peer.up) await ctx.closePeer(step.peer)
+      ctx.countFault('restart')
+      const checked = await ctx.restartPeer(step.peer)
+      return checked.violations.length === 0 ? OK : { ok: false, code: 'DURABILITY' }
+    }
+    case 'heal':
+      await ctx.healAll()
+      return OK
+  }
+}

@@ -1,0 +1,215 @@
+import type { CoreSpec } from './catalog'
+import { Prng, checkSeed } from './prng'
+import { FAULT_KINDS, type FaultKind, type Step } from './scenario'
+
+/** Options of `generateScenario()`. Only `seed` is required. */
+export interface ScenarioOptions {
+  /** Seed of the whole run. */
+  seed: number
+  /** Peers, 2 to 1024. Default 8. */
+  peers?: number
+  /** Cores, 1 to 100,000. Default 16. */
+  cores?: number
+  /** Steps of the fault phase, advance steps included. Default 300. */
+  steps?: number
+  /** Virtual duration of the fault phase, in ms (shared by its advance steps). Default 600,000. */
+  durationMs?: number
+  /** Fault kinds to inject. Default: drawn from the seed (swarm testing). */
+  faults?: readonly FaultKind[]
+}
+
+/** The fault kinds of a run and how often each is injected. */
+export interface FaultProfile {
+  /** Whether the kinds were drawn from the seed (true) or given. */
+  drawn: boolean
+  /** Share of steps that inject each kind, in [0, 1]; absent kinds are off. */
+  rates: Partial<Record<FaultKind, number>>
+}
+
+/** A generated scenario: everything a run does, as data. */
+export interface Scenario {
+  seed: number
+  peers: number
+  cores: CoreSpec[]
+  /** Readers of each core (peers that open, read and download it), by core index. */
+  readers: number[][]
+  /** Links made at start: a ring, plus every reader to its core's owner. */
+  links: Array<[number, number]>
+  durationMs: number
+  faultProfile: FaultProfile
+  steps: Step[]
+}
+
+/** Default scenario size: the issue's target scenario. */
+export const DEFAULT_SCENARIO = Object.freeze({ peers: 8, cores: 16, steps: 300, durationMs: 600_000 })
+
+const BASE_WEIGHTS = { append: 30, get: 20, 'open-session': 10, 'close-session': 10, download: 8, replicate: 2, advance: 20 }
+type BaseKind = keyof typeof BASE_WEIGHTS
+
+/**
+ * Generates a scenario from its seed. Every draw comes from generators forked by
+ * name (`topology`, `faults`, `steps`), so the topology does not change when the fault
+ * profile does. Fault kinds and rates are themselves drawn (swarm testing): each seed
+ * explores a different mix, and some seeds inject few faults of a kind on purpose.
+ */
+export function generateScenario (opts: ScenarioOptions): Scenario {
+  const seed = checkSeed(opts.seed)
+  const peers = int(opts.peers ?? DEFAULT_SCENARIO.peers, 'peers', 2, 1024)
+  const coreCount = int(opts.cores ?? DEFAULT_SCENARIO.cores, 'cores', 1, 100_000)
+  const stepCount = int(opts.steps ?? DEFAULT_SCENARIO.steps, 'steps', 0, 10_000_000)
+  const durationMs = int(opts.durationMs ?? DEFAULT_SCENARIO.durationMs, 'durationMs', 0, Number.MAX_SAFE_INTEGER)
+  const root = new Prng(seed)
+
+  const topo = root.fork('topology')
+  const all = Array.from({ length: peers }, (_, i) => i)
+  const cores: CoreSpec[] = []
+  const readers: number[][] = []
+  const links = new Map<string, [number, number]>()
+  const addLink = (x: number, y: number): void => {
+    const pair: [number, number] = x < y ? [x, y] : [y, x]
+    links.set(pair.join('-'), pair)
+  }
+  for (let i = 0; i < peers; i++) if (peers > 1) addLink(i, (i + 1) % peers)
+  for (let c = 0; c < coreCount; c++) {
+    const owner = topo.int(0, peers - 1)
+    cores.push({ name: `core-${c}`, owner })
+    const others = all.filter((p) => p !== owner)
+    const r = topo.sample(others, topo.int(1, Math.min(3, others.length))).sort((x, y) => x - y)
+    readers.push(r)
+    for (const p of r) addLink(p, owner)
+  }
+
+  const faultProfile = drawFaultProfile(root.fork('faults'), opts.faults)
+  const steps = drawSteps(root.fork('steps'), { peers, cores, readers, links: [...links.values()], stepCount, durationMs, faultProfile })
+  return { seed, peers, cores, readers, links: [...links.values()], durationMs, faultProfile, steps }
+}
+
+function drawFaultProfile (prng: Prng, given: readonly FaultKind[] | undefined): FaultProfile {
+  let kinds: FaultKind[]
+  if (given !== undefined) {
+    for (const kind of given) if (!FAULT_KINDS.includes(kind)) throw new RangeError(`unknown fault kind ${kind}`)
+    kinds = FAULT_KINDS.filter((k) => given.includes(k))
+  } else {
+    kinds = FAULT_KINDS.filter(() => prng.chance(0.6))
+    for (const extra of prng.sample(FAULT_KINDS.filter((k) => !kinds.includes(k)), Math.max(0, 2 - kinds.length))) kinds.push(extra)
+    kinds = FAULT_KINDS.filter((k) => kinds.includes(k))
+  }
+  // Total fault share 4-16% of steps, split by drawn weights.
+  const total = prng.int(4, 16) / 100
+  const weights = kinds.map(() => prng.int(1, 5))
+  const sum = weights.reduce((a, b) => a + b, 0)
+  const rates: Partial<Record<FaultKind, number>> = {}
+  kinds.forEach((k, i) => { rates[k] = Math.round((total * (weights[i] as number) / sum) * 1000) / 1000 })
+  return { drawn: given === undefined, rates }
+}
+
+interface StepPlan {
+  peers: number
+  cores: CoreSpec[]
+  readers: number[][]
+  links: Array<[number, number]>
+  stepCount: number
+  durationMs: number
+  faultProfile: FaultProfile
+}
+
+function drawSteps (prng: Prng, plan: StepPlan): Step[] {
+  const weights: Record<string, number> = { ...BASE_WEIGHTS }
+  const baseTotal = Object.values(BASE_WEIGHTS).reduce((a, b) => a + b, 0)
+  const faultShare = Object.values(plan.faultProfile.rates).reduce((a, b) => a + (b ?? 0), 0)
+  for (const [kind, rate] of Object.entries(plan.faultProfile.rates)) {
+    // Scale so each fault kind gets `rate` of all steps.
+    weights[kind] = faultShare >= 1 ? 1 : (baseTotal * (rate ?? 0)) / (1 - faultShare)
+  }
+  const kinds = Array.from({ length: plan.stepCount }, () => prng.weighted(weights))
+  const advances = kinds.filter((k) => k === 'advance').length
+  const gaps = splitDuration(prng, plan.durationMs, advances)
+
+  const length = plan.cores.map(() => 0)
+  const open = new Map<string, number>()
+  const holders = (c: number): number[] => [(plan.cores[c] as CoreSpec).owner, ...(plan.readers[c] as number[])]
+  const steps: Step[] = []
+  for (const kind of kinds) {
+    const c = prng.int(0, plan.cores.length - 1)
+    const spec = plan.cores[c] as CoreSpec
+    switch (kind as BaseKind | FaultKind) {
+      case 'append': {
+        const blocks = prng.int(1, 4)
+        length[c] = (length[c] as number) + blocks
+        steps.push({ kind: 'append', peer: spec.owner, core: c, blocks })
+        break
+      }
+      case 'get':
+        steps.push((length[c] as number) === 0
+          ? { kind: 'append', peer: spec.owner, core: c, blocks: 1 }
+          : { kind: 'get', peer: prng.pick(holders(c)), core: c, index: prng.int(0, (length[c] as number) - 1) })
+        if ((length[c] as number) === 0) length[c] = 1
+        break
+      case 'open-session': {
+        const peer = prng.pick(holders(c))
+        open.set(`${peer}/${c}`, (open.get(`${peer}/${c}`) ?? 0) + 1)
+        steps.push({ kind: 'open-session', peer, core: c })
+        break
+      }
+      case 'close-session': {
+        const candidates = [...open].filter(([, n]) => n > 0).map(([k]) => k).sort()
+        if (candidates.length === 0) {
+          steps.push({ kind: 'open-session', peer: prng.pick(holders(c)), core: c })
+          break
+        }
+        const key = prng.pick(candidates)
+        open.set(key, (open.get(key) as number) - 1)
+        const [peer, core] = key.split('/').map(Number) as [number, number]
+        steps.push({ kind: 'close-session', peer, core })
+        break
+      }
+      case 'download': {
+        const start = prng.int(0, length[c] as number)
+        steps.push({ kind: 'download', peer: prng.pick(plan.readers[c] as number[]), core: c, start, end: prng.int(start, length[c] as number) })
+        break
+      }
+      case 'replicate': {
+        const [a, b] = prng.sample(Array.from({ length: plan.peers }, (_, i) => i), 2) as [number, number]
+        steps.push({ kind: 'replicate', a, b })
+        break
+      }
+      case 'advance':
+        steps.push({ kind: 'advance', ms: gaps.pop() as number })
+        break
+      default:
+        steps.push(drawFault(prng, kind as FaultKind, plan))
+    }
+  }
+  return steps
+}
+
+function drawFault (prng: Prng, kind: FaultKind, plan: StepPlan): Step {
+  const [a, b] = prng.pick(plan.links)
+  switch (kind) {
+    case 'disconnect': return { kind, a, b, durationMs: prng.int(1000, 60_000) }
+    case 'stall': return { kind, a, b, durationMs: prng.int(1000, 30_000) }
+    case 'slow': return { kind, a, b, bandwidthBytesPerSec: prng.pick([10_000, 50_000, 200_000]), durationMs: prng.int(5000, 60_000) }
+    case 'partition': {
+      const all = Array.from({ length: plan.peers }, (_, i) => i)
+      const side = prng.sample(all, prng.int(1, Math.max(1, Math.floor(plan.peers / 2)))).sort((x, y) => x - y)
+      return { kind, side, durationMs: prng.int(5000, 60_000) }
+    }
+    case 'crash': return { kind, peer: prng.int(0, plan.peers - 1), downMs: prng.int(1000, 30_000) }
+    case 'restart': return { kind, peer: prng.int(0, plan.peers - 1) }
+  }
+}
+
+/** Splits `total` ms into `n` random integer parts that sum to it. */
+function splitDuration (prng: Prng, total: number, n: number): number[] {
+  if (n === 0) return []
+  const weights = Array.from({ length: n }, () => prng.int(1, 1000))
+  const sum = weights.reduce((x, y) => x + y, 0)
+  const parts = weights.map((w) => Math.floor((total * w) / sum))
+  parts[0] = (parts[0] as number) + total - parts.reduce((x, y) => x + y, 0)
+  return parts
+}
+
+function int (value: number, name: string, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer in [${min}, ${max}]`)
+  return value
+}

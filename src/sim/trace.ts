@@ -1,0 +1,109 @@
+import { createHash, type Hash } from 'crypto'
+import fs from 'fs'
+
+/** Options of `new Trace(...)`. */
+export interface TraceOptions {
+  /** Write the trace as JSONL to this file. Default: no file. */
+  file?: string | null
+  /** Keep every line in memory (`lines`), to diff two runs. Default false. */
+  keepLines?: boolean
+  /** Record one line per link delivery. Default true. */
+  deliveries?: boolean
+}
+
+/** A parsed trace line: virtual time `t` (ms since the run started), kind `k`, and fields. */
+export interface TraceEvent {
+  t: number
+  k: string
+  [field: string]: unknown
+}
+
+/** Where two traces first differ. */
+export interface TraceDifference {
+  /** 0-based line number. */
+  line: number
+  /** Virtual time of the first differing event (from whichever trace has it). */
+  atMs: number
+  /** The line of each trace; null where that trace ended. */
+  a: string | null
+  b: string | null
+}
+
+const FLUSH_BYTES = 1 << 16
+
+/**
+ * The JSONL record of a run: what happened (deliveries with their sizes, faults,
+ * per-step core lengths, GC closes, invariant results), never ciphertext or anything
+ * else random per process. `hash` is a SHA-256 over every line: equal hashes, equal runs.
+ */
+export class Trace {
+  /** Lines recorded so far. */
+  count = 0
+  /** Every line, when `keepLines` was set; otherwise null. */
+  readonly lines: string[] | null
+  /** Whether link deliveries are recorded. */
+  readonly deliveries: boolean
+  private readonly digest: Hash = createHash('sha256')
+  private readonly now: () => number
+  private fd: number | null = null
+  private buffer: string[] = []
+  private bufferBytes = 0
+
+  constructor (now: () => number, opts: TraceOptions = {}) {
+    this.now = now
+    this.lines = opts.keepLines === true ? [] : null
+    this.deliveries = opts.deliveries !== false
+    if (typeof opts.file === 'string' && opts.file.length > 0) this.fd = fs.openSync(opts.file, 'w')
+  }
+
+  /** Records one event at the current virtual time. */
+  record (kind: string, fields: Record<string, unknown> = {}): void {
+    const line = JSON.stringify({ t: this.now(), k: kind, ...fields })
+    this.digest.update(line + '\n')
+    this.count++
+    if (this.lines !== null) this.lines.push(line)
+    if (this.fd !== null) {
+      this.buffer.push(line)
+      this.bufferBytes += line.length + 1
+      if (this.bufferBytes >= FLUSH_BYTES) this.flush()
+    }
+  }
+
+  /** SHA-256 (hex) of every line recorded so far. */
+  get hash (): string {
+    return this.digest.copy().digest('hex')
+  }
+
+  /** Writes buffered lines to the file, synchronously (async writes would count as pending work). */
+  flush (): void {
+    if (this.fd === null || this.buffer.length === 0) return
+    fs.writeSync(this.fd, this.buffer.join('\n') + '\n')
+    this.buffer = []
+    this.bufferBytes = 0
+  }
+
+  /** Flushes and closes the file, if any. */
+  close (): void {
+    this.flush()
+    if (this.fd !== null) fs.closeSync(this.fd)
+    this.fd = null
+  }
+}
+
+/** Parses one trace line. */
+export function parseTraceLine (line: string): TraceEvent {
+  return JSON.parse(line) as TraceEvent
+}
+
+/** The first line where two traces differ, or null if they are equal. */
+export function firstDifference (a: readonly string[], b: readonly string[]): TraceDifference | null {
+  const n = Math.max(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    const la = a[i] ?? null
+    const lb = b[i] ?? null
+    if (la === lb) continue
+    const at = parseTraceLine((la ?? lb) as string).t
+    return { line: i, atMs: at, a: la, b: lb }
+  }
+  return null
+}

@@ -1,0 +1,143 @@
+import { withGlobal, type Clock as FakeClock } from '@sinonjs/fake-timers'
+
+type TimerId = ReturnType<FakeClock['setTimeout']>
+type InstalledClock = FakeClock
+
+/** A handle for a timer made through a `Clock`. */
+export type ClockTimer = TimerId
+
+/** Time as the simulator's components see it: read the time, schedule and cancel work. */
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now (): number
+  /** Runs `fn` once, `delayMs` from now. */
+  setTimeout (fn: () => void, delayMs: number): ClockTimer
+  /** Cancels a timer made by `setTimeout`; unknown or fired timers are ignored. */
+  clearTimeout (timer: ClockTimer): void
+}
+
+/** Options of `new VirtualClock(opts)`. */
+export interface VirtualClockOptions {
+  /** Virtual wall-clock time at install, in ms since the epoch. Default 2024-01-01T00:00:00Z. */
+  startMs?: number
+}
+
+/** Default virtual start time: fixed, so `Date` values in a trace never depend on the real date. */
+export const DEFAULT_START_MS = Date.UTC(2024, 0, 1)
+
+/**
+ * The globals a VirtualClock replaces. setImmediate, process.nextTick and queueMicrotask
+ * stay real: replication and storage progress on them while virtual time stands still.
+ */
+export const FAKED_GLOBALS = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] as const
+
+let installedClock: VirtualClock | null = null
+
+/** The real Date, captured before any clock is installed. */
+const RealDate: DateConstructor = Date
+
+/**
+ * Virtual time for a whole process, on @sinonjs/fake-timers: while installed, every
+ * `setTimeout`/`setInterval`/`Date` in the process (hypercore's included) runs on it.
+ * Time moves only when `fireNext()` is called: it jumps to the earliest due timer and
+ * runs that one timer. Timers due at the same instant run in creation order, so events
+ * are ordered by (virtual time, creation sequence).
+ *
+ * Only one VirtualClock can be installed at a time.
+ */
+export class VirtualClock implements Clock {
+  /** Virtual time at install, in ms since the epoch. */
+  readonly startMs: number
+  private fake: InstalledClock | null = null
+
+  constructor (opts: VirtualClockOptions = {}) {
+    const startMs = opts.startMs ?? DEFAULT_START_MS
+    if (!Number.isSafeInteger(startMs) || startMs < 0) throw new RangeError('startMs must be a non-negative integer')
+    this.startMs = startMs
+  }
+
+  /** The installed clock, if any. */
+  static get current (): VirtualClock | null {
+    return installedClock
+  }
+
+  /** True between `install()` and `uninstall()`. */
+  get installed (): boolean {
+    return this.fake !== null
+  }
+
+  /** Replaces the faked globals. Throws if any VirtualClock is installed already. */
+  install (): void {
+    if (installedClock !== null) throw new Error('A VirtualClock is installed already: one simulation per process at a time')
+    this.fake = withGlobal(globalThis).install({
+      toFake: [...FAKED_GLOBALS],
+      now: this.startMs,
+      // A long simulation fires many timers; the limit only guards runAll(), which we never call.
+      loopLimit: Number.MAX_SAFE_INTEGER
+    })
+    installedClock = this
+  }
+
+  /** Restores the real globals; timers still pending are dropped. */
+  uninstall (): void {
+    if (this.fake === null) return
+    this.fake.uninstall()
+    this.fake = null
+    if (installedClock === this) installedClock = null
+  }
+
+  private get clock (): InstalledClock {
+    if (this.fake === null) throw new Error('VirtualClock is not installed')
+    return this.fake
+  }
+
+  now (): number {
+    return this.clock.now
+  }
+
+  /** Virtual milliseconds since install. */
+  get elapsedMs (): number {
+    return this.clock.now - this.startMs
+  }
+
+  setTimeout (fn: () => void, delayMs: number): ClockTimer {
+    if (!Number.isFinite(delayMs) || delayMs < 0) throw new RangeError(`bad delay ${delayMs}`)
+    return this.clock.setTimeout(fn, Math.ceil(delayMs))
+  }
+
+  clearTimeout (timer: ClockTimer): void {
+    this.clock.clearTimeout(timer)
+  }
+
+  /**
+   * Runs `fn` with the real `Date` in place of the virtual one until its promise settles.
+   * For code that compares Date with real file times: device-file, which locks a store's
+   * folder, writes `Date.now()` into its lock file and, on reopen, rejects the file if
+   * that is far from the file's real mtime.
+   */
+  async withRealDate<T> (fn: () => Promise<T>): Promise<T> {
+    const fake = globalThis.Date
+    globalThis.Date = RealDate
+    try {
+      return await fn()
+    } finally {
+      if (this.fake !== null) globalThis.Date = fake
+    }
+  }
+
+  /** Number of pending timers (hypercore's, the store's and the simulator's). */
+  get pendingTimers (): number {
+    return this.clock.countTimers()
+  }
+
+  /**
+   * Jumps to the earliest due timer and runs it alone. Returns false if no timer is
+   * pending. Exceptions thrown by the timer propagate.
+   */
+  fireNext (): boolean {
+    const clock = this.clock
+    if (clock.countTimers() === 0) return false
+    clock.next()
+    return true
+  }
+}

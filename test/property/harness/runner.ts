@@ -1,0 +1,92 @@
+import { performance } from 'perf_hooks'
+import fc from 'fast-check'
+import type { Property } from './property'
+import { replayLine, type ReplayTarget } from './replay-line'
+import { withDeadline } from './watchdog'
+
+/** How to run a property. */
+export interface RunOptions {
+  seed: number
+  numRuns: number
+  /** Replays this counterexample path (then stops at its failure instead of shrinking). */
+  path?: string | null
+  replayPath?: string | null
+  /** Printed in the replay line: the planted bug that is switched on. */
+  mutant?: string | null
+}
+
+/** The result of running a property: on failure, everything needed to read and replay it. */
+export interface RunReport extends ReplayTarget {
+  ok: boolean
+  numRuns: number
+  /** Scenarios run, shrinking included. */
+  runsDone: number
+  /** The shrunk scenario, one step per line (empty when ok). */
+  steps: string[]
+  /** The shrunk scenario's setup (its drawn configuration), or ''. */
+  setup: string
+  /** The first line(s) of the violation (null when ok). */
+  error: string | null
+  realMs: number
+}
+
+function errorText (err: unknown): string {
+  if (err instanceof Error) return `${err.name === 'Error' ? '' : err.name + ': '}${err.message}`
+  return String(err)
+}
+
+/**
+ * Runs a property with fast-check: `numRuns` scenarios from `seed` (or one replayed
+ * path), shrinking a failure to a minimal scenario. Every scenario has a real-time
+ * deadline, so a hang fails (and shrinks) like any other violation.
+ */
+export async function runProperty (prop: Property, opts: RunOptions): Promise<RunReport> {
+  const started = performance.now()
+  const replaying = opts.path !== undefined && opts.path !== null
+  const arb = prop.arbitrary({ replayPath: opts.replayPath ?? null })
+  const property = fc.asyncProperty(arb, (value) => withDeadline(`a ${prop.name} scenario`, prop.scenarioTimeoutMs, () => prop.run(value)))
+  const details = await fc.check(property, {
+    seed: opts.seed,
+    numRuns: opts.numRuns,
+    path: replaying ? (opts.path as string) : undefined,
+    endOnFailure: replaying
+  })
+  const report: RunReport = {
+    property: prop.name,
+    seed: details.seed,
+    path: null,
+    replayPath: null,
+    mutant: opts.mutant ?? null,
+    ok: !details.failed,
+    numRuns: opts.numRuns,
+    runsDone: details.numRuns + details.numShrinks,
+    steps: [],
+    setup: '',
+    error: null,
+    realMs: Math.round(performance.now() - started)
+  }
+  if (!details.failed) return report
+  report.path = details.counterexamplePath
+  const value = details.counterexample?.[0]
+  if (value !== undefined) {
+    report.steps = prop.describe(value)
+    report.setup = prop.setup(value)
+    report.replayPath = prop.replayPath(value) ?? (replaying ? opts.replayPath ?? null : null)
+  }
+  report.error = details.errorInstance !== undefined ? errorText(details.errorInstance) : 'property failed'
+  return report
+}
+
+/** The lines a failing (or passing) run prints: seed always, and on failure the scenario and replay line. */
+export function formatReport (r: RunReport): string[] {
+  const head = `${r.property}: seed ${r.seed}, ${r.numRuns} runs${r.mutant !== null ? `, mutant ${r.mutant}` : ''}, ${r.realMs} ms`
+  if (r.ok) return [`${head}: ok`]
+  const lines = [`${head}: FAILED after ${r.runsDone} scenarios (shrinking included)`]
+  lines.push(`  violation: ${r.error ?? '?'}`)
+  lines.push(`  seed: ${r.seed}   path: ${r.path ?? '-'}${r.replayPath !== null ? `   replay path: ${r.replayPath}` : ''}`)
+  lines.push(`  shrunk scenario (${r.steps.length} steps):`)
+  if (r.setup !== '') lines.push(`     setup: ${r.setup}`)
+  r.steps.forEach((s, i) => lines.push(`    ${String(i + 1).padStart(2)}. ${s}`))
+  lines.push(`  replay: ${replayLine(r)}`)
+  return lines
+}

@@ -1,0 +1,34 @@
+import type { Mutant } from './mutant'
+import { gcIgnoresLiveSessions } from './gc-ignores-live-sessions'
+import { sessionCountOffByOne } from './session-count-off-by-one'
+import { gcOneStrikeEarly } from './gc-one-strike-early'
+import { namespaceDropped } from './namespace-dropped'
+import { collectDropsAnyCore } from './collect-drops-any-core'
+import { closeIgnoresPending } from './close-ignores-pending'
+import { streamsNotDestroyed } from './streams-not-destroyed'
+import { attachSkipsStored } from './attach-skips-stored'
+import { newCoresNotAttached } from './new-cores-not-attached'
+import { rootCloseSkipsSessions } from './root-close-skips-sessions'
+import { coreCloseNotAwaited } from './core-close-not-awaited'
+
+/** Every planted bug, in the order `npm run mutants` runs them. */
+export const MUTANTS: readonly Mutant[] = [
+  gcIgnoresLiveSessions,
+  sessionCountOffByOne,
+  gcOneStrikeEarly,
+  namespaceDropped,
+  collectDropsAnyCore,
+  closeIgnoresPending,
+  streamsNotDestroyed,
+  attachSkipsStored,
+  newCoresNotAttached,
+  rootCloseSkipsSessions,
+  coreCloseNotAwaited
+]
+
+/** A mutant by name; throws with the list of names if unknown. */
+export function findMutant (name: string): Mutant {
+  const m = MUTANTS.find((q) => q.name === name)
+  if (m === undefined) throw new Error(`unknown mutant ${JSON.stringify(name)}; known: ${MUTANTS.map((q) => q.name).join(', ')}`)
+  return m
+}

@@ -1,0 +1,44 @@
+/** Undoes a planted bug. */
+export type Restore = () => void
+
+/**
+ * A planted bug: a monkey-patch of the compiled store applied from test code only,
+ * never present in src. `apply` switches it on and returns the function that puts
+ * the original back.
+ */
+export interface Mutant {
+  /** Short kebab-case name (`--mutant NAME`). */
+  name: string
+  /** What the bug does, in one line. */
+  summary: string
+  apply (): Restore
+}
+
+/**
+ * Replaces `obj[key]` with `make(original)` and returns the restore function. Works for
+ * prototype methods and module exports alike (TypeScript's CommonJS output calls
+ * exported functions through the exports object, so a patched export is seen).
+ */
+export function patch<T extends object, K extends keyof T> (obj: T, key: K, make: (original: T[K]) => T[K]): Restore {
+  const had = Object.prototype.hasOwnProperty.call(obj, key)
+  const original = obj[key]
+  obj[key] = make(original)
+  return () => {
+    if (had) obj[key] = original
+    else delete obj[key]
+  }
+}
+
+/** Applies several patches as one; restores them in reverse order. */
+export function patchAll (...restores: Array<() => Restore>): Restore {
+  const done: Restore[] = []
+  try {
+    for (const r of restores) done.push(r())
+  } catch (err) {
+    for (const r of done.reverse()) r()
+    throw err
+  }
+  return () => {
+    for (const r of done.reverse()) r()
+  }
+}

@@ -1,0 +1,146 @@
+import test from 'brittle'
+import FakeTimers from '@sinonjs/fake-timers'
+import type Hypercore from 'hypercore'
+import Corestore from '../../src'
+import { tmpDir } from '../helpers/create'
+import type { T } from '../helpers/assert'
+import { census, trackResources } from '../helpers/resources'
+import type { ProtocolStream } from '../../src/store/types'
+
+// After close() nothing of a store may remain: cores, sessions, streams it made, GC
+// timer, storage handles, or any other timer or handle.
+
+interface Busy {
+  stores: Corestore[]
+  sessions: Hypercore[]
+  streams: ProtocolStream[]
+}
+
+/**
+ * Two stores doing a bit of everything: named and keyed cores, store sessions and
+ * namespaces, a sub-session, an idle core waiting for GC, watchers, findingPeers,
+ * a group handle and a live replication link between them.
+ */
+async function busyPair (t: T): Promise<Busy> {
+  const [dirA, dirB] = [await tmpDir(t), await tmpDir(t)]
+  const a = new Corestore(dirA, { gcIntervalMs: 50 })
+  const b = new Corestore(dirB)
+  const sessions: Hypercore[] = []
+  a.watch(() => {})
+  b.findingPeers()
+  a.notifyGroup(Buffer.alloc(32, 1))
+
+  const main = a.get({ name: 'main', group: Buffer.alloc(32, 1) })
+  await main.append(['1', '2', '3'])
+  const ns = a.namespace('ns')
+  const inNs = ns.get({ name: 'x' })
+  await inNs.append('x')
+  const idle = a.get({ name: 'idle' })
+  await idle.append('i')
+  await idle.close() // waits for GC when the store closes
+  sessions.push(main, inNs, main.session(), idle)
+
+  const s1 = a.replicate(true)
+  const s2 = b.replicate(false)
+  s1.pipe(s2).pipe(s1)
+  const clone = b.session().get(main.key as Buffer)
+  await clone.get(2)
+  sessions.push(clone, b.get({ key: Buffer.alloc(32) }))
+  return { stores: [a, b], sessions, streams: [s1, s2] }
+}
+
+async function closeAll (busy: Busy): Promise<void> {
+  for (const store of busy.stores) await store.close()
+}
+
+test('leaks: after close no core, session, stream, GC timer or storage remains', async (t) => {
+  const busy = await busyPair(t)
+  const [a] = busy.stores as [Corestore]
+  t.ok(a.cores.gcRunning, 'GC timer running before close (an idle core is pending)')
+  t.ok(a.cores.size >= 3, 'cores open before close')
+  await closeAll(busy)
+
+  for (const [i, store] of busy.stores.entries()) {
+    t.is(store.cores.size, 0, `store ${i}: no open core`)
+    t.is(store.sessions.count(), 0, `store ${i}: no tracked session`)
+    t.absent(store.cores.gcRunning, `store ${i}: GC timer stopped`)
+    t.is(store.cores.idleCount, 0, `store ${i}: nothing waiting for GC`)
+    t.ok(store.storage.closed, `store ${i}: storage closed`)
+    t.is(store.corestores.size, 0, `store ${i}: no store session left`)
+  }
+  t.ok(busy.sessions.every((s) => s.closed), 'every core session closed')
+  t.ok(busy.streams.every((s) => s.destroying || s.destroyed), 'every stream the stores made destroyed')
+})
+
+test('leaks: no timer, handle or request made by the stores outlives close()', async (t) => {
+  const dirs = [await tmpDir(t), await tmpDir(t)] // test-tmp's own fs work happens here
+  await new Promise((resolve) => setImmediate(resolve))
+  const before = census()
+  const tracker = trackResources()
+  t.teardown(() => tracker.stop())
+
+  const a = new Corestore(dirs[0] as string, { gcIntervalMs: 50 })
+  const b = new Corestore(dirs[1] as string)
+  const core = a.get({ name: 'x' })
+  await core.append('x')
+  const idle = a.get({ name: 'idle' })
+  await idle.append('i')
+  await idle.close()
+  const s1 = a.replicate(true)
+  const s2 = b.replicate(false)
+  s1.pipe(s2).pipe(s1)
+  const clone = b.get(core.key as Buffer)
+  await clone.get(0)
+  const during = tracker.live()
+  t.ok(Object.keys(during).some((d) => d.startsWith('Timeout')), `timers live while the stores work: ${JSON.stringify(during)}`)
+
+  await a.close()
+  await b.close()
+  tracker.freeze() // the waits below are the test's own
+  await new Promise((resolve) => setImmediate(resolve))
+  await new Promise((resolve) => setImmediate(resolve))
+  t.alike(tracker.live(), {}, 'every resource made by the stores was destroyed')
+  t.alike(census(), before, 'process.getActiveResourcesInfo() is back to what it was')
+})
+
+test('leaks: with fake timers, no timer is left after close', async (t) => {
+  const dirs = [await tmpDir(t), await tmpDir(t)]
+  const clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+  t.teardown(() => clock.uninstall(), { order: 100 })
+  const a = new Corestore(dirs[0] as string)
+  const b = new Corestore(dirs[1] as string)
+  const core = a.get({ name: 'x' })
+  await core.append('x')
+  const idle = a.get({ name: 'idle' })
+  await idle.append('i')
+  await idle.close()
+  const s1 = a.replicate(true)
+  const s2 = b.replicate(false)
+  s1.pipe(s2).pipe(s1)
+  const clone = b.get(core.key as Buffer)
+  await clone.get(0)
+  t.ok(clock.countTimers() > 0, 'timers run while the stores work (GC, keep-alive, ...)')
+  await a.close()
+  await b.close()
+  t.is(clock.countTimers(), 0, 'no timer left')
+})
+
+test('leaks: closing a store session leaves the root untouched and leaks nothing of its own', async (t) => {
+  const dir = await tmpDir(t)
+  const store = new Corestore(dir)
+  t.teardown(() => store.close())
+  const ns = store.namespace('n')
+  const seen: unknown[] = []
+  ns.watch((c) => seen.push(c))
+  ns.findingPeers()
+  const a = ns.get({ name: 'a' })
+  await a.append('x')
+  await ns.close()
+  t.is(ns.sessions.count(), 0, 'its sessions are gone')
+  t.absent(store.corestores.has(ns), 'unregistered from the root')
+  const b = store.get({ name: 'b' })
+  await b.ready()
+  t.is(seen.length, 1, 'its watcher was removed')
+  t.absent(store.storage.closed, 'storage still open for the root')
+  await b.close()
+})
