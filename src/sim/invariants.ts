@@ -1,6 +1,7 @@
 import { blockContent, type CoreCatalog } from './catalog'
 import type { Peer } from './peer'
 import type { Outcome } from './scheduler'
+import type { StoreLike } from './store-factory'
 
 /** Names of the invariants the simulator checks. */
 export type InvariantName =
@@ -44,9 +45,25 @@ export interface CheckContext {
 export type Drive = <T>(promise: Promise<T>) => Promise<Outcome<T>>
 
 /**
- * Session accounting, on every running peer and core: the store has exactly the
- * sessions the model says the simulator holds open, and every one of them is open on
- * an open core that the store still tracks (no core closed under a live session).
+ * The sessions a store's own tracker lists, counted per core (hex discovery key).
+ * Stores key their trackers differently (ours by discovery key, upstream by the core's
+ * z32 id, or by null for a named core still loading), so this asks for the full list
+ * and groups it by each session's own discovery key.
+ */
+export function trackedSessionCounts (store: StoreLike): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const session of store.sessions.list() as Array<{ discoveryKey?: Buffer | null }>) {
+    const id = session.discoveryKey?.toString('hex') ?? 'unknown'
+    counts.set(id, (counts.get(id) ?? 0) + 1)
+  }
+  return counts
+}
+
+/**
+ * Session accounting, on every running peer and core: the store's tracker and the core
+ * itself (hypercore's count of non-weak sessions) both have exactly the sessions the
+ * model says the simulator holds open, and every one of them is open on an open core
+ * that the store still tracks (no core closed under a live session).
  */
 export function checkSessions (ctx: CheckContext): CheckResult {
   const out: CheckResult = { checked: 0, violations: [] }
@@ -56,16 +73,23 @@ export function checkSessions (ctx: CheckContext): CheckResult {
   for (const peer of ctx.peers) {
     const store = peer.store
     if (store === null || !peer.up) continue
+    const counts = trackedSessionCounts(store)
     for (const entry of ctx.catalog.entries) {
       const modelled = peer.sessions.get(entry.index) ?? []
-      const actual = store.sessions.list(entry.id).length
+      const actual = counts.get(entry.id) ?? 0
       out.checked++
       if (actual !== modelled.length) {
-        found('session-count', peer.index, entry.index, `store has ${actual} sessions, model ${modelled.length}`)
+        found('session-count', peer.index, entry.index, `store tracks ${actual} sessions, model ${modelled.length}`)
+      }
+      const tracked = store.cores.get(entry.id)
+      if (tracked !== null) {
+        out.checked++
+        if (tracked.activeSessions !== modelled.length) {
+          found('session-count', peer.index, entry.index, `core has ${tracked.activeSessions} active sessions, model ${modelled.length}`)
+        }
       }
       if (modelled.length === 0) continue
       out.checked++
-      const tracked = store.cores.get(entry.id)
       for (const session of modelled) {
         const core = session.core
         if (session.closed || core === null || core.closed || core.closing !== null || tracked !== core) {

@@ -1,4 +1,5 @@
 import type { CoreCatalog } from './catalog'
+import { trackedSessionCounts } from './invariants'
 import type { Peer, PeerState } from './peer'
 
 /** One core as one peer has it. */
@@ -38,6 +39,7 @@ export function snapshotSim (peers: readonly Peer[], catalog: CoreCatalog, atMs:
     atMs,
     peers: peers.map((peer) => {
       const cores: CoreSnapshot[] = []
+      const counts = peer.store === null ? new Map<string, number>() : trackedSessionCounts(peer.store)
       for (const entry of catalog.entries) {
         const core = peer.store?.cores.get(entry.id) ?? null
         const sessions = peer.sessions.get(entry.index)?.length ?? 0
@@ -47,7 +49,7 @@ export function snapshotSim (peers: readonly Peer[], catalog: CoreCatalog, atMs:
           open: core !== null,
           length: core?.state?.length ?? null,
           sessions,
-          storeSessions: peer.store?.sessions.list(entry.id).length ?? 0,
+          storeSessions: counts.get(entry.id) ?? 0,
           acked: peer.acked.get(entry.index) ?? 0
         })
       }

@@ -5,10 +5,12 @@
 //   - every acknowledged block is there with exactly its content (block i = `block-${i}`),
 //   - beyond the acknowledged length there is nothing, or exactly the whole batch of
 //     the one append in flight at the kill (appends are atomic),
-//   - `audit({ dryRun: true })` finds nothing corrupt and nothing to drop,
+//   - contiguousLength equals the length, and `audit({ dryRun: true })` finds nothing
+//     corrupt and nothing to drop,
 //   - the next child opens at that length and appends on from it.
-// With hypercore 11.37.1 each append is one RocksDB write batch that reaches the WAL
-// with write(2), without fsync, before the promise resolves. So the guarantee proved is
+// With hypercore 11.37.1 an append writes one RocksDB batch (blocks, tree nodes,
+// bitfield, head) and then a hints-only batch; both reach the WAL with write(2), and
+// no fsync, before the promise resolves (seen with strace). So the guarantee proved is
 // "durable across a process crash", not across an OS crash or power loss.
 //
 // CRASH_ROUNDS (default 12) sets the number of kills, CRASH_SEED replays a run;

@@ -19,16 +19,17 @@ function installClock (t: T): Clock {
   return clock
 }
 
-interface Pair {
-  ours: Corestore
-  theirs: ReturnType<typeof open>
+type Upstream = InstanceType<typeof UpstreamCorestore>
+
+/** Our store and upstream's, each on its own folder, closed when the test ends. */
+async function pair (t: T): Promise<{ ours: Corestore, theirs: Upstream }> {
+  const ours = new Corestore(await tmpDir(t))
+  const theirs = new UpstreamCorestore(await tmpDir(t))
+  t.teardown(() => Promise.all([ours.close(), theirs.close()]))
+  return { ours, theirs }
 }
 
-function open (dir: string): InstanceType<typeof UpstreamCorestore> {
-  return new UpstreamCorestore(dir)
-}
-
-async function idleCore (store: Corestore | InstanceType<typeof UpstreamCorestore>, name: string): Promise<Core> {
+async function idleCore (store: Corestore | Upstream, name: string): Promise<Core> {
   const s: Hypercore = store.get({ name })
   await s.append('x')
   const core = s.core as Core
@@ -37,15 +38,12 @@ async function idleCore (store: Corestore | InstanceType<typeof UpstreamCorestor
 }
 
 test('gc defaults: a core idle from t=0 survives 5999 ms and is closed at the third tick (6000 ms), as upstream', async (t) => {
-  const ourDir = await tmpDir(t)
-  const theirDir = await tmpDir(t)
+  const stores = await pair(t) // tmp folders made before the clock is faked
   const clock = installClock(t)
-  const pair: Pair = { ours: new Corestore(ourDir), theirs: open(theirDir) }
-  t.teardown(() => Promise.all([pair.ours.close(), pair.theirs.close()]))
 
-  const ours = await idleCore(pair.ours, 'a')
-  const theirs = await idleCore(pair.theirs, 'a')
-  const gone = collected(pair.ours, ours)
+  const ours = await idleCore(stores.ours, 'a')
+  const theirs = await idleCore(stores.theirs, 'a')
+  const gone = collected(stores.ours, ours)
 
   for (const at of [2000, 4000, 5999]) {
     await clock.tickAsync(at - clock.now)
@@ -56,25 +54,22 @@ test('gc defaults: a core idle from t=0 survives 5999 ms and is closed at the th
   t.ok(ours.closing !== null, 'ours closing at 6000 ms')
   t.ok(theirs.closing !== null, 'upstream closing at 6000 ms')
   await gone
-  t.is(pair.ours.cores.size, 0, 'ours dropped it')
-  t.absent(pair.ours.cores.gcRunning, 'GC timer stopped')
+  t.is(stores.ours.cores.size, 0, 'ours dropped it')
+  t.absent(stores.ours.cores.gcRunning, 'GC timer stopped')
 })
 
 test('gc defaults: a core idling while the timer already runs gets three more ticks, as upstream', async (t) => {
-  const ourDir = await tmpDir(t)
-  const theirDir = await tmpDir(t)
+  const stores = await pair(t) // tmp folders made before the clock is faked
   const clock = installClock(t)
-  const pair: Pair = { ours: new Corestore(ourDir), theirs: open(theirDir) }
-  t.teardown(() => Promise.all([pair.ours.close(), pair.theirs.close()]))
 
   // First core idles at 0 ms and starts the timer (ticks at 2000, 4000, 6000...).
-  const first = await idleCore(pair.ours, 'first')
-  const firstUp = await idleCore(pair.theirs, 'first')
+  const first = await idleCore(stores.ours, 'first')
+  const firstUp = await idleCore(stores.theirs, 'first')
   await clock.tickAsync(1000)
   // Second core idles at 1000 ms, between ticks.
-  const second = await idleCore(pair.ours, 'second')
-  const secondUp = await idleCore(pair.theirs, 'second')
-  const gone = Promise.all([collected(pair.ours, first), collected(pair.ours, second)])
+  const second = await idleCore(stores.ours, 'second')
+  const secondUp = await idleCore(stores.theirs, 'second')
+  const gone = Promise.all([collected(stores.ours, first), collected(stores.ours, second)])
 
   await clock.tickAsync(4999 - clock.now) // 3999 ms after the second went idle, two ticks
   t.is(second.closing, null, 'ours: second open 3999 ms after idling (4 s - epsilon)')
@@ -86,7 +81,7 @@ test('gc defaults: a core idling while the timer already runs gets three more ti
   t.ok(first.closing !== null && second.closing !== null, 'ours: both closing at the third tick (second: 5 s after idling)')
   t.ok(firstUp.closing !== null && secondUp.closing !== null, 'upstream: same')
   await gone
-  t.absent(pair.ours.cores.gcRunning, 'timer stopped once nothing is idle')
+  t.absent(stores.ours.cores.gcRunning, 'timer stopped once nothing is idle')
 })
 
 test('gc defaults: no timer runs while every core is in use', async (t) => {

@@ -21,9 +21,9 @@ test('get: exclusive sessions take turns on the core', async (t) => {
   t.pass('a non-exclusive session opens while the lock is held')
   await shared.close()
 
-  await first.close()
   firstOpen = false
-  t.is(await secondReady, false, 'second exclusive session ready only after the first closed')
+  await first.close()
+  t.is(await secondReady, false, 'second exclusive session ready only once the first was closing')
   t.is(second.length, 1, 'and sees its data')
   await second.close()
 })

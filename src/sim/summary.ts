@@ -1,0 +1,94 @@
+import type { RunResult } from './runner'
+import type { FaultKind } from './scenario'
+
+/** The `--json` object: exactly these fields, in this order. */
+export interface JsonResult {
+  seed: number
+  peers: number
+  cores: number
+  steps: number
+  virtualMs: number
+  realMs: number
+  speedup: number
+  messages: number
+  bytes: number
+  faults: Partial<Record<FaultKind, number>>
+  gcCollected: number
+  invariantsChecked: number
+  violations: RunResult['violations']
+  traceHash: string
+}
+
+/** Picks the `--json` fields of a run. */
+export function toJsonResult (r: RunResult): JsonResult {
+  return {
+    seed: r.seed,
+    peers: r.peers,
+    cores: r.cores,
+    steps: r.steps,
+    virtualMs: r.virtualMs,
+    realMs: r.realMs,
+    speedup: r.speedup,
+    messages: r.messages,
+    bytes: r.bytes,
+    faults: r.faults,
+    gcCollected: r.gcCollected,
+    invariantsChecked: r.invariantsChecked,
+    violations: r.violations,
+    traceHash: r.traceHash
+  }
+}
+
+/** What the replay line needs. */
+export interface ReplayArgs {
+  seed: number
+  peers: number
+  cores: number
+  steps: number
+  durationMs: number
+  store: string
+  /** Fault kinds given on the command line; undefined when drawn from the seed. */
+  faults?: readonly string[]
+}
+
+/** The one command line that replays a run. */
+export function replayCommand (a: ReplayArgs): string {
+  const faults = a.faults === undefined ? '' : ` --faults ${a.faults.length === 0 ? 'none' : a.faults.join(',')}`
+  return `npx corestore-sim run --seed ${a.seed} --peers ${a.peers} --cores ${a.cores} --steps ${a.steps} --duration ${a.durationMs}ms${faults} --store ${a.store}`
+}
+
+/** The human summary of a run: a two-column table, then the violations if any. */
+export function formatSummary (r: RunResult, replay: string): string {
+  const rates = Object.entries(r.faultProfile.rates)
+    .map(([kind, rate]) => `${kind} ${((rate ?? 0) * 100).toFixed(1)}%`).join(', ')
+  const injected = Object.entries(r.faults).map(([kind, n]) => `${kind} ${n ?? 0}`).join(', ')
+  const rows: Array<[string, string]> = [
+    ['seed', String(r.seed)],
+    ['store', r.store],
+    ['peers / cores / steps', `${r.peers} / ${r.cores} / ${r.steps}`],
+    ['virtual time', `${(r.virtualMs / 1000).toFixed(1)} s`],
+    ['real time', `${(r.realMs / 1000).toFixed(2)} s`],
+    ['speedup (virtual/real)', `${r.speedup}x`],
+    ['messages / bytes', `${r.messages} / ${r.bytes}`],
+    [`faults ${r.faultProfile.drawn ? 'drawn' : 'given'} (share of steps)`, rates.length > 0 ? rates : 'none'],
+    ['faults injected', injected.length > 0 ? injected : 'none'],
+    ['GC closed cores', String(r.gcCollected)],
+    ['convergence after heal', r.converged ? `ok in ${r.convergeMs} ms virtual` : 'FAILED'],
+    ['invariants checked', String(r.invariantsChecked)],
+    ['violations', String(r.violations.length)],
+    ['traceHash', r.traceHash]
+  ]
+  const width = Math.max(...rows.map(([k]) => k.length))
+  const lines = rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)
+  if (r.violations.length > 0) {
+    lines.push('', 'violations:')
+    for (const v of r.violations.slice(0, 20)) {
+      const where = [v.step === null ? null : `step ${v.step}`, v.peer === undefined ? null : `peer ${v.peer}`, v.core === undefined ? null : `core ${v.core}`]
+        .filter((x) => x !== null).join(', ')
+      lines.push(`  [${v.atMs} ms] ${v.invariant}${where.length > 0 ? ` (${where})` : ''}: ${v.detail}`)
+    }
+    if (r.violations.length > 20) lines.push(`  ... and ${r.violations.length - 20} more`)
+    lines.push('', `replay: ${replay}`)
+  }
+  return lines.join('\n')
+}
