@@ -2,6 +2,8 @@ import type { Impl, StoreFactory } from './store-impl'
 
 /** One number a case reports, and how to compare it across implementations. */
 export interface MetricSpec {
+  /** Title of the metric's group in the table, when it is not the case's title. */
+  title?: string
   /** Key in the child's JSON output. */
   key: string
   /** Label in the table. */

@@ -35,6 +35,8 @@ export interface CaseReport {
 /** Everything bench/results.json holds. */
 export interface BenchReport {
   date: string
+  /** The command line that produced the report. */
+  command: string
   rounds: number
   method: string
   upstream: string

@@ -35,7 +35,11 @@ async function main (argv: string[]): Promise<void> {
       const order: Impl[] = round % 2 === 0 ? [...IMPLS] : [...IMPLS].reverse()
       for (const impl of order) {
         const t0 = Date.now()
-        const output = await runChild(bench, impl)
+        const output = await runChild(bench, impl).catch((err: unknown): ChildOutput => {
+          // One crashed or hung child must not throw away the rest of a 5-minute run.
+          process.stderr.write(`${String(err)}\n`)
+          return { case: bench.id, impl, unavailable: `failed: ${String(err).split('\n')[0] ?? ''}` }
+        })
         outputs.push(output)
         const status = 'unavailable' in output ? `unavailable (${output.unavailable})` : `${((Date.now() - t0) / 1000).toFixed(1)} s`
         process.stderr.write(`[${bench.id}] round ${round + 1}/${args.rounds} ${impl.padEnd(8)} ${status}\n`)
@@ -48,6 +52,7 @@ async function main (argv: string[]): Promise<void> {
 
   const report: BenchReport = {
     date: new Date().toISOString(),
+    command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
     rounds: args.rounds,
     method: 'Each case runs in a fresh child process per implementation and round, on fresh storage folders; ' +
       'our store and upstream alternate, swapping which goes first every round.',

@@ -7,6 +7,8 @@ import type { ChildOutput } from './child'
 import type { Impl } from './store-impl'
 
 const CHILD = path.join(__dirname, 'child.js')
+/** The repository: children run there, so packages resolve from it whatever the caller's cwd. */
+const ROOT = path.join(__dirname, '..', '..')
 
 /**
  * Runs one case against one implementation in a fresh node process with a fresh
@@ -27,7 +29,7 @@ export async function runChild (bench: BenchCase, impl: Impl): Promise<ChildOutp
 
 function spawnNode (args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d })

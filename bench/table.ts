@@ -9,7 +9,7 @@ const HEAD: Row = ['case', 'metric', 'ours', 'upstream 7.12.5', 'ratio', 'target
 function rows (report: BenchReport): Row[] {
   const out: Row[] = []
   for (const c of report.cases) {
-    for (const m of c.metrics) out.push([c.title, m.label, value(m, m.ours), value(m, m.upstream), ratioCell(m), targetCell(m)])
+    for (const m of c.metrics) out.push([m.title ?? c.title, m.label, value(m, m.ours), value(m, m.upstream), ratioCell(m), targetCell(m)])
     if (c.metrics.every((m) => m.ours === null && m.upstream === null)) {
       const cell = (impl: 'ours' | 'upstream'): string => c.unavailable[impl] === undefined ? '—' : 'unavailable'
       out.push([c.title, '(did not run, see notes)', cell('ours'), cell('upstream'), '—', '—'])
@@ -69,7 +69,8 @@ function footer (report: BenchReport): string[] {
     ...c.notes.map((n) => `${c.id}: ${n}`)
   ])
   return [
-    `ratio = upstream/ours for times and bytes, ours/upstream for rates: >1 means ours is better. ${report.method}`,
+    `ratio = upstream/ours for times and bytes, ours/upstream for rates: >1 means ours is better. ${report.method} ` +
+      `Command: \`${report.command}\` (${report.totalSeconds.toFixed(0)} s).`,
     ...notes
   ]
 }

@@ -1,20 +1,18 @@
 import type { BenchCase } from '../case'
 import { openNamedCase } from './open-named'
 import { sessionChurnCase } from './session-churn'
-import { gcTickCase } from './gc-tick'
+import { idleCoresCase } from './idle-cores'
 import { dynamicAttachCase } from './dynamic-attach'
 import { firstBlockCase } from './first-block'
-import { memoryCase } from './memory'
 import { simulatorCase } from './simulator'
 
 /** Every case, in the order they run and are printed. */
 export const CASES: readonly BenchCase[] = [
   openNamedCase,
   sessionChurnCase,
-  gcTickCase,
+  idleCoresCase,
   dynamicAttachCase,
   firstBlockCase,
-  memoryCase,
   simulatorCase
 ]
 

@@ -132,7 +132,7 @@ export class Link {
     for (const dir of this.dirs) {
       dir.from.on('error', noop)
       dir.from.on('data', (chunk: unknown) => {
-        if (gen === this.generation) this.send(dir, chunk as Buffer)
+        if (gen === this.generation) this.send(dir, Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)))
       })
       dir.from.on('close', () => {
         if (gen === this.generation) this.onStreamClose(dir)

@@ -3,7 +3,8 @@ import os from 'os'
 import path from 'path'
 import { CoreCatalog } from './catalog'
 import { converge, type ConvergenceResult } from './convergence'
-import { checkClosed, checkDurability, checkSessions, errorCode, type CheckContext, type CheckResult, type Drive, type InvariantName, type Violation } from './invariants'
+import { checkClosed, checkSessions, errorCode, type CheckContext, type CheckResult, type Violation } from './invariants'
+import { Lifecycle } from './lifecycle'
 import { MathRandomRoute } from './math-random'
 import type { LinkStream } from './link'
 import { Network } from './network'
@@ -15,12 +16,9 @@ import { resolveSimOptions, type ResolvedSimOptions, type SimOptions } from './s
 import { executeStep, type StepContext, type StepOutput } from './step-executor'
 import { resolveStoreFactory, type StoreFactory } from './store-factory'
 import { Trace } from './trace'
-import { VirtualClock, type ClockTimer } from './virtual-clock'
-import { snapshotSim, type SimSnapshot } from './snapshot'
-
-/** Passive drive: inside a step the simulator is already driving the clock. */
-const passive: Drive = <T>(p: Promise<T>): Promise<Outcome<T>> =>
-  p.then((value) => ({ state: 'resolved' as const, value }), (error: unknown) => ({ state: 'rejected' as const, error }))
+import { VirtualClock } from './virtual-clock'
+import { lengthsOf, snapshotSim, type SimSnapshot } from './snapshot'
+import { ViolationLog } from './violation-log'
 
 /**
  * A deterministic simulation of several stores replicating over simulated links, on a
@@ -35,34 +33,40 @@ const passive: Drive = <T>(p: Promise<T>): Promise<Outcome<T>> =>
  * const violations = await sim.close() // [] when every invariant held
  * ```
  */
-export class Sim implements StepContext {
+export class Sim {
+  /** Options, defaults applied. */
   readonly options: ResolvedSimOptions
   readonly seed: number
+  /** The store under test. */
   readonly store: StoreFactory
   readonly clock: VirtualClock
+  /** Decides idleness and moves virtual time. */
   readonly scheduler: Scheduler
   readonly trace: Trace
+  /** Links and link faults. */
   readonly network: Network
+  /** The cores, with their keys. */
   readonly catalog = new CoreCatalog()
+  /** The peers, by index. */
   readonly peers: Peer[] = []
-  /** Every violation found so far. */
-  readonly violations: Violation[] = []
-  /** Individual invariant conditions evaluated so far. */
-  invariantsChecked = 0
+  /** Invariant results so far. */
+  readonly log: ViolationLog
   /** Faults injected so far, by kind. */
   readonly faults: Partial<Record<FaultKind, number>> = {}
   /** Steps applied so far. */
   stepCount = 0
   /** Index of the step being applied, or null. */
   step: number | null = null
+  /** Virtual timeout of one network-bound operation of a step, in ms. */
   readonly stepTimeoutMs: number
   private readonly dir: string
+  private readonly steps: StepContext
   private readonly ownsDir: boolean
-  private readonly laterTimers = new Set<ClockTimer>()
-  private readonly errors: unknown[] = []
+  private readonly lifecycle: Lifecycle
   private busy = false
+  private faultIds = 0
   private closed = false
-  private readonly onUnhandled = (err: unknown): void => { this.errors.push(err) }
+  private readonly onUnhandled = (err: unknown): void => { this.log.error(err) }
 
   private constructor (opts: ResolvedSimOptions) {
     this.options = opts
@@ -74,6 +78,7 @@ export class Sim implements StepContext {
     this.clock = new VirtualClock()
     this.scheduler = new Scheduler(this.clock, new MathRandomRoute(prng.fork('math-random').seed))
     this.trace = new Trace(() => this.clock.installed ? this.clock.elapsedMs : 0, opts.trace)
+    this.log = new ViolationLog(this.trace)
     this.network = new Network({
       clock: this.clock,
       prng: prng.fork('network'),
@@ -87,6 +92,40 @@ export class Sim implements StepContext {
       peer.oncollect = (core) => this.trace.record('gc', { p: i, c: core })
       this.peers.push(peer)
     }
+    this.lifecycle = new Lifecycle({
+      peers: this.peers,
+      network: this.network,
+      scheduler: this.scheduler,
+      trace: this.trace,
+      log: this.log,
+      context: () => this.context()
+    })
+    const lifecycle = this.lifecycle
+    this.steps = {
+      peers: this.peers,
+      catalog: this.catalog,
+      network: this.network,
+      clock: this.clock,
+      trace: this.trace,
+      stepTimeoutMs: this.stepTimeoutMs,
+      countFault: (kind) => { this.faults[kind] = (this.faults[kind] ?? 0) + 1 },
+      nextFaultId: () => ++this.faultIds,
+      later: (delayMs, fn) => lifecycle.later(delayMs, fn),
+      crashPeer: (i) => lifecycle.crashPeer(i),
+      closePeer: (i) => lifecycle.closePeer(i),
+      restartPeer: (i) => lifecycle.restartPeer(i),
+      healAll: () => lifecycle.healAll()
+    }
+  }
+
+  /** Every violation found so far. */
+  get violations (): Violation[] {
+    return this.log.violations
+  }
+
+  /** Individual invariant conditions evaluated so far. */
+  get invariantsChecked (): number {
+    return this.log.checked
   }
 
   /** Builds a simulation: opens every peer's store, creates the cores on their owners, links peers. */
@@ -106,7 +145,7 @@ export class Sim implements StepContext {
   private async setup (): Promise<void> {
     const o = this.options
     this.trace.record('sim', { seed: o.seed, peers: o.peers, cores: o.cores.length, store: this.store.name, gc: this.store.tunableGc ? [o.peer.gcIntervalMs, o.peer.gcStrikes] : 'fixed' })
-    for (const peer of this.peers) await this.must(this.openPeer(peer), `open peer ${peer.index}`)
+    for (const peer of this.peers) await this.must(this.lifecycle.openPeer(peer), `open peer ${peer.index}`)
     for (const spec of o.cores) {
       const owner = this.peers[spec.owner] as Peer
       const session = owner.requireStore().get({ name: spec.name, notDownloadingLinger: o.peer.notDownloadingLingerMs })
@@ -118,11 +157,6 @@ export class Sim implements StepContext {
     }
     for (const [a, b] of o.links) this.network.connect(a, b)
     await this.scheduler.settle()
-  }
-
-  /** Opens a peer's store: held work (see Scheduler.hold), with the real Date (see VirtualClock.withRealDate). */
-  private openPeer (peer: Peer): Promise<void> {
-    return this.scheduler.hold(this.clock.withRealDate(() => peer.open()))
   }
 
   private async must<T> (promise: Promise<T>, what: string): Promise<T> {
@@ -158,18 +192,18 @@ export class Sim implements StepContext {
         await this.scheduler.advance(step.ms)
         out = { ok: true }
       } else {
-        const outcome = await this.scheduler.run(executeStep(this, step), this.stepTimeoutMs * 3)
+        const outcome = await this.scheduler.run(executeStep(this.steps, step), this.stepTimeoutMs * 3)
         if (outcome.state === 'resolved') out = outcome.value
         else if (outcome.state === 'rejected') out = { ok: false, code: errorCode(outcome.error) }
         else {
           out = { ok: false, code: 'STUCK' }
-          this.violate('step-stuck', `step did not finish within ${this.stepTimeoutMs * 3} ms`)
+          this.log.violate('step-stuck', `step did not finish within ${this.stepTimeoutMs * 3} ms`, this.clock.elapsedMs, index)
         }
       }
       const result: StepResult = { index, step, atMs: this.clock.elapsedMs, ...out }
       this.trace.record('res', { i: index, ok: out.ok, ...(out.code === undefined ? {} : { code: out.code }), ...(out.value === undefined ? {} : { v: out.value }) })
       this.runChecks()
-      this.recordLengths(index)
+      this.trace.record('len', { i: index, v: lengthsOf(this.peers, this.catalog) })
       return result
     } finally {
       this.step = null
@@ -220,34 +254,9 @@ export class Sim implements StepContext {
 
   private runChecks (): CheckResult {
     const result = checkSessions(this.context())
-    for (const err of [...this.scheduler.errors.splice(0), ...this.errors.splice(0)]) {
-      result.violations.push({ invariant: 'uncaught-error', atMs: this.clock.elapsedMs, step: this.step, detail: describeError(err) })
-    }
-    this.account(result)
+    this.log.drainErrors(result, this.clock.elapsedMs, this.step, this.scheduler.errors.splice(0))
+    this.log.account(result)
     return result
-  }
-
-  private account (result: CheckResult): void {
-    this.invariantsChecked += result.checked
-    this.violations.push(...result.violations)
-    for (const v of result.violations) this.trace.record('violation', { ...v })
-    if (result.checked > 0) this.trace.record('inv', { n: result.checked, bad: result.violations.length })
-  }
-
-  private violate (invariant: InvariantName, detail: string): void {
-    this.account({ checked: 1, violations: [{ invariant, atMs: this.clock.elapsedMs, step: this.step, detail }] })
-  }
-
-  private recordLengths (index: number): void {
-    const v: Array<[number, number, number]> = []
-    for (const peer of this.peers) {
-      if (peer.store === null) continue
-      for (const entry of this.catalog.entries) {
-        const length = peer.store.cores.get(entry.id)?.state?.length
-        if (length !== undefined) v.push([peer.index, entry.index, length])
-      }
-    }
-    this.trace.record('len', { i: index, v })
   }
 
   /** What every peer holds now, for models to compare against. */
@@ -255,67 +264,18 @@ export class Sim implements StepContext {
     return snapshotSim(this.peers, this.catalog, this.clock.elapsedMs)
   }
 
-  countFault (kind: FaultKind): void {
-    this.faults[kind] = (this.faults[kind] ?? 0) + 1
-  }
-
-  later (delayMs: number, fn: () => void): void {
-    const timer = this.clock.setTimeout(() => {
-      this.laterTimers.delete(timer)
-      try {
-        fn()
-      } catch (err) {
-        this.errors.push(err)
-      }
-    }, delayMs)
-    this.laterTimers.add(timer)
-  }
-
-  async crashPeer (i: number): Promise<void> {
-    this.network.peerDown(i)
-    this.trace.record('crash', { p: i })
-    await this.scheduler.hold((this.peers[i] as Peer).crash())
-  }
-
-  async closePeer (i: number): Promise<void> {
-    this.network.peerDown(i)
-    this.trace.record('close', { p: i })
-    await this.scheduler.hold((this.peers[i] as Peer).close())
-  }
-
-  async restartPeer (i: number): Promise<CheckResult> {
-    const peer = this.peers[i] as Peer
-    if (peer.up || this.closed) return { checked: 0, violations: [] }
-    this.trace.record('restart', { p: i })
-    try {
-      await this.openPeer(peer)
-    } catch (err) {
-      this.errors.push(err)
-      return { checked: 0, violations: [] }
-    }
-    this.network.peerUp(i)
-    const result = await checkDurability(this.context(), peer, passive)
-    this.account(result)
-    return result
-  }
-
-  async healAll (): Promise<void> {
-    for (const timer of this.laterTimers) this.clock.clearTimeout(timer)
-    this.laterTimers.clear()
-    this.trace.record('heal')
-    this.network.healAll()
-    for (const peer of this.peers) {
-      if (peer.state === 'crashed') await this.restartPeer(peer.index)
-    }
+  /** Lifts every fault and restarts every crashed peer (see also `converge`). */
+  async heal (): Promise<void> {
+    await this.drive(this.lifecycle.healAll())
   }
 
   /** Lifts every fault, then requires every holder of a core to converge within `timeoutMs`. */
   async converge (timeoutMs: number): Promise<ConvergenceResult> {
     this.enter()
     try {
-      await this.scheduler.run(this.healAll(), this.stepTimeoutMs)
+      await this.scheduler.run(this.lifecycle.healAll(), this.stepTimeoutMs)
       const result = await converge(this, timeoutMs)
-      this.account({ checked: result.checked, violations: result.violations })
+      this.log.account({ checked: result.checked, violations: result.violations })
       return result
     } finally {
       this.busy = false
@@ -336,17 +296,16 @@ export class Sim implements StepContext {
     if (this.closed) return this.violations
     this.busy = true
     try {
-      for (const timer of this.laterTimers) this.clock.clearTimeout(timer)
-      this.laterTimers.clear()
+      this.lifecycle.stop()
       if (this.clock.installed) {
         this.network.cutAll()
         for (const peer of this.peers) {
           const outcome = await this.scheduler.run(this.scheduler.hold(peer.close()), this.stepTimeoutMs)
-          if (outcome.state !== 'resolved') this.errors.push(outcome.state === 'pending' ? new Error(`closing peer ${peer.index} timed out`) : outcome.error)
+          if (outcome.state !== 'resolved') this.log.error(outcome.state === 'pending' ? new Error(`closing peer ${peer.index} timed out`) : outcome.error)
         }
         await this.scheduler.settle()
         this.runChecks()
-        this.account(checkClosed(this.context(), {
+        this.log.account(checkClosed(this.context(), {
           timers: this.clock.pendingTimers,
           storageOps: this.scheduler.gate.inflight,
           immediates: this.scheduler.immediates.pending
@@ -362,11 +321,6 @@ export class Sim implements StepContext {
     }
     return this.violations
   }
-}
-
-function describeError (err: unknown): string {
-  if (err instanceof Error) return `${errorCode(err)}: ${err.message}`
-  return String(err)
 }
 
 function noop (): void {}

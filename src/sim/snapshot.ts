@@ -57,3 +57,16 @@ export function snapshotSim (peers: readonly Peer[], catalog: CoreCatalog, atMs:
     })
   }
 }
+
+/** Length of every open core of every running peer, as [peer, core, length] (for the trace). */
+export function lengthsOf (peers: readonly Peer[], catalog: CoreCatalog): Array<[number, number, number]> {
+  const out: Array<[number, number, number]> = []
+  for (const peer of peers) {
+    if (peer.store === null) continue
+    for (const entry of catalog.entries) {
+      const length = peer.store.cores.get(entry.id)?.state?.length
+      if (length !== undefined) out.push([peer.index, entry.index, length])
+    }
+  }
+  return out
+}

@@ -25,6 +25,8 @@ export interface StepContext {
   readonly stepTimeoutMs: number
   /** Counts an injected fault. */
   countFault (kind: FaultKind): void
+  /** A number unique within the simulation, to tag one fault. */
+  nextFaultId (): number
   /** Runs `fn` after `delayMs` of virtual time, unless everything is healed first. */
   later (delayMs: number, fn: () => void): void
   /** Crashes a peer (links first). */
@@ -135,9 +137,6 @@ async function download (ctx: StepContext, peer: Peer, entry: CatalogEntry, star
   })
 }
 
-/** Makes each disconnect's block reason unique, so overlapping ones lift independently. */
-let faultSerial = 0
-
 async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | 'get' | 'download' | 'open-session' | 'close-session' | 'replicate' | 'advance' }>): Promise<StepOutput> {
   const { network, trace } = ctx
   const lift = (durationMs: number | undefined, what: string, fn: () => void): void => {
@@ -149,7 +148,8 @@ async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | '
   }
   switch (step.kind) {
     case 'disconnect': {
-      const reason = `disconnect#${++faultSerial}`
+      // Unique, so overlapping disconnects of one link lift independently.
+      const reason = `disconnect#${ctx.nextFaultId()}`
       network.block(step.a, step.b, reason)
       ctx.countFault('disconnect')
       trace.record('fault', { f: 'disconnect', a: step.a, b: step.b })

@@ -177,6 +177,7 @@ export class StorageGate {
   // An iterator gets its three callbacks once, at open; each later read or close is
   // answered through one of them. Each iterator keeps a FIFO of its pending operations.
   private patchIterators (binding: Binding): void {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the wrappers must keep the binding's receiver
     const gate = this
     const open = binding.iteratorOpen as BindingFn
     const read = binding.iteratorRead as BindingFn

@@ -31,8 +31,6 @@ export const DEFAULT_START_MS = Date.UTC(2024, 0, 1)
  */
 export const FAKED_GLOBALS = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] as const
 
-let installedClock: VirtualClock | null = null
-
 /** The real Date, captured before any clock is installed. */
 const RealDate: DateConstructor = Date
 
@@ -46,6 +44,7 @@ const RealDate: DateConstructor = Date
  * Only one VirtualClock can be installed at a time.
  */
 export class VirtualClock implements Clock {
+  private static installedClock: VirtualClock | null = null
   /** Virtual time at install, in ms since the epoch. */
   readonly startMs: number
   private fake: InstalledClock | null = null
@@ -58,7 +57,7 @@ export class VirtualClock implements Clock {
 
   /** The installed clock, if any. */
   static get current (): VirtualClock | null {
-    return installedClock
+    return VirtualClock.installedClock
   }
 
   /** True between `install()` and `uninstall()`. */
@@ -68,14 +67,16 @@ export class VirtualClock implements Clock {
 
   /** Replaces the faked globals. Throws if any VirtualClock is installed already. */
   install (): void {
-    if (installedClock !== null) throw new Error('A VirtualClock is installed already: one simulation per process at a time')
+    if (VirtualClock.installedClock !== null) throw new Error('A VirtualClock is installed already: one simulation per process at a time')
     this.fake = withGlobal(globalThis).install({
       toFake: [...FAKED_GLOBALS],
       now: this.startMs,
       // A long simulation fires many timers; the limit only guards runAll(), which we never call.
-      loopLimit: Number.MAX_SAFE_INTEGER
+      loopLimit: Number.MAX_SAFE_INTEGER,
+      // Timers made before install (a test runner's timeouts) stay real and clearable.
+      shouldClearNativeTimers: true
     })
-    installedClock = this
+    VirtualClock.installedClock = this
   }
 
   /** Restores the real globals; timers still pending are dropped. */
@@ -83,7 +84,7 @@ export class VirtualClock implements Clock {
     if (this.fake === null) return
     this.fake.uninstall()
     this.fake = null
-    if (installedClock === this) installedClock = null
+    if (VirtualClock.installedClock === this) VirtualClock.installedClock = null
   }
 
   private get clock (): InstalledClock {

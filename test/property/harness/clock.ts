@@ -10,6 +10,8 @@ export interface VirtualClock {
   nowMs (): number
   /** Advances virtual time, firing due timers and letting their promises settle. */
   advance (ms: number): Promise<void>
+  /** Advances virtual time firing due timers synchronously: what they start is still in flight on return. */
+  advanceSync (ms: number): void
   /** Number of pending fake timers (intervals included). */
   countTimers (): number
   /** Restores the real timers. Idempotent. */
@@ -29,6 +31,7 @@ export function installClock (): VirtualClock {
   return {
     nowMs: () => clock.now,
     advance: async (ms) => { await clock.tickAsync(ms) },
+    advanceSync: (ms) => { clock.tick(ms) },
     countTimers: () => clock.countTimers(),
     uninstall: () => {
       if (active !== clock) return

@@ -1,13 +1,13 @@
+import { performance } from 'perf_hooks'
 import type { VirtualClock } from './clock'
+import { realDelay } from './watchdog'
 
-/** Bounds of `waitUntil`; both bounds end the wait, whichever comes first. */
+/** Bounds of `waitUntil`; whichever runs out first ends the wait. */
 export interface WaitOptions {
-  /** Event-loop turns (real I/O polls) to wait at most. Default 2000. */
-  turnsMax?: number
-  /** Virtual milliseconds to advance every `turnsPerStep` turns; 0 keeps time still. Default 0. */
+  /** Real milliseconds to wait at most. Default 3000. */
+  realMsMax?: number
+  /** Virtual milliseconds to advance per real millisecond of waiting; 0 keeps time still. Default 0. */
   stepMs?: number
-  /** Turns between two virtual steps. Default 20. */
-  turnsPerStep?: number
   /** Virtual time the wait may advance in total, in milliseconds. Default 60000. */
   virtualMsMax?: number
 }
@@ -23,17 +23,19 @@ export async function drain (n = 5): Promise<void> {
 }
 
 /**
- * Waits until `cond()` holds, polling once per event-loop turn and, when `stepMs` is
- * set, moving virtual time in steps (so timers such as request retries and GC fire).
- * Returns whether the condition was reached; never loops forever.
+ * Waits until `cond()` holds. Storage completes on a thread pool in real time, so the
+ * wait is paced by the real clock (1 ms per poll); when `stepMs` is set, virtual time
+ * moves by that much per poll, so timers such as hypercore's request backoffs fire.
+ * Returns whether the condition was reached; never waits past its bounds.
  */
 export async function waitUntil (clock: VirtualClock, cond: () => boolean | Promise<boolean>, opts: WaitOptions = {}): Promise<boolean> {
-  const { turnsMax = 2000, stepMs = 0, turnsPerStep = 20, virtualMsMax = 60000 } = opts
+  const { realMsMax = 3000, stepMs = 0, virtualMsMax = 60000 } = opts
+  const until = performance.now() + realMsMax
   let advanced = 0
-  for (let i = 0; i < turnsMax; i++) {
+  while (performance.now() < until) {
     if (await cond()) return true
-    await turn()
-    if (stepMs > 0 && i % turnsPerStep === turnsPerStep - 1 && advanced < virtualMsMax) {
+    await realDelay(1)
+    if (stepMs > 0 && advanced < virtualMsMax) {
       await clock.advance(stepMs)
       advanced += stepMs
     }
@@ -43,6 +45,6 @@ export async function waitUntil (clock: VirtualClock, cond: () => boolean | Prom
 
 /**
  * Waiting for replication: hypercore backs off for up to seconds (200, 500, 1000 ms)
- * when a peer is not ready to serve yet, so time has to move, in virtual steps.
+ * when a peer is not ready to serve yet, so virtual time has to move while we wait.
  */
-export const REPLICATION_WAIT: WaitOptions = { stepMs: 200, turnsPerStep: 5, turnsMax: 4000, virtualMsMax: 60000 }
+export const REPLICATION_WAIT: WaitOptions = { stepMs: 50, realMsMax: 4000, virtualMsMax: 60000 }

@@ -47,7 +47,7 @@ export function opLabel (op: RaceOp): string {
     case 'child': return 'keeper.session()'
     case 'close-keeper': return 'keeper.close()'
     case 'close-store': return 'S.close()'
-    case 'tick': return 'advance 100 ms (GC tick)'
+    case 'tick': return 'advance 100 ms (GC tick; the close it starts runs on)'
     case 'attach': return 'B.get({ key }) over the pipe (A attaches the core on demand)'
     case 'close-root': return 'A.close()'
   }

@@ -64,18 +64,30 @@ export async function openRaceWorld (setup: RaceSetup, withPeer: boolean): Promi
 }
 
 /**
- * Routes A's storage lookups that get() and dynamic attach wait on through the
- * scheduler, so it also decides when a preloading get() gets its answer. Returns the
- * function that routes them back (nothing may wait on the scheduler after the race).
+ * Routes what A waits on through the scheduler, so it decides the order of: storage
+ * lookups of a preloading get() or a dynamic attach, the storage closing, and a core
+ * finishing its close (GC's or the store's). Returns the function that routes them
+ * back: nothing may wait on the scheduler after the race.
  */
 export function routeStorage (w: RaceWorld, sched: fc.Scheduler): () => void {
+  let routing = true
   const storage = w.a.storage
-  const { getAlias, hasCore } = storage
+  const { getAlias, hasCore, close } = storage
   storage.getAlias = (alias) => sched.schedule(getAlias.call(storage, alias), 'A.storage.getAlias() answers')
   storage.hasCore = (dk, opts) => sched.schedule(hasCore.call(storage, dk, opts), 'A.storage.hasCore() answers')
+  storage.close = () => sched.schedule(close.call(storage), 'A.storage.close() completes')
+  const routeClose = (core: Hypercore.Core): void => {
+    const closeCore = core.close
+    core.close = () => routing ? sched.schedule(closeCore.call(core), 'a core of A finishes closing') : closeCore.call(core)
+  }
+  for (const core of w.a.cores) routeClose(core)
+  w.a.watch(routeClose)
   return () => {
+    routing = false
+    w.a.unwatch(routeClose)
     storage.getAlias = getAlias
     storage.hasCore = hasCore
+    storage.close = close
   }
 }
 

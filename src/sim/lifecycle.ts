@@ -1,0 +1,113 @@
+import { checkDurability, type CheckContext, type CheckResult, type Drive } from './invariants'
+import type { Network } from './network'
+import type { Peer } from './peer'
+import type { Outcome, Scheduler } from './scheduler'
+import type { Trace } from './trace'
+import type { ViolationLog } from './violation-log'
+import type { ClockTimer } from './virtual-clock'
+
+/** Passive drive: the simulator is already driving the clock when these run. */
+const passive: Drive = <T>(p: Promise<T>): Promise<Outcome<T>> =>
+  p.then((value) => ({ state: 'resolved' as const, value }), (error: unknown) => ({ state: 'rejected' as const, error }))
+
+/** What the lifecycle needs of a simulation. */
+export interface LifecycleDeps {
+  peers: readonly Peer[]
+  network: Network
+  scheduler: Scheduler
+  trace: Trace
+  log: ViolationLog
+  /** Where a durability check runs. */
+  context: () => CheckContext
+}
+
+/**
+ * Peers going down and coming back, and faults expiring: crash, clean close, restart
+ * (with the durability check), heal, and the virtual timers that lift faults.
+ * Never drives the clock itself: callers run inside a drive (a step, or setup).
+ */
+export class Lifecycle {
+  private readonly deps: LifecycleDeps
+  private readonly timers = new Set<ClockTimer>()
+  private stopped = false
+
+  constructor (deps: LifecycleDeps) {
+    this.deps = deps
+  }
+
+  /**
+   * Opens a peer's store. Held work (see Scheduler.hold): the folder's lock goes
+   * through native calls the idle check cannot see. Runs with the real Date (see
+   * VirtualClock.withRealDate).
+   */
+  openPeer (peer: Peer): Promise<void> {
+    const { scheduler } = this.deps
+    return scheduler.hold(scheduler.clock.withRealDate(() => peer.open()))
+  }
+
+  /** Cuts a peer's links, then crashes it. */
+  async crashPeer (i: number): Promise<void> {
+    this.deps.network.peerDown(i)
+    this.deps.trace.record('crash', { p: i })
+    await this.deps.scheduler.hold((this.deps.peers[i] as Peer).crash())
+  }
+
+  /** Cuts a peer's links, then closes it cleanly. */
+  async closePeer (i: number): Promise<void> {
+    this.deps.network.peerDown(i)
+    this.deps.trace.record('close', { p: i })
+    await this.deps.scheduler.hold((this.deps.peers[i] as Peer).close())
+  }
+
+  /** Reopens a crashed or closed peer, reconnects it, and checks its acknowledged appends. */
+  async restartPeer (i: number): Promise<CheckResult> {
+    const peer = this.deps.peers[i] as Peer
+    if (peer.up || this.stopped) return { checked: 0, violations: [] }
+    this.deps.trace.record('restart', { p: i })
+    try {
+      await this.openPeer(peer)
+    } catch (err) {
+      this.deps.log.error(err)
+      return { checked: 0, violations: [] }
+    }
+    this.deps.network.peerUp(i)
+    const result = await checkDurability(this.deps.context(), peer, passive)
+    this.deps.log.account(result)
+    return result
+  }
+
+  /** Runs `fn` after `delayMs` of virtual time, unless healed or stopped first. */
+  later (delayMs: number, fn: () => void): void {
+    const { clock } = this.deps.scheduler
+    const timer = clock.setTimeout(() => {
+      this.timers.delete(timer)
+      try {
+        fn()
+      } catch (err) {
+        this.deps.log.error(err)
+      }
+    }, delayMs)
+    this.timers.add(timer)
+  }
+
+  /** Lifts every fault now and restarts every crashed peer. */
+  async healAll (): Promise<void> {
+    this.cancelTimers()
+    this.deps.trace.record('heal')
+    this.deps.network.healAll()
+    for (const peer of this.deps.peers) {
+      if (peer.state === 'crashed') await this.restartPeer(peer.index)
+    }
+  }
+
+  /** Cancels pending fault expiries and refuses further restarts (teardown). */
+  stop (): void {
+    this.stopped = true
+    this.cancelTimers()
+  }
+
+  private cancelTimers (): void {
+    for (const timer of this.timers) this.deps.scheduler.clock.clearTimeout(timer)
+    this.timers.clear()
+  }
+}

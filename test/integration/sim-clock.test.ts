@@ -1,0 +1,107 @@
+import test from 'brittle'
+import { MathRandomRoute, Scheduler, VirtualClock, DEFAULT_START_MS } from '../../src/sim'
+import { createSim, emitter, peer } from './sim-helpers'
+
+test('clock: a GC that takes 8 s of virtual time runs without waiting 8 s', { timeout: 4000 }, async (t) => {
+  // 2 s interval, 5 strikes: the core is closed on the 4th tick after it goes idle, 8 s.
+  const sim = await createSim(t, { seed: 1, peers: 1, cores: 1, links: 'none', peer: { gcIntervalMs: 2000, gcStrikes: 5 } })
+  let gcAt = -1
+  emitter(sim, 0).once('gc', () => { gcAt = sim.clock.elapsedMs })
+
+  await sim.apply({ kind: 'open-session', peer: 0, core: 0 })
+  await sim.apply({ kind: 'append', peer: 0, core: 0, blocks: 2 })
+  await sim.apply({ kind: 'advance', ms: 30_000 })
+  t.is(gcAt, -1, 'no GC while a session is open')
+
+  await sim.apply({ kind: 'close-session', peer: 0, core: 0 })
+  const idleAt = sim.clock.elapsedMs
+  await sim.apply({ kind: 'advance', ms: 20_000 })
+
+  t.ok(gcAt - idleAt >= 8000, `collected ${gcAt - idleAt} ms after going idle`)
+  t.ok(gcAt - idleAt < 10_000)
+  t.is(sim.clock.elapsedMs - idleAt, 20_000, 'virtual time advanced by exactly the step')
+  t.is(peer(sim, 0).collected, 1)
+  t.alike(await sim.close(), [])
+})
+
+test('clock: timers due at the same instant fire in creation order, one per fireNext', (t) => {
+  const clock = new VirtualClock()
+  clock.install()
+  t.teardown(() => clock.uninstall())
+  const order: string[] = []
+  setTimeout(() => order.push('a'), 10)
+  setTimeout(() => order.push('b'), 5)
+  setTimeout(() => order.push('c'), 10)
+  t.is(clock.pendingTimers, 3)
+  t.ok(clock.fireNext())
+  t.alike(order, ['b'])
+  t.is(clock.elapsedMs, 5)
+  while (clock.fireNext()) { /* drain */ }
+  t.alike(order, ['b', 'a', 'c'])
+  t.is(clock.elapsedMs, 10)
+  t.is(Date.now(), DEFAULT_START_MS + 10, 'Date follows the virtual clock')
+  t.absent(clock.fireNext(), 'false when nothing is pending')
+})
+
+test('clock: one clock per process, and uninstall restores the real globals', (t) => {
+  const realSetTimeout = globalThis.setTimeout
+  const realDate = globalThis.Date
+  const clock = new VirtualClock({ startMs: 0 })
+  clock.install()
+  t.exception(() => new VirtualClock().install(), /installed already/)
+  t.not(globalThis.setTimeout, realSetTimeout)
+  t.is(Date.now(), 0)
+  clock.uninstall()
+  t.is(globalThis.setTimeout, realSetTimeout)
+  t.is(globalThis.Date, realDate)
+  t.absent(VirtualClock.current)
+  t.exception.all(() => new VirtualClock({ startMs: -1 }), /startMs/)
+})
+
+test('clock: settle waits for storage work; time moves only when fired', async (t) => {
+  const sim = await createSim(t, { seed: 2, peers: 1, cores: 1, links: 'none' })
+  const session = peer(sim, 0).tempSession(sim.catalog.get(0))
+  let appended = false
+  const before = sim.clock.elapsedMs
+  const p = session.ready().then(() => session.append(Buffer.from('x'))).then(() => { appended = true })
+  await sim.settle()
+  t.ok(appended, 'the append finished within settle(): RocksDB work counted as pending')
+  t.is(sim.scheduler.gate.inflight, 0)
+  t.is(sim.clock.elapsedMs, before, 'no virtual time passed')
+  await p
+  await sim.drive(session.close())
+})
+
+test('clock: a scheduler runs a promise to completion on virtual time', async (t) => {
+  const clock = new VirtualClock()
+  const scheduler = new Scheduler(clock, new MathRandomRoute(7))
+  scheduler.start()
+  t.teardown(() => scheduler.stop())
+  const slow = new Promise((resolve) => setTimeout(() => resolve('done'), 60_000))
+  const outcome = await scheduler.run(slow, 120_000)
+  t.alike(outcome, { state: 'resolved', value: 'done' })
+  t.is(clock.elapsedMs, 60_000)
+  const never = await scheduler.run(new Promise(() => {}), 1000)
+  t.is(never.state, 'pending')
+  t.is(clock.elapsedMs, 61_000)
+})
+
+test('clock: Math.random is routed to a generator seeded by (seed, epoch)', (t) => {
+  const real = Math.random
+  const route = new MathRandomRoute(42)
+  route.install()
+  try {
+    route.begin(3)
+    const a = [Math.random(), Math.random()]
+    route.begin(3)
+    const b = [Math.random(), Math.random()]
+    route.begin(4)
+    const c = [Math.random(), Math.random()]
+    t.alike(a, b, 'same epoch, same draws')
+    t.unlike(a, c, 'another epoch, other draws')
+    t.ok(a.every((x) => x >= 0 && x < 1))
+  } finally {
+    route.uninstall()
+  }
+  t.is(Math.random, real)
+})

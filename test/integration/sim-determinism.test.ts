@@ -1,0 +1,68 @@
+// Determinism across processes, through the CLI: the same seed gives the same trace
+// hash in separate processes; another seed gives another.
+import test from 'brittle'
+import { spawn } from 'child_process'
+import path from 'path'
+import { runScenario } from '../../src/sim'
+
+const CLI = path.join(__dirname, '..', '..', 'src', 'sim', 'cli.js')
+const SMALL = ['--peers', '4', '--cores', '4', '--steps', '60', '--duration', '60s', '--no-progress']
+
+interface Ran { code: number | null, stdout: string, stderr: string }
+
+function cli (args: string[]): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+function lastJson (out: string): Record<string, unknown> {
+  const lines = out.trim().split('\n')
+  return JSON.parse(lines[lines.length - 1] as string) as Record<string, unknown>
+}
+
+test('determinism: same seed, same traceHash in separate processes; another seed, another', { timeout: 120_000 }, async (t) => {
+  const [a, b, c] = await Promise.all([
+    cli(['run', '--seed', '42', ...SMALL, '--json']),
+    cli(['run', '--seed', '42', ...SMALL, '--json']),
+    cli(['run', '--seed', '43', ...SMALL, '--json'])
+  ])
+  for (const r of [a, b, c]) t.is(r.code, 0, r.stderr)
+  const [ja, jb, jc] = [lastJson(a.stdout), lastJson(b.stdout), lastJson(c.stdout)]
+  t.is(ja.traceHash, jb.traceHash)
+  t.not(ja.traceHash, jc.traceHash)
+  t.alike(Object.keys(ja), ['seed', 'peers', 'cores', 'steps', 'virtualMs', 'realMs', 'speedup', 'messages', 'bytes', 'faults', 'gcCollected', 'invariantsChecked', 'violations', 'traceHash'])
+  t.alike(ja.violations, [])
+  t.is(ja.seed, 42)
+  t.ok((ja.virtualMs as number) >= 60_000)
+  t.ok((ja.messages as number) > 0)
+})
+
+test('determinism: --check-determinism compares two processes', { timeout: 120_000 }, async (t) => {
+  const r = await cli(['run', '--seed', '7', ...SMALL, '--check-determinism'])
+  t.is(r.code, 0, r.stderr)
+  t.ok(/determinism: 2 processes, same trace/.test(r.stdout))
+  t.ok(/traceHash/.test(r.stdout), 'prints the summary table')
+})
+
+test('determinism: bad arguments exit 2 with usage', { timeout: 30_000 }, async (t) => {
+  const r = await cli(['run', '--faults', 'meteor'])
+  t.is(r.code, 2)
+  t.ok(/unknown fault kind meteor/.test(r.stderr))
+  t.ok(/usage: corestore-sim run/.test(r.stderr))
+})
+
+test('determinism: in one process too, runs are repeatable', { timeout: 120_000 }, async (t) => {
+  const opts = { seed: 9, peers: 3, cores: 3, steps: 40, durationMs: 30_000 }
+  const first = await runScenario(opts)
+  const second = await runScenario(opts)
+  t.is(first.traceHash, second.traceHash)
+  t.alike(first.violations, [])
+  t.ok(first.converged)
+})
