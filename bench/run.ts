@@ -1,6 +1,6 @@
 import fs from 'fs'
 import path from 'path'
-import { CASES } from './cases'
+import { CASES, findCase } from './cases'
 import { runChild } from './spawn-child'
 import { reportCase, type BenchReport, type CaseReport } from './results'
 import { machineInfo } from './machine'
@@ -75,7 +75,7 @@ function parseArgs (argv: string[]): Args {
     const arg = argv[i]
     if (arg === '--quick') args.rounds = 1
     else if (arg === '--rounds') args.rounds = positiveInt(argv[++i])
-    else if (arg === '--case') args.only = new Set((argv[++i] ?? '').split(','))
+    else if (arg === '--case') args.only = new Set((argv[++i] ?? '').split(',').map((id) => findCase(id).id))
     else throw new Error(`Unknown argument ${JSON.stringify(arg)}; use --quick, --rounds N, --case id[,id]`)
   }
   return args

@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the typings must ship with dist
+/// <reference path="../types/hypercore.d.ts" preserve="true" />
 // corestore-ts/sim: a deterministic in-process network simulator for corestores.
 // Everything a test needs is exported here, explicitly; see docs/ARCHITECTURE.md.
 

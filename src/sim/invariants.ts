@@ -13,6 +13,7 @@ export type InvariantName =
   | 'left-open'
   | 'uncaught-error'
   | 'step-stuck'
+  | 'gc-race'
 
 /** A broken invariant. */
 export interface Violation {

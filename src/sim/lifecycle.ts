@@ -1,3 +1,4 @@
+import type { CoreCatalog, CoreSpec } from './catalog'
 import { checkDurability, type CheckContext, type CheckResult, type Drive } from './invariants'
 import type { Network } from './network'
 import type { Peer } from './peer'
@@ -13,6 +14,7 @@ const passive: Drive = <T>(p: Promise<T>): Promise<Outcome<T>> =>
 /** What the lifecycle needs of a simulation. */
 export interface LifecycleDeps {
   peers: readonly Peer[]
+  catalog: CoreCatalog
   network: Network
   scheduler: Scheduler
   trace: Trace
@@ -33,6 +35,26 @@ export class Lifecycle {
 
   constructor (deps: LifecycleDeps) {
     this.deps = deps
+  }
+
+  /**
+   * Builds the world, one thing at a time (so file-system work never overlaps): opens
+   * every peer, creates each core on its owner (registering its keys), then links peers.
+   */
+  async setup (cores: readonly CoreSpec[], links: ReadonlyArray<[number, number]>, lingerMs: number, timeoutMs: number): Promise<void> {
+    const { scheduler, peers, catalog, trace, network } = this.deps
+    for (const peer of peers) await scheduler.must(this.openPeer(peer), timeoutMs, `open peer ${peer.index}`)
+    for (const spec of cores) {
+      const owner = peers[spec.owner] as Peer
+      const session = owner.requireStore().get({ name: spec.name, notDownloadingLinger: lingerMs })
+      await scheduler.must(session.ready(), timeoutMs, `create core ${spec.name}`)
+      const entry = catalog.add(spec, session.key as Buffer, session.discoveryKey as Buffer)
+      owner.holds.add(entry.index)
+      trace.record('core', { c: entry.index, owner: spec.owner, key: entry.key.toString('hex') })
+      await scheduler.must(session.close(), timeoutMs, `close core ${spec.name}`)
+    }
+    for (const [a, b] of links) network.connect(a, b)
+    await scheduler.settle()
   }
 
   /**
@@ -98,6 +120,19 @@ export class Lifecycle {
     for (const peer of this.deps.peers) {
       if (peer.state === 'crashed') await this.restartPeer(peer.index)
     }
+  }
+
+  /** Teardown: cuts every link, then closes every peer cleanly, one at a time. */
+  async closeAll (timeoutMs: number): Promise<void> {
+    const { scheduler, network, peers, log } = this.deps
+    this.stop()
+    network.cutAll()
+    for (const peer of peers) {
+      const outcome = await scheduler.run(scheduler.hold(peer.close()), timeoutMs)
+      if (outcome.state === 'rejected') log.error(outcome.error)
+      else if (outcome.state === 'pending') log.error(new Error(`closing peer ${peer.index} timed out`))
+    }
+    await scheduler.settle()
   }
 
   /** Cancels pending fault expiries and refuses further restarts (teardown). */

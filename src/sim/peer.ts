@@ -77,6 +77,8 @@ export class Peer {
   collected = 0
   /** Called when GC closed a core: core index (-1 if not in the catalog). */
   oncollect: (core: number) => void = noop
+  /** Called the moment GC starts closing a core, synchronously (see GcRacer). */
+  onclosing: (core: SimCore) => void = noop
   /** Every store this peer made (restarts make new ones), for the close audit. */
   readonly stores: StoreLike[] = []
   /** Every core any of its stores opened, for the close audit. */
@@ -138,6 +140,7 @@ export class Peer {
     core.close = () => {
       const closing = close.call(core)
       if (this.store === store && this.state === 'up') {
+        this.onclosing(core)
         const done = (): void => { if (this.store === store && this.state === 'up') this.collect(core) }
         closing.then(done, done)
       }

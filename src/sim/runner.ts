@@ -28,6 +28,8 @@ export interface RunOptions extends ScenarioOptions {
   link?: LinkOptions
   peer?: PeerOptions
   stepTimeoutMs?: number
+  /** Probability that a GC close is raced by a get on the same core. Default 0.5. */
+  gcRace?: number
   trace?: TraceOptions
   /** Called after every step. */
   onProgress?: (progress: RunProgress) => void
@@ -56,6 +58,8 @@ export interface RunResult {
   faultProfile: FaultProfile
   /** Cores closed by GC. */
   gcCollected: number
+  /** GC closes raced by a get (each must get a working session). */
+  gcRaces: number
   invariantsChecked: number
   violations: Violation[]
   converged: boolean
@@ -63,6 +67,8 @@ export interface RunResult {
   convergeMs: number
   /** Timers fired. */
   events: number
+  /** Peak resident set size of the process, in MB. */
+  maxRssMb: number
   traceHash: string
 }
 
@@ -81,6 +87,7 @@ export async function runScenario (opts: RunOptions): Promise<RunResult> {
     peers: scenario.peers,
     cores: scenario.cores,
     links: scenario.links,
+    gcRace: opts.gcRace ?? 0.5,
     ...(opts.store === undefined ? {} : { store: opts.store }),
     ...(opts.link === undefined ? {} : { link: opts.link }),
     ...(opts.peer === undefined ? {} : { peer: opts.peer }),
@@ -129,11 +136,13 @@ export async function runScenario (opts: RunOptions): Promise<RunResult> {
     faults,
     faultProfile: scenario.faultProfile,
     gcCollected: sim.peers.reduce((n, p) => n + p.collected, 0),
+    gcRaces: sim.gcRaces,
     invariantsChecked: sim.invariantsChecked,
     violations: sim.violations,
     converged,
     convergeMs,
     events: sim.scheduler.events,
+    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     traceHash: sim.traceHash
   }
 }

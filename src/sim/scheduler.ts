@@ -40,6 +40,12 @@ export class Scheduler {
   rounds = 0
   /** Exceptions thrown by timers. */
   readonly errors: unknown[] = []
+  /**
+   * Called right after each timer fires, before the system settles: work started here
+   * races whatever the timer started (a GC tick beginning to close a core, a delivery
+   * being processed). Deterministic like everything else: it runs at a fixed point.
+   */
+  afterEvent: (() => void) | null = null
   private epochs = 0
   private held = 0
   private readonly maxSettleRounds: number
@@ -110,6 +116,7 @@ export class Scheduler {
     this.beginEpoch()
     try {
       if (!this.clock.fireNext()) return false
+      if (this.afterEvent !== null) this.afterEvent()
     } catch (err) {
       this.errors.push(err)
     }
@@ -140,6 +147,14 @@ export class Scheduler {
   /** Lets `ms` of virtual time pass, running every event due meanwhile. */
   async advance (ms: number): Promise<void> {
     await this.until(() => false, ms)
+  }
+
+  /** Like `run`, but returns the value and throws (naming `what`) on rejection or timeout. */
+  async must<T> (promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+    const outcome = await this.run(promise, timeoutMs)
+    if (outcome.state === 'resolved') return outcome.value
+    const why = outcome.state === 'pending' ? 'timed out' : String((outcome.error as Error | null)?.message ?? outcome.error)
+    throw new Error(`${what}: ${why}`)
   }
 
   /** Drives the simulation until `promise` settles or `timeoutMs` of virtual time has passed. */

@@ -28,6 +28,8 @@ export interface SimOptions {
   peer?: PeerOptions
   /** Virtual timeout of one network-bound operation of a step (get, download), in ms. Default 10000. */
   stepTimeoutMs?: number
+  /** Probability that a GC close is raced by a get on the same core (see GcRacer). Default 0. */
+  gcRace?: number
   /** Folder for the peers' storage. Default: a fresh temporary folder, removed by `close()`. */
   dir?: string
   /** Trace file and detail. Default: no file, deliveries recorded, lines not kept. */
@@ -45,6 +47,7 @@ export interface ResolvedSimOptions {
   reconnectDelayMs: number
   peer: Required<PeerOptions>
   stepTimeoutMs: number
+  gcRace: number
   dir: string | null
   trace: TraceOptions
 }
@@ -60,6 +63,8 @@ export function resolveSimOptions (opts: SimOptions): ResolvedSimOptions {
   if (!Number.isInteger(stepTimeoutMs) || stepTimeoutMs < 1) throw new RangeError('stepTimeoutMs must be a positive integer')
   const reconnectDelayMs = opts.reconnectDelayMs ?? 1000
   if (!Number.isInteger(reconnectDelayMs) || reconnectDelayMs < 0) throw new RangeError('reconnectDelayMs must be a non-negative integer')
+  const gcRace = opts.gcRace ?? 0
+  if (typeof gcRace !== 'number' || !(gcRace >= 0 && gcRace <= 1)) throw new RangeError('gcRace must be a probability in [0, 1]')
   if (opts.dir !== undefined && (typeof opts.dir !== 'string' || opts.dir.length === 0)) throw new TypeError('dir must be a non-empty string')
   return {
     seed,
@@ -71,6 +76,7 @@ export function resolveSimOptions (opts: SimOptions): ResolvedSimOptions {
     reconnectDelayMs,
     peer: checkPeerOptions(opts.peer),
     stepTimeoutMs,
+    gcRace,
     dir: opts.dir ?? null,
     trace: opts.trace ?? {}
   }

@@ -4,6 +4,7 @@ import path from 'path'
 import { CoreCatalog } from './catalog'
 import { converge, type ConvergenceResult } from './convergence'
 import { checkClosed, checkSessions, errorCode, type CheckContext, type CheckResult, type Violation } from './invariants'
+import { GcRacer } from './gc-racer'
 import { Lifecycle } from './lifecycle'
 import { MathRandomRoute } from './math-random'
 import type { LinkStream } from './link'
@@ -63,6 +64,7 @@ export class Sim {
   private readonly steps: StepContext
   private readonly ownsDir: boolean
   private readonly lifecycle: Lifecycle
+  private readonly racer: GcRacer
   private busy = false
   private faultIds = 0
   private closed = false
@@ -94,12 +96,22 @@ export class Sim {
     }
     this.lifecycle = new Lifecycle({
       peers: this.peers,
+      catalog: this.catalog,
       network: this.network,
       scheduler: this.scheduler,
       trace: this.trace,
       log: this.log,
       context: () => this.context()
     })
+    this.racer = new GcRacer({
+      peers: this.peers,
+      catalog: this.catalog,
+      scheduler: this.scheduler,
+      trace: this.trace,
+      log: this.log,
+      step: () => this.step
+    }, prng.fork('gc-race'), opts.gcRace)
+    this.racer.attach()
     const lifecycle = this.lifecycle
     this.steps = {
       peers: this.peers,
@@ -121,6 +133,11 @@ export class Sim {
   /** Every violation found so far. */
   get violations (): Violation[] {
     return this.log.violations
+  }
+
+  /** GC closes raced by a get so far (see `gcRace`). */
+  get gcRaces (): number {
+    return this.racer.races
   }
 
   /** Individual invariant conditions evaluated so far. */
@@ -145,24 +162,7 @@ export class Sim {
   private async setup (): Promise<void> {
     const o = this.options
     this.trace.record('sim', { seed: o.seed, peers: o.peers, cores: o.cores.length, store: this.store.name, gc: this.store.tunableGc ? [o.peer.gcIntervalMs, o.peer.gcStrikes] : 'fixed' })
-    for (const peer of this.peers) await this.must(this.lifecycle.openPeer(peer), `open peer ${peer.index}`)
-    for (const spec of o.cores) {
-      const owner = this.peers[spec.owner] as Peer
-      const session = owner.requireStore().get({ name: spec.name, notDownloadingLinger: o.peer.notDownloadingLingerMs })
-      await this.must(session.ready(), `create core ${spec.name}`)
-      const entry = this.catalog.add(spec, session.key as Buffer, session.discoveryKey as Buffer)
-      owner.holds.add(entry.index)
-      this.trace.record('core', { c: entry.index, owner: spec.owner, key: entry.key.toString('hex') })
-      await this.must(session.close(), `close core ${spec.name}`)
-    }
-    for (const [a, b] of o.links) this.network.connect(a, b)
-    await this.scheduler.settle()
-  }
-
-  private async must<T> (promise: Promise<T>, what: string): Promise<T> {
-    const outcome = await this.scheduler.run(promise, this.stepTimeoutMs)
-    if (outcome.state === 'resolved') return outcome.value
-    throw new Error(`${what}: ${outcome.state === 'pending' ? 'timed out' : String((outcome.error as Error)?.message ?? outcome.error)}`)
+    await this.lifecycle.setup(o.cores, o.links, o.peer.notDownloadingLingerMs, this.stepTimeoutMs)
   }
 
   private openStreams (a: number, b: number): [LinkStream, LinkStream] | null {
@@ -254,6 +254,9 @@ export class Sim {
 
   private runChecks (): CheckResult {
     const result = checkSessions(this.context())
+    const hung = this.racer.checkHung(this.clock.elapsedMs, this.step)
+    result.checked += hung.checked
+    result.violations.push(...hung.violations)
     this.log.drainErrors(result, this.clock.elapsedMs, this.step, this.scheduler.errors.splice(0))
     this.log.account(result)
     return result
@@ -298,12 +301,7 @@ export class Sim {
     try {
       this.lifecycle.stop()
       if (this.clock.installed) {
-        this.network.cutAll()
-        for (const peer of this.peers) {
-          const outcome = await this.scheduler.run(this.scheduler.hold(peer.close()), this.stepTimeoutMs)
-          if (outcome.state !== 'resolved') this.log.error(outcome.state === 'pending' ? new Error(`closing peer ${peer.index} timed out`) : outcome.error)
-        }
-        await this.scheduler.settle()
+        await this.lifecycle.closeAll(this.stepTimeoutMs)
         this.runChecks()
         this.log.account(checkClosed(this.context(), {
           timers: this.clock.pendingTimers,

@@ -92,6 +92,7 @@ export class VirtualClock implements Clock {
     return this.fake
   }
 
+  /** Virtual milliseconds since the epoch. */
   now (): number {
     return this.clock.now
   }
@@ -101,11 +102,13 @@ export class VirtualClock implements Clock {
     return this.clock.now - this.startMs
   }
 
+  /** A virtual timer; delays are rounded up to whole milliseconds. */
   setTimeout (fn: () => void, delayMs: number): ClockTimer {
     if (!Number.isFinite(delayMs) || delayMs < 0) throw new RangeError(`bad delay ${delayMs}`)
     return this.clock.setTimeout(fn, Math.ceil(delayMs))
   }
 
+  /** Cancels a virtual timer. */
   clearTimeout (timer: ClockTimer): void {
     this.clock.clearTimeout(timer)
   }

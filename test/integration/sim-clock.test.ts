@@ -1,5 +1,5 @@
 import test from 'brittle'
-import { MathRandomRoute, Scheduler, VirtualClock, DEFAULT_START_MS } from '../../src/sim'
+import { MathRandomRoute, Scheduler, VirtualClock, DEFAULT_START_MS, blockContent } from '../../src/sim'
 import { createSim, emitter, peer } from './sim-helpers'
 
 test('clock: a GC that takes 8 s of virtual time runs without waiting 8 s', { timeout: 4000 }, async (t) => {
@@ -104,4 +104,30 @@ test('clock: Math.random is routed to a generator seeded by (seed, epoch)', (t) 
     route.uninstall()
   }
   t.is(Math.random, real)
+})
+
+test('clock: work started right after a timer races it (a get racing a GC close)', { timeout: 10_000 }, async (t) => {
+  const sim = await createSim(t, { seed: 3, peers: 1, cores: 1, links: 'none', peer: { gcIntervalMs: 500, gcStrikes: 2 } })
+  await sim.apply({ kind: 'append', peer: 0, core: 0, blocks: 3 })
+  const p = peer(sim, 0)
+  const entry = sim.catalog.get(0)
+  let raced: Promise<Buffer | null> | null = null
+  let closingSeen = false
+  sim.scheduler.afterEvent = () => {
+    if (raced !== null) return
+    const closing = p.cores.find((c) => c.closing !== null && !c.closed)
+    if (closing === undefined) return
+    closingSeen = true
+    // GC has just begun closing the core: open it again in the same tick.
+    const session = p.tempSession(entry)
+    raced = session.ready().then(() => session.get(2)).finally(() => session.close())
+  }
+  await sim.apply({ kind: 'advance', ms: 5000 })
+  sim.scheduler.afterEvent = null
+  t.ok(closingSeen, 'a GC close was caught in flight')
+  t.ok(raced !== null)
+  const outcome = await sim.drive(raced as unknown as Promise<Buffer | null>)
+  t.is(outcome.state, 'resolved', 'the racing get got a working session')
+  t.alike(outcome.state === 'resolved' ? outcome.value : null, blockContent('core-0', 2))
+  t.alike(await sim.close(), [])
 })

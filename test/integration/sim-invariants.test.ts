@@ -1,5 +1,6 @@
 // The invariants must be able to fail: each test breaks one on purpose.
 import test from 'brittle'
+import { Corestore } from '../../src/store/corestore'
 import { createSim, peer } from './sim-helpers'
 
 test('invariants: a session opened behind the model is a session-count violation', async (t) => {
@@ -59,5 +60,37 @@ test('invariants: the session model follows open and close steps', async (t) => 
   await sim.apply({ kind: 'close-session', peer: 1, core: 0 })
   t.is(sim.snapshot().peers[1]?.cores.find((c) => c.core === 0)?.sessions, 0)
   t.ok(sim.invariantsChecked > 0)
+  t.alike(await sim.close(), [])
+})
+
+test('invariants: a store that reuses a core GC is closing fails the GC race', { timeout: 30_000 }, async (t) => {
+  // Planted bug: openCore hands out the tracked core even while GC is closing it.
+  const proto = Corestore.prototype as unknown as { openCore: (auth: { discoveryKey: Buffer }, opts: unknown) => unknown }
+  const openCore = proto.openCore
+  proto.openCore = function (this: { cores: { map: Map<string, { closing: unknown }> } }, auth, opts) {
+    const tracked = this.cores.map.get(auth.discoveryKey.toString('hex'))
+    if (tracked !== undefined && tracked.closing !== null) return tracked
+    return openCore.call(this, auth, opts)
+  }
+  t.teardown(() => { proto.openCore = openCore })
+
+  // Peer 1 opens the core by key, which opens it synchronously: the racing get meets GC's close.
+  const sim = await createSim(t, { seed: 1, peers: 2, cores: 1, gcRace: 1, stepTimeoutMs: 1000, peer: { gcIntervalMs: 500, gcStrikes: 2 } })
+  await sim.apply({ kind: 'append', peer: 0, core: 0, blocks: 2 })
+  await sim.apply({ kind: 'get', peer: 1, core: 0, index: 1 })
+  await sim.apply({ kind: 'advance', ms: 30_000 })
+  proto.openCore = openCore
+  const found = new Set((await sim.close()).map((v) => v.invariant))
+  t.ok(found.has('gc-race'), `caught: ${[...found].join(', ')}`)
+})
+
+test('invariants: with the real store, every GC race gets a working session', { timeout: 30_000 }, async (t) => {
+  const sim = await createSim(t, { seed: 1, peers: 2, cores: 3, gcRace: 1, trace: { keepLines: true }, peer: { gcIntervalMs: 500, gcStrikes: 2 } })
+  for (const core of [0, 1, 2]) await sim.apply({ kind: 'append', peer: core % 2, core, blocks: 2 })
+  await sim.apply({ kind: 'get', peer: 1, core: 0, index: 1 })
+  await sim.apply({ kind: 'advance', ms: 30_000 })
+  const races = (sim.trace.lines ?? []).filter((l) => l.includes('"k":"race"'))
+  t.ok(races.length >= 3, `${races.length} races`)
+  t.ok(races.every((l) => l.includes('"ok":true')))
   t.alike(await sim.close(), [])
 })

@@ -6,6 +6,8 @@ import { CloseStoreSession, OpenStoreSession, STORES_MAX } from './store-session
 import { ChildSession, CloseSession, GetSession } from './core-session-steps'
 import { Append, ReadBlock } from './data-steps'
 import { Tick } from './clock-steps'
+import { ConnectPeer, DisconnectPeer, GetUnawaited, PeerGet } from './peer-steps'
+import { Restart } from './restart-steps'
 
 /** A step of a single-store scenario. */
 export type StoreStep = ModelStep<StoreModel, StoreWorld>
@@ -20,6 +22,14 @@ export interface StepWeights {
   append: number
   read: number
   tick: number
+  /** Peer steps (need a world with a peer store). Default 0. */
+  connect?: number
+  disconnect?: number
+  peerGet?: number
+  /** get() without awaiting ready(). Default 0. */
+  unawaited?: number
+  /** Clean close and reopen of the root. Default 0. */
+  restart?: number
 }
 
 /** The default mix: sessions come and go, with enough time passing for GC to act. */
@@ -45,7 +55,12 @@ export function storeStep (w: StepWeights = DEFAULT_WEIGHTS): fc.Arbitrary<Store
     { weight: w.read, arbitrary: fc.tuple(sessionId, fc.nat({ max: 8 })).map(([id, i]) => new ReadBlock(id, i)) },
     { weight: w.child, arbitrary: sessionId.map((id) => new ChildSession(id)) },
     { weight: w.openStore, arbitrary: fc.tuple(storeId, fc.option(nsName, { nil: null })).map(([p, ns]) => new OpenStoreSession(p, ns)) },
-    { weight: w.closeStore, arbitrary: storeId.map((id) => new CloseStoreSession(id)) }
+    { weight: w.closeStore, arbitrary: storeId.map((id) => new CloseStoreSession(id)) },
+    { weight: w.connect ?? 0, arbitrary: fc.constant(new ConnectPeer()) },
+    { weight: w.disconnect ?? 0, arbitrary: fc.constant(new DisconnectPeer()) },
+    { weight: w.peerGet ?? 0, arbitrary: sessionId.map((pick) => new PeerGet(pick)) },
+    { weight: w.unawaited ?? 0, arbitrary: fc.tuple(storeId, coreName).map(([pick, name]) => new GetUnawaited(pick, name)) },
+    { weight: w.restart ?? 0, arbitrary: fc.constant(new Restart()) }
   ]
   return fc.oneof(...kinds.filter((k) => k.weight > 0))
 }

@@ -9,6 +9,8 @@ export interface Replicating {
 export interface Pipe {
   readonly a: ProtocolStream
   readonly b: ProtocolStream
+  /** True once `destroy()` was called. */
+  readonly down: boolean
   /** Destroys both ends; resolves once both have closed. */
   destroy (): Promise<void>
 }
@@ -30,9 +32,14 @@ export function pipe (a: Replicating, b: Replicating): Pipe {
   sa.on('error', () => {})
   sb.on('error', () => {})
   sa.pipe(sb).pipe(sa)
+  let down = false
   return {
     a: sa,
     b: sb,
-    destroy: async () => { await Promise.all([closed(sa), closed(sb)]) }
+    get down () { return down },
+    destroy: async () => {
+      down = true
+      await Promise.all([closed(sa), closed(sb)])
+    }
   }
 }

@@ -47,4 +47,4 @@ export async function waitUntil (clock: VirtualClock, cond: () => boolean | Prom
  * Waiting for replication: hypercore backs off for up to seconds (200, 500, 1000 ms)
  * when a peer is not ready to serve yet, so virtual time has to move while we wait.
  */
-export const REPLICATION_WAIT: WaitOptions = { stepMs: 50, realMsMax: 4000, virtualMsMax: 60000 }
+export const REPLICATION_WAIT: WaitOptions = { stepMs: 50, realMsMax: 2000, virtualMsMax: 60000 }

@@ -52,6 +52,10 @@ export class StoreModel {
   readonly stores: ModelStore[] = [{ id: 0, ns: '', open: true }]
   readonly sessions: ModelSession[] = []
   readonly cores = new Map<string, ModelCore>()
+  /** Replication pipes to the peer store that are up. */
+  links = 0
+  /** Cores the peer store has asked for over replication. */
+  readonly peerWants = new Set<string>()
 
   constructor (gc: GcConfig) {
     this.gc = gc
@@ -163,6 +167,15 @@ export class StoreModel {
   closeAll (): void {
     for (const s of this.stores) if (s.open) this.closeStore(s.id)
     for (const c of this.cores.values()) c.idleSinceMs = null
+  }
+
+  /** The root closed and reopened over the same folder: only the (new) root is open. */
+  restart (): void {
+    this.closeAll()
+    const root = this.stores[0]
+    if (root !== undefined) root.open = true
+    this.links = 0
+    this.peerWants.clear()
   }
 }
 

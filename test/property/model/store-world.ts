@@ -2,6 +2,8 @@ import type Hypercore from 'hypercore'
 import Corestore from '../../../src'
 import { installClock, type VirtualClock } from '../harness/clock'
 import { makeDir, removeDir } from '../harness/tmp-dirs'
+import { pipe, type Pipe } from '../harness/pipe'
+import type { ProtocolStream } from '../../../src/store/types'
 import type { Checked } from '../harness/model-step'
 import type { GcConfig, StoreModel } from './store-model'
 
@@ -20,6 +22,8 @@ export interface StoreWorldOptions {
   primaryKey: Buffer
   /** The invariant checked after every step. */
   invariant: (m: StoreModel, w: StoreWorld) => Promise<void>
+  /** Also open a peer store B that steps can replicate with. Default false. */
+  withPeer?: boolean
 }
 
 /**
@@ -37,27 +41,52 @@ export class StoreWorld implements Checked<StoreModel> {
   readonly keys = new Map<string, CoreKeys>()
   /** Cores the root reported collected, with the virtual time of the report. */
   readonly collected: Array<{ id: string, atMs: number }> = []
+  /** Every core the root ever opened (store.watch), to check they all end closed. */
+  readonly coresSeen: Hypercore.Core[] = []
+  /** The peer store B, if the scenario has one, and its folder. */
+  readonly peer: Corestore | null
+  readonly peerDir: string | null
+  /** Pipes to the peer, oldest first; every stream A made is in `streamsMade`. */
+  readonly pipes: Pipe[] = []
+  readonly streamsMade: ProtocolStream[] = []
+  /** Sessions B opened, and sessions A handed out without waiting for ready(). */
+  readonly peerSessions: Hypercore[] = []
+  readonly unawaited: Hypercore[] = []
 
-  private constructor (clock: VirtualClock, dir: string, root: Corestore, opts: StoreWorldOptions) {
+  private constructor (clock: VirtualClock, dir: string, root: Corestore, opts: StoreWorldOptions, peer: Corestore | null, peerDir: string | null) {
     this.clock = clock
     this.dir = dir
     this.root = root
     this.opts = opts
+    this.peer = peer
+    this.peerDir = peerDir
     this.stores.set(0, root)
     root.on('gc', (core: Hypercore.Core) => this.collected.push({ id: core.discoveryKey.toString('hex'), atMs: clock.nowMs() }))
+    root.watch((core) => this.coresSeen.push(core))
   }
 
   /** Installs the fake clock, then opens the root store (so its GC timer is fake). */
   static async open (opts: StoreWorldOptions): Promise<StoreWorld> {
     const dir = await makeDir('store')
+    const peerDir = opts.withPeer === true ? await makeDir('peer') : null
     const clock = installClock()
+    const gc = { gcIntervalMs: opts.gc.intervalMs, gcStrikes: opts.gc.strikes }
+    let root: Corestore | null = null
+    let peer: Corestore | null = null
     try {
-      const root = new Corestore(dir, { primaryKey: opts.primaryKey, gcIntervalMs: opts.gc.intervalMs, gcStrikes: opts.gc.strikes })
+      root = new Corestore(dir, { ...gc, primaryKey: opts.primaryKey })
       await root.ready()
-      return new StoreWorld(clock, dir, root, opts)
+      if (peerDir !== null) {
+        peer = new Corestore(peerDir, { ...gc, primaryKey: Buffer.alloc(32, 0xee) })
+        await peer.ready()
+      }
+      return new StoreWorld(clock, dir, root, opts, peer, peerDir)
     } catch (err) {
+      await peer?.close().catch(() => {})
+      await root?.close().catch(() => {})
       clock.uninstall()
       await removeDir(dir)
+      if (peerDir !== null) await removeDir(peerDir)
       throw err
     }
   }
@@ -103,13 +132,45 @@ export class StoreWorld implements Checked<StoreModel> {
     this.keys.set(core, { key: session.key, discoveryKey: session.discoveryKey, id })
   }
 
-  /** Closes the root store (if still open), restores real timers and removes the folder. */
+  /** Sessions whose ready() rejected: they never opened, so they hold nothing. */
+  readonly failed = new WeakSet<Hypercore>()
+
+  /** Keeps a session handed out without awaiting ready(); notes if it fails to open. */
+  trackUnawaited (session: Hypercore): void {
+    this.unawaited.push(session)
+    session.ready().catch(() => { this.failed.add(session) })
+  }
+
+  /** Closes the root and opens a new one over the same folder (a clean restart). */
+  async restart (): Promise<void> {
+    for (const link of this.pipes) await link.destroy()
+    await this.root.close()
+    const root = new Corestore(this.dir, { primaryKey: this.opts.primaryKey, gcIntervalMs: this.opts.gc.intervalMs, gcStrikes: this.opts.gc.strikes })
+    this.root = root
+    this.stores.set(0, root)
+    root.watch((core) => this.coresSeen.push(core))
+    await root.ready()
+  }
+
+  /** Connects the root to the peer with a new pipe. */
+  connect (): Pipe {
+    if (this.peer === null) throw new Error('this world has no peer store')
+    const link = pipe(this.root, this.peer)
+    this.pipes.push(link)
+    this.streamsMade.push(link.a)
+    return link
+  }
+
+  /** Closes everything (peer first), restores real timers and removes the folders. */
   async dispose (): Promise<void> {
     try {
+      for (const link of this.pipes) await link.destroy()
+      await this.peer?.close()
       await this.root.close()
     } finally {
       this.clock.uninstall()
       await removeDir(this.dir)
+      if (this.peerDir !== null) await removeDir(this.peerDir)
     }
   }
 }

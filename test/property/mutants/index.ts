@@ -9,7 +9,7 @@ import { streamsNotDestroyed } from './streams-not-destroyed'
 import { attachSkipsStored } from './attach-skips-stored'
 import { newCoresNotAttached } from './new-cores-not-attached'
 import { rootCloseSkipsSessions } from './root-close-skips-sessions'
-import { coreCloseNotAwaited } from './core-close-not-awaited'
+import { storageCloseNotAwaited } from './storage-close-not-awaited'
 
 /** Every planted bug, in the order `npm run mutants` runs them. */
 export const MUTANTS: readonly Mutant[] = [
@@ -23,7 +23,7 @@ export const MUTANTS: readonly Mutant[] = [
   attachSkipsStored,
   newCoresNotAttached,
   rootCloseSkipsSessions,
-  coreCloseNotAwaited
+  storageCloseNotAwaited
 ]
 
 /** A mutant by name; throws with the list of names if unknown. */

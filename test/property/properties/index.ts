@@ -2,12 +2,22 @@ import type { Property } from '../harness/property'
 import { sessionAccounting } from './session-accounting'
 import { gcLiveSessions } from './gc-live-sessions'
 import { getRacesGc } from './get-races-gc'
+import { closeRacesGets } from './close-races-gets'
+import { cleanClose } from './clean-close'
+import { durability } from './durability'
+import { differential } from './differential'
+import { replication } from './replication'
 
 /** Every property, in the order `npm test` and the mutant runner use. */
 export const PROPERTIES: readonly Property[] = [
   sessionAccounting,
   gcLiveSessions,
-  getRacesGc
+  getRacesGc,
+  closeRacesGets,
+  cleanClose,
+  durability,
+  differential,
+  replication
 ]
 
 /** A property by name; throws with the list of names if unknown. */

@@ -29,15 +29,17 @@ export function storeScenario (ctx: ScenarioContext, shape: StoreScenarioShape =
 }
 
 /**
- * Runs the steps on a fresh root store with `invariant` checked after each one, then
- * `atEnd` (before the store closes), and always releases the store and the clock.
+ * Runs the steps on a fresh root store (and peer store B if `withPeer`) with
+ * `invariant` checked after each one, then `atEnd` (before the store closes), and
+ * always releases the stores and the clock.
  */
 export async function runStoreScenario (
   s: StoreScenario,
   invariant: (m: StoreModel, w: StoreWorld) => Promise<void>,
-  atEnd: (m: StoreModel, w: StoreWorld) => Promise<void> = async () => {}
+  atEnd: (m: StoreModel, w: StoreWorld) => Promise<void> = async () => {},
+  withPeer = false
 ): Promise<void> {
-  const world = await StoreWorld.open({ gc: s.gc, primaryKey: Buffer.alloc(32, s.primaryKeyByte), invariant })
+  const world = await StoreWorld.open({ gc: s.gc, primaryKey: Buffer.alloc(32, s.primaryKeyByte), invariant, withPeer })
   try {
     const model = new StoreModel(s.gc)
     await fc.asyncModelRun(() => ({ model, real: world }), s.cmds)

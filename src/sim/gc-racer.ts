@@ -1,0 +1,101 @@
+import type { CoreCatalog } from './catalog'
+import { errorCode, type CheckResult } from './invariants'
+import type { Peer } from './peer'
+import type { Prng } from './prng'
+import type { Scheduler } from './scheduler'
+import type { Trace } from './trace'
+import type { ViolationLog } from './violation-log'
+
+/** What the racer needs of a simulation. */
+export interface GcRacerDeps {
+  peers: readonly Peer[]
+  catalog: CoreCatalog
+  scheduler: Scheduler
+  trace: Trace
+  log: ViolationLog
+  /** Current step index, or null. */
+  step: () => number | null
+}
+
+/**
+ * Races GC: when a GC tick starts closing a core, then (with the given probability)
+ * right after that tick, before anything settles, the same peer opens the core again
+ * and reads its last local block. The invariant: a get racing GC gets a working
+ * session (ready resolves, the read does not fail, and both finish without waiting on
+ * anything: a race still pending when the system is idle is hung). Violations are `gc-race`.
+ */
+export class GcRacer {
+  /** Races started. */
+  races = 0
+  private readonly deps: GcRacerDeps
+  private readonly prng: Prng
+  private readonly probability: number
+  private pending: Array<{ peer: Peer, core: number }> = []
+  private readonly inflight = new Set<{ peer: number, core: number }>()
+
+  constructor (deps: GcRacerDeps, prng: Prng, probability: number) {
+    if (!(probability >= 0 && probability <= 1)) throw new RangeError('gcRace must be a probability in [0, 1]')
+    this.deps = deps
+    this.prng = prng
+    this.probability = probability
+  }
+
+  /** Starts watching every peer's GC closes; takes the scheduler's afterEvent hook. */
+  attach (): void {
+    if (this.probability === 0) return
+    for (const peer of this.deps.peers) {
+      peer.onclosing = (core) => {
+        const index = this.deps.catalog.indexOf(core.discoveryKey.toString('hex'))
+        if (index !== -1 && this.prng.chance(this.probability)) this.pending.push({ peer, core: index })
+      }
+    }
+    this.deps.scheduler.afterEvent = () => this.flush()
+  }
+
+  private flush (): void {
+    const pending = this.pending
+    if (pending.length === 0) return
+    this.pending = []
+    for (const { peer, core } of pending) {
+      if (peer.up) this.race(peer, core)
+    }
+  }
+
+  private race (peer: Peer, core: number): void {
+    const { trace, log, scheduler } = this.deps
+    this.races++
+    const race = { peer: peer.index, core }
+    this.inflight.add(race)
+    const entry = this.deps.catalog.get(core)
+    const session = peer.tempSession(entry)
+    const read = async (): Promise<void> => {
+      await session.ready()
+      if (session.length > 0) await session.get(session.length - 1, { wait: false })
+      // Working means on a live core the store tracks, not on the one GC is closing.
+      const live = session.core
+      if (live === null || live.closing !== null || live.closed || peer.store?.cores.get(entry.id) !== live) {
+        throw Object.assign(new Error('the session is on a core GC is closing'), { code: 'CLOSING_CORE' })
+      }
+    }
+    read().then(() => {
+      this.inflight.delete(race)
+      trace.record('race', { p: peer.index, c: core, ok: true })
+    }, (err: unknown) => {
+      this.inflight.delete(race)
+      trace.record('race', { p: peer.index, c: core, ok: false, code: errorCode(err) })
+      log.violate('gc-race', `a session opened while GC closed the core failed: ${errorCode(err)}`, scheduler.clock.elapsedMs, this.deps.step())
+    }).finally(() => {
+      session.close().catch((err: unknown) => log.error(err))
+    })
+  }
+
+  /** Call at idle: races still pending are hung (each is reported once). */
+  checkHung (atMs: number, step: number | null): CheckResult {
+    const out: CheckResult = { checked: 1, violations: [] }
+    for (const race of this.inflight) {
+      out.violations.push({ invariant: 'gc-race', atMs, step, peer: race.peer, core: race.core, detail: 'a get racing GC never finished' })
+    }
+    this.inflight.clear()
+    return out
+  }
+}

@@ -1,0 +1,44 @@
+import fs from 'fs'
+import path from 'path'
+import type { ReplayTarget } from './replay-line'
+
+/** One pinned scenario: a seed and path that once failed (or that a planted bug fails). */
+export interface Regression {
+  property: string
+  seed: number
+  path: string
+  /** fast-check's commands replay path, for model-based properties. */
+  replayPath?: string
+  /** Why it is here: the bug it found, or the planted bug it kills. */
+  note: string
+}
+
+// Compiled to build/test/property/harness: the JSON stays in the source tree.
+const FILE = path.resolve(__dirname, '../../../../test/property/regressions.json')
+
+/** The pinned scenarios of test/property/regressions.json. */
+export function loadRegressions (file = FILE): Regression[] {
+  const raw: unknown = JSON.parse(fs.readFileSync(file, 'utf8'))
+  if (!Array.isArray(raw)) throw new Error(`${file}: expected a JSON array`)
+  return raw.map((r: unknown, i) => {
+    const e = r as Partial<Regression>
+    if (typeof e.property !== 'string' || typeof e.seed !== 'number' || typeof e.path !== 'string' || typeof e.note !== 'string') {
+      throw new Error(`${file}[${i}]: needs property (string), seed (number), path (string) and note (string)`)
+    }
+    return e as Regression
+  })
+}
+
+/** Appends failing scenarios (skipping ones already pinned); returns how many were new. */
+export function appendRegressions (found: ReplayTarget[], note: string, file = FILE): number {
+  const all = loadRegressions(file)
+  let added = 0
+  for (const f of found) {
+    if (f.path === null) continue
+    if (all.some((r) => r.property === f.property && r.seed === f.seed && r.path === f.path)) continue
+    all.push({ property: f.property, seed: f.seed, path: f.path, ...(f.replayPath !== null ? { replayPath: f.replayPath } : {}), note })
+    added++
+  }
+  if (added > 0) fs.writeFileSync(file, JSON.stringify(all, null, 2) + '\n')
+  return added
+}

@@ -1,0 +1,68 @@
+// npm run mutants [-- --only NAME[,NAME]]
+// Runs the property suite against every planted bug, each in a fresh child process
+// (a patched module never leaks into the next run), and prints a table; the last line
+// is `mutants: K/N killed, longest shrunk scenario S steps`.
+import { spawn } from 'child_process'
+import path from 'path'
+import { MUTANTS } from '.'
+import { parseFlags } from '../harness/replay-line'
+import { CI_BASE_SEED } from '../harness/seeds'
+import type { MutantResult } from './child'
+
+/** Shrunk scenarios longer than this count as not shrunk enough. */
+const STEPS_MAX = 10
+
+function runChild (name: string): Promise<MutantResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'child.js'), '--mutant', name], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    child.stdout.setEncoding('utf8')
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk
+      for (const line of chunk.split('\n')) if (line !== '' && !line.startsWith('{')) process.stderr.write(`  [${name}] ${line}\n`)
+    })
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const last = out.trim().split('\n').pop() ?? ''
+      try {
+        resolve(JSON.parse(last) as MutantResult)
+      } catch {
+        reject(new Error(`mutant ${name}: child exited with ${String(code)} and no result`))
+      }
+    })
+  })
+}
+
+function pad (s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length)
+}
+
+async function main (): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2))
+  const only = flags.get('only')?.split(',') ?? null
+  const mutants = only === null ? MUTANTS : MUTANTS.filter((m) => only.includes(m.name))
+  const seed = process.env.PROPERTY_SEED ?? String(CI_BASE_SEED)
+  console.log(`mutants: ${mutants.length} planted bugs, property seeds derived from ${seed} (PROPERTY_SEED), npm test's run counts`)
+  const results: MutantResult[] = []
+  for (const m of mutants) {
+    process.stderr.write(`mutant ${m.name}: ${m.summary}\n`)
+    const r = await runChild(m.name)
+    results.push(r)
+  }
+  console.log('')
+  console.log(`${pad('mutant', 28)}${pad('killed by', 26)}${pad('steps', 7)}${pad('scenarios', 11)}replay`)
+  for (const r of results) {
+    console.log(`${pad(r.mutant, 28)}${pad(r.killedBy ?? 'SURVIVED', 26)}${pad(r.killedBy === null ? '-' : String(r.steps), 7)}${pad(String(r.scenarios), 11)}${r.replay ?? '-'}`)
+  }
+  const killed = results.filter((r) => r.killedBy !== null)
+  const longest = killed.reduce((max, r) => Math.max(max, r.steps), 0)
+  const tooLong = killed.filter((r) => r.steps > STEPS_MAX)
+  if (killed.length < results.length || tooLong.length > 0) process.exitCode = 1
+  if (tooLong.length > 0) console.log(`shrunk past ${STEPS_MAX} steps: ${tooLong.map((r) => r.mutant).join(', ')}`)
+  console.log(`mutants: ${killed.length}/${results.length} killed, longest shrunk scenario ${longest} steps`)
+}
+
+main().catch((err: unknown) => {
+  console.error(err)
+  process.exitCode = 2
+})
