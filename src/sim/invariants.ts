@@ -151,11 +151,11 @@ export function checkClosed (ctx: CheckContext, left: Leftovers): CheckResult {
   }
   for (const peer of ctx.peers) {
     out.checked += 3
-    const stores = peer.stores.filter((s) => !s.closed || (s.storage as { closed?: boolean }).closed === false).length
+    const stores = [...peer.openStores].filter((s) => !s.closed || (s.storage as { closed?: boolean }).closed === false).length
     if (stores > 0) open(`${stores} store(s) or storage(s) not closed`, peer.index)
-    const cores = peer.cores.filter((c) => !c.closed).length
+    const cores = [...peer.openCores].filter((c) => !c.closed).length
     if (cores > 0) open(`${cores} core(s) not closed`, peer.index)
-    const sessions = peer.allSessions.filter((s) => !s.closed).length
+    const sessions = [...peer.openSessions].filter((s) => !s.closed).length
     if (sessions > 0) open(`${sessions} session(s) not closed`, peer.index)
   }
   out.checked += 3

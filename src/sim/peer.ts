@@ -79,12 +79,12 @@ export class Peer {
   oncollect: (core: number) => void = noop
   /** Called the moment GC starts closing a core, synchronously (see GcRacer). */
   onclosing: (core: SimCore) => void = noop
-  /** Every store this peer made (restarts make new ones), for the close audit. */
-  readonly stores: StoreLike[] = []
-  /** Every core any of its stores opened, for the close audit. */
-  readonly cores: SimCore[] = []
-  /** Every session the simulator opened on it, for the close audit. */
-  readonly allSessions: Hypercore[] = []
+  /** Stores this peer made (restarts make new ones) not yet closed, for the close audit. */
+  readonly openStores = new Set<StoreLike>()
+  /** Cores any of its stores opened, not yet closed, for the close audit and GcRacer. */
+  readonly openCores = new Set<SimCore>()
+  /** Sessions the simulator opened on it, not yet closed, for the close audit. */
+  readonly openSessions = new Set<Hypercore>()
 
   private readonly factory: StoreFactory
   private readonly opts: Required<PeerOptions>
@@ -118,7 +118,7 @@ export class Peer {
       gcIntervalMs: this.opts.gcIntervalMs,
       gcStrikes: this.opts.gcStrikes
     })
-    this.stores.push(store)
+    this.openStores.add(store)
     store.watch((core) => this.track(store, core))
     this.store = store
     this.state = 'up'
@@ -127,18 +127,20 @@ export class Peer {
     } catch (err) {
       this.store = null
       this.state = 'crashed'
-      await store.close().catch(noop)
+      await this.closeStore(store).catch(noop)
       throw err
     }
   }
 
   private track (store: StoreLike, core: SimCore): void {
-    this.cores.push(core)
+    this.openCores.add(core)
     ;(core.replicator as unknown as LingerReplicator)._notDownloadingLinger = this.opts.notDownloadingLingerMs
     const close = core.close
     // Only GC and the store's own close() close a core; the latter is excluded by `up`.
     core.close = () => {
       const closing = close.call(core)
+      const forget = (): void => { if (core.closed) this.openCores.delete(core) }
+      closing.then(forget, forget)
       if (this.store === store && this.state === 'up') {
         this.onclosing(core)
         const done = (): void => { if (this.store === store && this.state === 'up') this.collect(core) }
@@ -161,8 +163,7 @@ export class Peer {
 
   /** Opens a session the model tracks. */
   async openSession (entry: CatalogEntry): Promise<Hypercore> {
-    const session = this.requireStore().get(this.getOptions(entry))
-    this.allSessions.push(session)
+    const session = this.trackSession(this.requireStore().get(this.getOptions(entry)))
     let list = this.sessions.get(entry.index)
     if (list === undefined) this.sessions.set(entry.index, (list = []))
     list.push(session)
@@ -173,10 +174,20 @@ export class Peer {
 
   /** Opens a session the model does not track (closed by the caller within the step). */
   tempSession (entry: CatalogEntry): Hypercore {
-    const session = this.requireStore().get(this.getOptions(entry))
-    this.allSessions.push(session)
+    const session = this.trackSession(this.requireStore().get(this.getOptions(entry)))
     this.holds.add(entry.index)
     return session
+  }
+
+  private trackSession (session: Hypercore): Hypercore {
+    this.openSessions.add(session)
+    session.once('close', () => this.openSessions.delete(session))
+    return session
+  }
+
+  private async closeStore (store: StoreLike): Promise<void> {
+    await store.close()
+    this.openStores.delete(store)
   }
 
   /** Closes the oldest tracked session on a core; false if there is none. */
@@ -214,7 +225,7 @@ export class Peer {
     this.sessions.clear()
     const storage = store.storage as CrashableStorage
     if (storage.rocks !== undefined) await storage.rocks.close({ force: true })
-    await store.close().catch(noop)
+    await this.closeStore(store).catch(noop)
   }
 
   /** Closes the store cleanly. */
@@ -227,7 +238,7 @@ export class Peer {
     this.store = null
     this.state = 'closed'
     this.sessions.clear()
-    await store.close()
+    await this.closeStore(store)
   }
 }
 

@@ -1,5 +1,8 @@
 import type { Core } from './types'
 
+// Cores closed per event-loop turn: 10,000 closes at once would block it for ~20 ms.
+const GC_CLOSE_CHUNK = 256
+
 /** Called for every core the tracker starts tracking (store.watch). */
 export type WatchFn = (core: Core) => void
 
@@ -23,6 +26,10 @@ export interface GcSettings {
 export class CoreTracker {
   private readonly map = new Map<string, Core>()
   private readonly idle = new Map<Core, number>()
+  // Cores whose strikes ran out, closed in chunks so one tick never stalls the loop.
+  private readonly due = new Set<Core>()
+  private draining: NodeJS.Immediate | null = null
+  private readonly drainBound = this.drain.bind(this)
   private readonly watchers = new Set<Set<WatchFn>>()
   private readonly settings: GcSettings
   private tick = 0
@@ -64,7 +71,10 @@ export class CoreTracker {
   resume (id: string): Core | null {
     const core = this.map.get(id)
     if (core === undefined) return null
-    if (core.closing === null && this.idle.delete(core) && this.idle.size === 0) this.stopTimer()
+    if (core.closing === null) {
+      this.due.delete(core)
+      if (this.idle.delete(core) && this.idle.size === 0) this.stopTimer()
+    }
     return core
   }
 
@@ -92,6 +102,7 @@ export class CoreTracker {
   drop (core: Core): void {
     const id = core.discoveryKey.toString('hex')
     if (this.map.get(id) === core) this.map.delete(id)
+    this.due.delete(core)
     if (this.idle.delete(core) && this.idle.size === 0) this.stopTimer()
     core.close().catch(noop) // rethrows the open error; only marks the core closing
   }
@@ -110,18 +121,32 @@ export class CoreTracker {
       // The map is ordered by `since`, so the first core not due ends the scan.
       if (since > due) break
       this.idle.delete(core)
-      // A session may have been made from another session, bypassing resume():
-      // never close a core that is in use; it reports idle again when it is not.
-      if (core.hasSession() || !core.replicator.idle()) continue
-      this.collect(core)
+      this.due.add(core)
     }
     if (this.idle.size === 0) this.stopTimer()
+    if (this.due.size > 0 && this.draining === null) this.drain()
+  }
+
+  private drain (): void {
+    this.draining = null
+    let budget = GC_CLOSE_CHUNK
+    for (const core of this.due) {
+      if (budget-- === 0) {
+        this.draining = setImmediate(this.drainBound)
+        return
+      }
+      this.due.delete(core)
+      // A session may have been made from another session, bypassing resume():
+      // never close a core that is in use; it reports idle again when it is not.
+      if (core.closing !== null || core.hasSession() || !core.replicator.idle()) continue
+      this.collect(core)
+    }
   }
 
   private collect (core: Core): void {
-    const id = core.discoveryKey.toString('hex')
     const done = (): void => {
       // A get() may have raced the close and put a fresh core under this id: keep it.
+      const id = core.discoveryKey.toString('hex')
       if (this.map.get(id) === core) this.map.delete(id)
       this.settings.oncollect(core)
     }
@@ -144,6 +169,9 @@ export class CoreTracker {
   async close (): Promise<void> {
     this.stopTimer()
     this.idle.clear()
+    this.due.clear()
+    if (this.draining !== null) clearImmediate(this.draining)
+    this.draining = null
     this.watchers.clear()
     const all: Array<Promise<void>> = []
     for (const core of this.map.values()) {

@@ -12,6 +12,7 @@ import { DEFAULT_NAMESPACE, deriveKeyPair, deriveNamespace } from './key-derivat
 import { checkStoreOptions, resolveGcSettings } from './store-options'
 import { checkGetOptions, isSet, validateName, type CheckedGetOptions } from './validate'
 import { BAD_ARGUMENT, CORESTORE_CLOSED, STORAGE_CONFLICT, STORAGE_EMPTY } from './errors'
+import type { TrackedSessions } from './session-tracker'
 import type {
   AuditRecord, Core, CorestoreOptions, CorestoreStorage, GetOptions, KeyPair, Manifest,
   ReplicateOptions, SessionOptions, ProtocolStream
@@ -69,6 +70,15 @@ export class Corestore extends ReadyResource {
   private readonly pending = new Set<Hypercore>()
   private readonly replication: Replication
   private readonly groupNotifiers: Map<string, GroupNotifyHandle[]>
+  // Shared by every session and core this store opens: a closure per get() or per
+  // core costs ~100 bytes each and shows in session churn.
+  private readonly ongcBound = (session: Hypercore): void => {
+    this.sessions.gc((session.sessions as TrackedSessions).trackerId)
+  }
+
+  private readonly onGroupActiveBound = (topic: Buffer, update: unknown): void => {
+    this.onGroupActive(topic, update)
+  }
 
   constructor (storage: string | CorestoreStorage | null, opts: CorestoreOptions = {}) {
     super()
@@ -255,7 +265,8 @@ export class Corestore extends ReadyResource {
   /** Opens a session on a core, by name, key, key pair, manifest or discovery key. */
   get (input?: GetOptions | Buffer | string): Hypercore {
     this.assertOpen()
-    const { opts, ids } = checkGetOptions(input)
+    const ids = checkGetOptions(input)
+    const opts = ids.opts
 
     const conf: Hypercore.SessionConfig = {
       preload: null,
@@ -289,8 +300,12 @@ export class Corestore extends ReadyResource {
     }
 
     // Known key: open synchronously, so `session.key` is there at once.
-    const core = this.openCore(this.auth(null, opts, ids), opts)
-    Object.assign(conf, this.sessionLink(core))
+    const auth = this.auth(null, opts, ids)
+    const id = auth.discoveryKey.toString('hex')
+    const core = this.openCore(auth, opts, id)
+    conf.core = core
+    conf.sessions = this.sessions.get(id)
+    conf.ongc = this.ongcBound
     return this.makeSession(conf, false)
   }
 
@@ -306,10 +321,6 @@ export class Corestore extends ReadyResource {
     return session
   }
 
-  private sessionLink (core: Core): Hypercore.SessionConfig {
-    const id = core.discoveryKey.toString('hex')
-    return { core, sessions: this.sessions.get(id), ongc: () => this.sessions.gc(id) }
-  }
 
   private async preload (opts: GetOptions, ids: CheckedGetOptions, mustExist: boolean): Promise<Hypercore.SessionConfig> {
     if (mustExist && !(await this.storage.hasCore(ids.discoveryKey as Buffer))) {
@@ -317,7 +328,7 @@ export class Corestore extends ReadyResource {
     }
     if (isSet(opts.preload)) {
       opts = { ...opts, ...(await opts.preload) }
-      ids = checkGetOptions(opts).ids
+      ids = checkGetOptions(opts)
     }
     if (!this.opened) await this.ready()
 
@@ -326,9 +337,12 @@ export class Corestore extends ReadyResource {
       : null
     this.assertOpen()
 
-    const core = this.openCore(this.auth(discoveryKey, opts, ids), opts)
+    const auth = this.auth(discoveryKey, opts, ids)
+    const id = auth.discoveryKey.toString('hex')
     return {
-      ...this.sessionLink(core),
+      core: this.openCore(auth, opts, id),
+      sessions: this.sessions.get(id),
+      ongc: this.ongcBound,
       manifest: opts.manifest ?? null,
       encryption: opts.encryption ?? null,
       encryptionKey: opts.encryptionKey ?? null,
@@ -360,8 +374,7 @@ export class Corestore extends ReadyResource {
   }
 
   /** @internal The shared core for an auth, made (and tracked) if not open. */
-  openCore (auth: Auth, opts: GetOptions): Core {
-    const id = auth.discoveryKey.toString('hex')
+  openCore (auth: Auth, opts: GetOptions, id = auth.discoveryKey.toString('hex')): Core {
     const existing = this.cores.resume(id)
     if (existing !== null && existing.closing === null) return existing
 
@@ -387,15 +400,17 @@ export class Corestore extends ReadyResource {
       globalCache: opts.globalCache ?? this.globalCache ?? null,
       alias: isSet(opts.name) ? { name: opts.name as string | Buffer, namespace: this.ns } : null
     })
-    core.onidle = () => this.cores.gc(core)
-    core.ongroupupdate = (topic, update) => this.onGroupActive(topic, update)
+    // hypercore calls onidle unopened only when the open failed: forget that core at
+    // once, or every later get() of the key would share its error until GC ran.
+    core.onidle = () => {
+      if (core.opened) this.cores.gc(core)
+      else this.cores.drop(core)
+    }
+    core.ongroupupdate = this.onGroupActiveBound
     core.replicator.ondownloading = () => {
       if (this.active) this.streamTracker.attachAll(core)
     }
     this.cores.set(id, core)
-    // A core that failed to open (createIfMissing: false on an unknown key, say) must not
-    // stay tracked: every later get() of that key would share its error until GC ran.
-    core.ready().catch(() => this.cores.drop(core))
     return core
   }
 

@@ -1,5 +1,6 @@
 import Hypercore from 'hypercore'
 import { addDiscoveryHandler } from './discovery-dispatch'
+import { StoredCoreLookup } from './stored-core-lookup'
 import type { Corestore } from './corestore'
 import type { Core, Muxer, ProtocolStream, ReplicateOptions } from './types'
 
@@ -11,9 +12,11 @@ import type { Core, Muxer, ProtocolStream, ReplicateOptions } from './types'
 export class Replication {
   private readonly store: Corestore
   private readonly detachers = new Set<() => void>()
+  private readonly lookup: StoredCoreLookup
 
   constructor (store: Corestore) {
     this.store = store
+    this.lookup = new StoredCoreLookup(store.storage)
   }
 
   replicate (isInitiator: boolean | ProtocolStream | object, opts: ReplicateOptions): ProtocolStream {
@@ -53,7 +56,7 @@ export class Replication {
     if (store.closing !== null) return
     if (!store.opened) await store.ready()
     const id = discoveryKey.toString('hex')
-    if (!store.cores.opened(id) && !(await store.storage.hasCore(discoveryKey, { ifMigrated: true }))) return
+    if (!store.cores.opened(id) && !(await this.lookup.hasMigrated(discoveryKey))) return
     if (store.closing !== null || (store.root !== null && store.root.closing !== null)) return
 
     const core = store.openCore({ discoveryKey, key: null, keyPair: null, manifest: null }, { createIfMissing: false })

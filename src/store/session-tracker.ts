@@ -1,12 +1,15 @@
 import type Hypercore from 'hypercore'
 
+/** A session list, tagged with the core id it is filed under. */
+export type TrackedSessions = Hypercore[] & { trackerId: string }
+
 /**
  * The hypercore sessions one store (or store session) has opened, by core id.
  * Hypercore pushes a session into the array it is given and removes it on close,
  * then calls `ongc`, which drops the array once it is empty.
  */
 export class SessionTracker {
-  private readonly map = new Map<string, Hypercore[]>()
+  private readonly map = new Map<string, TrackedSessions>()
 
   /** Number of cores this store has sessions on. */
   get size (): number {
@@ -14,10 +17,11 @@ export class SessionTracker {
   }
 
   /** The (shared, live) session array for a core id; made on first use. */
-  get (id: string): Hypercore[] {
+  get (id: string): TrackedSessions {
     let list = this.map.get(id)
     if (list === undefined) {
-      list = []
+      // The tag lets one shared ongc callback find the list's id from a session.
+      list = Object.assign([] as Hypercore[], { trackerId: id })
       this.map.set(id, list)
     }
     return list

@@ -72,34 +72,47 @@ export interface CheckedGetOptions {
   discoveryKey: Buffer | null
 }
 
-const GET_BOOLEANS = ['exclusive', 'writable', 'active', 'pushOnly', 'allowPush', 'allowLatestBlock', 'wait',
-  'draft', 'createIfMissing', 'overwrite', 'force', 'legacy', 'allowFork', 'isBlockKey']
+const GET_BOOLEANS = new Set(['exclusive', 'writable', 'active', 'pushOnly', 'allowPush', 'allowLatestBlock', 'wait',
+  'draft', 'createIfMissing', 'overwrite', 'force', 'legacy', 'allowFork', 'isBlockKey'])
+
+/** get()'s options, normalised, with the ids decoded. */
+export interface CheckedGet extends CheckedGetOptions {
+  opts: GetOptions
+}
 
 /** Normalises get()'s argument and validates every option it interprets. */
-export function checkGetOptions (input: unknown): { opts: GetOptions, ids: CheckedGetOptions } {
+export function checkGetOptions (input: unknown): CheckedGet {
   let opts: GetOptions
   if (input === undefined || input === null) opts = {}
   else if (Buffer.isBuffer(input) || typeof input === 'string') opts = { key: input as KeyInput }
   else if (typeof input === 'object') opts = input as GetOptions
   else throw BAD_ARGUMENT(`get() takes a key or an options object, got ${describe(input)}`)
 
-  for (const name of GET_BOOLEANS) optionalBoolean(opts, name)
-  optionalNumber(opts, 'timeout', 0)
-  if (opts.name !== undefined && opts.name !== null) {
-    validateName(opts.name)
-    // hypercore-storage stores the alias as a string: a buffer name throws an uncaught
-    // TypeError inside its write batch (upstream crashes the process). Refuse it here.
-    if (typeof opts.name !== 'string') throw BAD_ARGUMENT('"name" of get() must be a string; buffers work for createKeyPair() and namespace()')
+  // Only the options present are looked at: get() is a hot path (session churn).
+  for (const name in opts) {
+    if (GET_BOOLEANS.has(name)) optionalBoolean(opts, name)
+    else if (name === 'timeout') optionalNumber(opts, 'timeout', 0)
+    else if (name === 'name') checkName(opts.name)
+    else if (name === 'keyPair') {
+      if (opts.keyPair !== undefined && opts.keyPair !== null) validateKeyPair(opts.keyPair)
+    } else if (name === 'manifest') {
+      if (opts.manifest !== undefined && opts.manifest !== null && typeof opts.manifest !== 'object') {
+        throw BAD_ARGUMENT(`"manifest" must be an object, got ${describe(opts.manifest)}`)
+      }
+    } else if (name === 'group') optionalBuffer(opts, 'group', 32)
   }
-  if (opts.keyPair !== undefined && opts.keyPair !== null) validateKeyPair(opts.keyPair)
-  if (opts.manifest !== undefined && opts.manifest !== null && typeof opts.manifest !== 'object') {
-    throw BAD_ARGUMENT(`"manifest" must be an object, got ${describe(opts.manifest)}`)
-  }
-  optionalBuffer(opts, 'group', 32)
 
   const key = isSet(opts.key) ? decodeId(opts.key, 'key') : null
   const discoveryKey = isSet(opts.discoveryKey) ? decodeId(opts.discoveryKey, 'discoveryKey') : null
-  return { opts, ids: { key, discoveryKey } }
+  return { opts, key, discoveryKey }
+}
+
+function checkName (name: unknown): void {
+  if (name === undefined || name === null) return
+  validateName(name)
+  // hypercore-storage stores the alias as a string: a buffer name throws an uncaught
+  // TypeError inside its write batch (upstream crashes the process). Refuse it here.
+  if (typeof name !== 'string') throw BAD_ARGUMENT('"name" of get() must be a string; buffers work for createKeyPair() and namespace()')
 }
 
 /** Upstream treats '' and other falsy values as "not given"; so do we. */

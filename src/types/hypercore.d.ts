@@ -120,6 +120,7 @@ declare module 'hypercore' {
       setSeed (seed: Buffer, opts?: { overwrite?: boolean }): Promise<Buffer>
       getAlias (alias: Alias): Promise<Buffer | null>
       hasCore (discoveryKey: Buffer, opts?: { ifMigrated?: boolean }): Promise<boolean>
+      getInfos (discoveryKeys: Buffer[], opts?: { auth?: boolean, head?: boolean, hints?: boolean }): Promise<Array<{ core: { version: number } } | null>>
       getAuth (discoveryKey: Buffer): Promise<unknown>
       getGroup (topic: Buffer): Promise<unknown>
       createCoreStream (): AsyncIterable<StoredCoreRecord>

@@ -115,7 +115,7 @@ test('clock: work started right after a timer races it (a get racing a GC close)
   let closingSeen = false
   sim.scheduler.afterEvent = () => {
     if (raced !== null) return
-    const closing = p.cores.find((c) => c.closing !== null && !c.closed)
+    const closing = [...p.openCores].find((c) => c.closing !== null && !c.closed)
     if (closing === undefined) return
     closingSeen = true
     // GC has just begun closing the core: open it again in the same tick.

@@ -161,17 +161,24 @@ export class StoreWorld implements Checked<StoreModel> {
     return link
   }
 
-  /** Closes everything (peer first), restores real timers and removes the folders. */
+  /**
+   * Closes everything (peer first), restores real timers and removes the folders.
+   * A storage still open once close() resolved is a violation of its own.
+   */
   async dispose (): Promise<void> {
+    let problem: unknown = null
     try {
       for (const link of this.pipes) await link.destroy()
       await this.peer?.close()
       await this.root.close()
+      if (!this.root.storage.closed) problem = new Error('CLOSE: root.close() resolved while its storage is still open')
     } finally {
       this.clock.uninstall()
-      await removeDir(this.dir)
-      if (this.peerDir !== null) await removeDir(this.peerDir)
+      for (const dir of [this.dir, this.peerDir]) {
+        if (dir !== null) await removeDir(dir).catch((err: unknown) => { problem ??= err })
+      }
     }
+    if (problem !== null) throw problem
   }
 }
 

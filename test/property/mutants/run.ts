@@ -1,20 +1,23 @@
-// npm run mutants [-- --only NAME[,NAME]]
+// npm run mutants [-- --only MUTANT[,MUTANT]] [--properties PROPERTY[,PROPERTY]] [--pin]
 // Runs the property suite against every planted bug, each in a fresh child process
 // (a patched module never leaks into the next run), and prints a table; the last line
-// is `mutants: K/N killed, longest shrunk scenario S steps`.
+// is `mutants: K/N killed, longest shrunk scenario S steps`. With --pin, each killing
+// scenario is appended to regressions.json: on the real store it must keep holding.
 import { spawn } from 'child_process'
 import path from 'path'
 import { MUTANTS } from '.'
 import { parseFlags } from '../harness/replay-line'
 import { CI_BASE_SEED } from '../harness/seeds'
+import { appendRegressions } from '../harness/regressions'
 import type { MutantResult } from './child'
 
 /** Shrunk scenarios longer than this count as not shrunk enough. */
 const STEPS_MAX = 10
 
-function runChild (name: string): Promise<MutantResult> {
+function runChild (name: string, properties: string | null): Promise<MutantResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'child.js'), '--mutant', name], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const args = [path.join(__dirname, 'child.js'), '--mutant', name, ...(properties === null ? [] : ['--properties', properties])]
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     child.stdout.setEncoding('utf8')
     child.stdout.on('data', (chunk: string) => {
@@ -42,11 +45,12 @@ async function main (): Promise<void> {
   const only = flags.get('only')?.split(',') ?? null
   const mutants = only === null ? MUTANTS : MUTANTS.filter((m) => only.includes(m.name))
   const seed = process.env.PROPERTY_SEED ?? String(CI_BASE_SEED)
-  console.log(`mutants: ${mutants.length} planted bugs, property seeds derived from ${seed} (PROPERTY_SEED), npm test's run counts`)
+  const properties = flags.get('properties') ?? null
+  console.log(`mutants: ${mutants.length} planted bugs, property seeds derived from ${seed} (PROPERTY_SEED), npm test's run counts, properties: ${properties ?? 'all, in order, until one fails'}`)
   const results: MutantResult[] = []
   for (const m of mutants) {
     process.stderr.write(`mutant ${m.name}: ${m.summary}\n`)
-    const r = await runChild(m.name)
+    const r = await runChild(m.name, properties)
     results.push(r)
   }
   console.log('')
@@ -58,6 +62,11 @@ async function main (): Promise<void> {
   const longest = killed.reduce((max, r) => Math.max(max, r.steps), 0)
   const tooLong = killed.filter((r) => r.steps > STEPS_MAX)
   if (killed.length < results.length || tooLong.length > 0) process.exitCode = 1
+  if (flags.has('pin')) {
+    let pinned = 0
+    for (const r of killed) if (r.target !== null) pinned += appendRegressions([r.target], `sentinel: kills planted bug ${r.mutant}; holds on the real store`)
+    console.log(`pinned ${pinned} new sentinel scenario(s) in test/property/regressions.json`)
+  }
   if (tooLong.length > 0) console.log(`shrunk past ${STEPS_MAX} steps: ${tooLong.map((r) => r.mutant).join(', ')}`)
   console.log(`mutants: ${killed.length}/${results.length} killed, longest shrunk scenario ${longest} steps`)
 }

@@ -7,6 +7,9 @@ import { cleanClose } from './clean-close'
 import { durability } from './durability'
 import { differential } from './differential'
 import { replication } from './replication'
+import { simConvergence } from './sim-convergence'
+import { simDurability } from './sim-durability'
+import { simDifferential } from './sim-differential'
 
 /** Every property, in the order `npm test` and the mutant runner use. */
 export const PROPERTIES: readonly Property[] = [
@@ -17,7 +20,10 @@ export const PROPERTIES: readonly Property[] = [
   cleanClose,
   durability,
   differential,
-  replication
+  replication,
+  simConvergence,
+  simDurability,
+  simDifferential
 ]
 
 /** A property by name; throws with the list of names if unknown. */

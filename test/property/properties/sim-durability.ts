@@ -1,0 +1,28 @@
+import { defineProperty } from '../harness/property'
+import { requireNoViolations, runSim, simScenario, simSetup, simStepLines, type SimScenario, type SimShape } from './sim-scenario'
+
+const SHAPE: SimShape = {
+  weights: { append: 8, 'open-session': 2, 'close-session': 2, advance: 3, crash: 4, restart: 3, get: 2 },
+  maxSteps: 20,
+  gcIntervalMs: 200,
+  gcStrikes: 2,
+  gcRace: 0,
+  convergeTimeoutMs: 120_000
+}
+
+/**
+ * Durability across crash and restart on the simulator: owners append while peers
+ * crash (the process state dropped, no clean close) and come back from their folders;
+ * after every restart every acknowledged append reads back intact, and after the heal
+ * every copy converges.
+ */
+export const simDurability = defineProperty<SimScenario>({
+  name: 'sim-crash-durability',
+  summary: 'on the simulator, every acknowledged append survives crash and restart',
+  ciRuns: 25,
+  scenarioTimeoutMs: 60_000,
+  arbitrary: () => simScenario(SHAPE),
+  run: async (s) => requireNoViolations(await runSim(s, SHAPE)),
+  describe: simStepLines,
+  setup: (s) => simSetup(s, SHAPE)
+})

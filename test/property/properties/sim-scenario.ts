@@ -1,0 +1,66 @@
+import fc from 'fast-check'
+import { describeStep, runSteps, type RunStepsResult, type Step, type Violation } from '../../../src/sim'
+import { cleanStep, SIM_PEERS, simSteps, type SimStepWeights } from '../model/sim-steps'
+
+/** A simulator scenario: the simulator's own seed (its links' and peers' draws) and the steps. */
+export interface SimScenario {
+  simSeed: number
+  steps: Step[]
+}
+
+/** Knobs of a simulator property. */
+export interface SimShape {
+  weights: SimStepWeights
+  maxSteps: number
+  /** GC of every peer; short, so GC closes cores between steps. */
+  gcIntervalMs: number
+  gcStrikes: number
+  /** Probability that a GC close is raced by a get (the simulator's GcRacer). */
+  gcRace: number
+  /** Virtual time allowed to converge after the heal, in ms. */
+  convergeTimeoutMs: number
+  store?: 'project' | 'upstream'
+}
+
+/** The arbitrary of simulator scenarios of a shape. */
+export function simScenario (shape: SimShape): fc.Arbitrary<SimScenario> {
+  return fc.record({
+    simSeed: fc.nat({ max: 0xffff }),
+    steps: simSteps(shape.weights, shape.maxSteps).map((steps) => steps.map(cleanStep))
+  })
+}
+
+/** Runs a scenario on a fresh simulation, heals, requires convergence, closes; returns what it saw. */
+export function runSim (s: SimScenario, shape: SimShape): Promise<RunStepsResult> {
+  return runSteps(s.steps, {
+    seed: s.simSeed,
+    peers: SIM_PEERS,
+    cores: SIM_PEERS,
+    store: shape.store ?? 'project',
+    peer: { gcIntervalMs: shape.gcIntervalMs, gcStrikes: shape.gcStrikes },
+    gcRace: shape.gcRace,
+    convergeTimeoutMs: shape.convergeTimeoutMs
+  })
+}
+
+function showViolation (v: Violation): string {
+  const where = `${v.step === null ? 'at close' : `step ${v.step + 1}`}${v.peer !== undefined ? ` p${v.peer}` : ''}${v.core !== undefined ? ` c${v.core}` : ''}`
+  return `${v.invariant} (${where}, t=${v.atMs} ms): ${v.detail}`
+}
+
+/** Throws with every violation a run found (the simulator checks after every step, at convergence and at close). */
+export function requireNoViolations (r: RunStepsResult, only: ReadonlySet<Violation['invariant']> | null = null): void {
+  const found = only === null ? r.violations : r.violations.filter((v) => only.has(v.invariant))
+  if (found.length > 0) throw new Error(`SIM: ${found.slice(0, 3).map(showViolation).join('; ')}${found.length > 3 ? ` (+${found.length - 3} more)` : ''}`)
+  if (only === null && r.convergence !== null && !r.convergence.ok) throw new Error('SIM: no convergence after the heal')
+}
+
+/** The steps, one line each, as the simulator prints them. */
+export function simStepLines (s: SimScenario): string[] {
+  return s.steps.map((step) => describeStep(step))
+}
+
+/** The setup line of a simulator scenario. */
+export function simSetup (s: SimScenario, shape: SimShape): string {
+  return `new Sim({ seed: ${s.simSeed}, peers: ${SIM_PEERS}, cores: ${SIM_PEERS} (core i owned by peer i), store: ${shape.store ?? 'project'}, peer: { gcIntervalMs: ${shape.gcIntervalMs}, gcStrikes: ${shape.gcStrikes} }, gcRace: ${shape.gcRace} }), mesh links; after the steps: heal, converge within ${shape.convergeTimeoutMs} ms, close`
+}
