@@ -1,20 +1,23 @@
 import ReadyResource from 'ready-resource'
 import Hypercore from 'hypercore'
-import crypto from 'hypercore-crypto'
 import { CoreTracker, type WatchFn } from './core-tracker'
 import { SessionTracker } from './session-tracker'
 import { StreamTracker } from './stream-tracker'
 import { FindingPeers } from './finding-peers'
-import { GroupNotifyHandle } from './group-notify'
+import { GroupNotifiers, GroupNotifyHandle } from './group-notify'
+import { loadPrimaryKey } from './primary-key'
+import { sessionConfig } from './session-config'
+import { resolveAuth, type Auth } from './core-auth'
+import { createStaticCore } from './staticify'
 import { Replication } from './replication'
 import { auditStore } from './audit'
 import { DEFAULT_NAMESPACE, deriveKeyPair, deriveNamespace } from './key-derivation'
 import { checkStoreOptions, resolveGcSettings } from './store-options'
 import { checkGetOptions, isSet, validateName, type CheckedGetOptions } from './validate'
-import { BAD_ARGUMENT, CORESTORE_CLOSED, STORAGE_CONFLICT, STORAGE_EMPTY } from './errors'
+import { BAD_ARGUMENT, CORESTORE_CLOSED, STORAGE_EMPTY } from './errors'
 import type { TrackedSessions } from './session-tracker'
 import type {
-  AuditRecord, Core, CorestoreOptions, CorestoreStorage, GetOptions, KeyPair, Manifest,
+  AuditRecord, Core, CorestoreOptions, CorestoreStorage, GetOptions, KeyPair,
   ReplicateOptions, SessionOptions, ProtocolStream
 } from './types'
 
@@ -22,12 +25,6 @@ interface InternalOptions extends CorestoreOptions {
   root?: Corestore
 }
 
-interface Auth {
-  keyPair: KeyPair | null
-  key: Buffer | null
-  discoveryKey: Buffer
-  manifest: Manifest | null
-}
 
 /**
  * A factory and registry of hypercores over one RocksDB storage: named cores with
@@ -69,7 +66,7 @@ export class Corestore extends ReadyResource {
   private findingPeersState: FindingPeers | null = null
   private readonly pending = new Set<Hypercore>()
   private readonly replication: Replication
-  private readonly groupNotifiers: Map<string, GroupNotifyHandle[]>
+  private readonly groupNotifiers: GroupNotifiers
   // Shared by every session and core this store opens: a closure per get() or per
   // core costs ~100 bytes each and shows in session churn.
   private readonly ongcBound = (session: Hypercore): void => {
@@ -77,7 +74,8 @@ export class Corestore extends ReadyResource {
   }
 
   private readonly onGroupActiveBound = (topic: Buffer, update: unknown): void => {
-    this.onGroupActive(topic, update)
+    this.emit('group-active', topic, update)
+    this.groupNotifiers.notify(topic, update)
   }
 
   constructor (storage: string | CorestoreStorage | null, opts: CorestoreOptions = {}) {
@@ -100,7 +98,7 @@ export class Corestore extends ReadyResource {
       : new CoreTracker(resolveGcSettings(opts, (core) => this.emit('gc', core)))
     this.streamTracker = root !== null ? root.streamTracker : new StreamTracker()
     this.corestores = root !== null ? root.corestores : new Set()
-    this.groupNotifiers = root !== null ? root.groupNotifiers : new Map()
+    this.groupNotifiers = root !== null ? root.groupNotifiers : new GroupNotifiers()
     this.readOnly = opts.writable === false || opts.readOnly === true
     this.globalCache = root !== null ? root.globalCache : (opts.globalCache ?? null)
     this.primaryKey = root !== null ? root.primaryKey : (opts.primaryKey ?? null)
@@ -136,32 +134,14 @@ export class Corestore extends ReadyResource {
   /** A handle that emits `update` for every core of a group (experimental upstream API). */
   notifyGroup (topic: Buffer): GroupNotifyHandle {
     if (!Buffer.isBuffer(topic)) throw BAD_ARGUMENT('notifyGroup() takes a buffer topic')
-    const hex = topic.toString('hex')
-    let handles = this.groupNotifiers.get(hex)
-    if (handles === undefined) {
-      handles = []
-      this.groupNotifiers.set(hex, handles)
-    }
     const handle = new GroupNotifyHandle(this, topic)
-    handle.index = handles.push(handle) - 1
+    this.groupNotifiers.add(handle)
     return handle
   }
 
   /** @internal Called by a handle's destroy(). */
   removeGroupNotify (handle: GroupNotifyHandle): void {
-    if (handle.index === -1) return
-    const hex = handle.topic.toString('hex')
-    const handles = this.groupNotifiers.get(hex)
-    if (handles === undefined) return
-    const last = handles.pop()
-    if (last !== undefined && last !== handle) handles[(last.index = handle.index)] = last
-    if (handles.length === 0) this.groupNotifiers.delete(hex)
-    handle.index = -1
-  }
-
-  private onGroupActive (topic: Buffer, update: unknown): void {
-    this.emit('group-active', topic, update)
-    for (const handle of this.groupNotifiers.get(topic.toString('hex')) ?? []) handle.emit('update', update)
+    this.groupNotifiers.remove(handle)
   }
 
   /** Makes every session wait for peers until the returned function is called. */
@@ -239,24 +219,7 @@ export class Corestore extends ReadyResource {
   async staticify (session: Hypercore, opts: GetOptions = {}): Promise<Hypercore> {
     if (!this.opened) await this.ready()
     if (!session.opened) await session.ready()
-    const core = session.core as Core
-    const rx = (core.state as NonNullable<Core['state']>).storage.read()
-    const headPromise = rx.getHead()
-    const authPromise = rx.getAuth()
-    rx.tryFlush()
-    const [head, auth] = await Promise.all([headPromise, authPromise])
-    if (head === null || head.length === 0) throw BAD_ARGUMENT('Core must have data')
-    const manifest: Manifest = {
-      version: 1,
-      hash: auth?.manifest.hash,
-      quorum: 0,
-      signers: [],
-      prologue: { length: head.length, hash: head.rootHash }
-    }
-    const key = Hypercore.key(manifest)
-    await this.storage.createCore({
-      key, discoveryKey: Hypercore.discoveryKey(key), manifest, core: (core.state as NonNullable<Core['state']>).storage.core
-    })
+    const key = await createStaticCore(this.storage, session.core as Core)
     const staticCore = this.get({ ...opts, key })
     await staticCore.ready()
     return staticCore
@@ -268,27 +231,7 @@ export class Corestore extends ReadyResource {
     const ids = checkGetOptions(input)
     const opts = ids.opts
 
-    const conf: Hypercore.SessionConfig = {
-      preload: null,
-      sessions: null,
-      ongc: null,
-      core: null,
-      active: opts.active !== false,
-      encryption: opts.encryption ?? null,
-      encryptionKey: opts.encryptionKey ?? null,
-      isBlockKey: opts.isBlockKey === true,
-      valueEncoding: opts.valueEncoding ?? null,
-      exclusive: opts.exclusive === true,
-      manifest: opts.manifest ?? null,
-      keyPair: opts.keyPair ?? null,
-      onwait: opts.onwait ?? null,
-      pushOnly: opts.pushOnly === true,
-      wait: opts.wait !== false,
-      timeout: opts.timeout ?? 0,
-      draft: opts.draft === true,
-      writable: opts.writable === undefined && this.readOnly ? false : opts.writable,
-      group: opts.group ?? null
-    }
+    const conf = sessionConfig(opts, this.readOnly)
 
     if (isSet(opts.name) || isSet(opts.preload)) {
       conf.preload = this.preload(opts, ids, false)
@@ -300,7 +243,7 @@ export class Corestore extends ReadyResource {
     }
 
     // Known key: open synchronously, so `session.key` is there at once.
-    const auth = this.auth(null, opts, ids)
+    const auth = resolveAuth(this, null, opts, ids)
     const id = auth.discoveryKey.toString('hex')
     const core = this.openCore(auth, opts, id)
     conf.core = core
@@ -337,7 +280,7 @@ export class Corestore extends ReadyResource {
       : null
     this.assertOpen()
 
-    const auth = this.auth(discoveryKey, opts, ids)
+    const auth = resolveAuth(this, discoveryKey, opts, ids)
     const id = auth.discoveryKey.toString('hex')
     return {
       core: this.openCore(auth, opts, id),
@@ -348,29 +291,6 @@ export class Corestore extends ReadyResource {
       encryptionKey: opts.encryptionKey ?? null,
       isBlockKey: opts.isBlockKey === true
     }
-  }
-
-  private auth (storedDiscoveryKey: Buffer | null, opts: GetOptions, ids: CheckedGetOptions): Auth {
-    let keyPair: KeyPair | null = null
-    if (isSet(opts.name)) keyPair = deriveKeyPair(this.requirePrimaryKey(), this.ns, opts.name as string | Buffer)
-    else if (isSet(opts.keyPair)) keyPair = opts.keyPair as KeyPair
-
-    let manifest: Manifest | null = null
-    if (isSet(opts.manifest)) manifest = opts.manifest as Manifest
-    else if (keyPair !== null && storedDiscoveryKey === null) {
-      manifest = { version: this.manifestVersion, signers: [{ publicKey: keyPair.publicKey }] }
-    }
-
-    const key = ids.key ?? (manifest !== null ? Hypercore.key(manifest) : null)
-    if (storedDiscoveryKey !== null) return { keyPair, key, manifest, discoveryKey: storedDiscoveryKey }
-
-    const derived = key !== null ? crypto.discoveryKey(key) : null
-    if (ids.discoveryKey !== null && derived !== null && !ids.discoveryKey.equals(derived)) {
-      throw BAD_ARGUMENT('"discoveryKey" does not match "key"')
-    }
-    const discoveryKey = ids.discoveryKey ?? derived
-    if (discoveryKey === null) throw BAD_ARGUMENT('Could not derive discovery from input')
-    return { keyPair, key, manifest, discoveryKey }
   }
 
   /** @internal The shared core for an auth, made (and tracked) if not open. */
@@ -431,11 +351,7 @@ export class Corestore extends ReadyResource {
       return
     }
     try {
-      let stored = await this.storage.getSeed()
-      // Only an empty storage is written to: a mismatch below leaves it untouched.
-      if (stored === null) stored = await this.storage.setSeed(this.primaryKey ?? crypto.randomBytes(32))
-      if (this.primaryKey === null) this.primaryKey = stored
-      else if (!stored.equals(this.primaryKey)) throw STORAGE_CONFLICT('Another corestore is stored here')
+      this.primaryKey = await loadPrimaryKey(this.storage, this.primaryKey)
     } catch (err) {
       // ReadyResource never runs _close() after a failed open: release the lock here,
       // or the folder stays locked for the life of the process.

@@ -41,3 +41,37 @@ export class GroupNotifyHandle extends EventEmitter {
     this.owner.removeGroupNotify(this)
   }
 }
+
+/**
+ * The group handles of a root store and its sessions, by topic (hex). Removal swaps
+ * the last handle into the hole, so destroy() is O(1).
+ */
+export class GroupNotifiers {
+  private readonly byTopic = new Map<string, GroupNotifyHandle[]>()
+
+  add (handle: GroupNotifyHandle): void {
+    const hex = handle.topic.toString('hex')
+    let handles = this.byTopic.get(hex)
+    if (handles === undefined) {
+      handles = []
+      this.byTopic.set(hex, handles)
+    }
+    handle.index = handles.push(handle) - 1
+  }
+
+  remove (handle: GroupNotifyHandle): void {
+    if (handle.index === -1) return
+    const hex = handle.topic.toString('hex')
+    const handles = this.byTopic.get(hex)
+    if (handles === undefined) return
+    const last = handles.pop()
+    if (last !== undefined && last !== handle) handles[(last.index = handle.index)] = last
+    if (handles.length === 0) this.byTopic.delete(hex)
+    handle.index = -1
+  }
+
+  /** Emits `update` on every handle of the topic. */
+  notify (topic: Buffer, update: unknown): void {
+    for (const handle of this.byTopic.get(topic.toString('hex')) ?? []) handle.emit('update', update)
+  }
+}

@@ -34,7 +34,7 @@ function kind (k: Step['kind']): fc.Arbitrary<Step> {
 /** A list of simulator steps drawn with the given weights (kinds left out are not drawn). */
 export function simSteps (weights: SimStepWeights, maxLength: number): fc.Arbitrary<Step[]> {
   const kinds = (Object.entries(weights) as Array<[Step['kind'], number]>).filter(([, w]) => w > 0)
-  return fc.array(fc.oneof(...kinds.map(([k, weight]) => ({ weight, arbitrary: kind(k) }))), { minLength: 1, maxLength })
+  return fc.array(fc.oneof(...kinds.map(([k, weight]) => ({ weight, arbitrary: kind(k) }))), { minLength: 1, maxLength, size: 'max' })
 }
 
 /** Drops `undefined` fields, so steps print (and serialise) as the simulator's CLI shows them. */

@@ -59,7 +59,7 @@ async function run (v: CloseScenario): Promise<void> {
 export const cleanClose = defineProperty<CloseScenario>({
   name: 'clean-close',
   summary: 'after close(): no sessions, cores, streams or timers left, storage closed',
-  ciRuns: 80,
+  ciRuns: 200,
   arbitrary,
   run,
   describe: (v) => [

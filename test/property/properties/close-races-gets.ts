@@ -18,7 +18,7 @@ const closeRaceOp: fc.Arbitrary<RaceOp> = fc.oneof(
 export const closeRacesGets = defineProperty<RaceScenario>({
   name: 'close-races-gets',
   summary: 'when close() resolves, every session handed out before it is closed, even mid-preload',
-  ciRuns: 200,
+  ciRuns: 400,
   arbitrary: () => raceScenario(closeRaceOp, 'close-root'),
   run: runRace,
   describe: raceSteps,

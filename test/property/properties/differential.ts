@@ -50,7 +50,7 @@ async function run (v: DiffScenario): Promise<void> {
 export const differential = defineProperty<DiffScenario>({
   name: 'differential',
   summary: 'the same scenario on ours and on upstream corestore gives the same keys, lengths, blocks and error codes',
-  ciRuns: 60,
+  ciRuns: 150,
   arbitrary: (ctx) => fc.record({
     primaryKeyByte: fc.nat({ max: 255 }),
     cmds: fc.commands([step], { maxCommands: 25, size: 'max', replayPath: ctx.replayPath ?? undefined })

@@ -12,7 +12,7 @@ import { describeStoreScenario, runStoreScenario, storeReplayPath, storeScenario
 export const durability = defineProperty({
   name: 'durability',
   summary: 'every acknowledged append is present after close and reopen',
-  ciRuns: 60,
+  ciRuns: 150,
   arbitrary: (ctx) => storeScenario(ctx, {
     maxCommands: 24,
     weights: { openStore: 1, closeStore: 1, get: 4, child: 1, close: 2, append: 6, read: 1, tick: 2, restart: 2 }

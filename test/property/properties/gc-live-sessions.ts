@@ -26,7 +26,7 @@ async function readEveryLiveSession (m: StoreModel, w: StoreWorld): Promise<void
 export const gcLiveSessions = defineProperty({
   name: 'gc-live-sessions',
   summary: 'GC never closes a core that has a live session; live sessions keep working',
-  ciRuns: 80,
+  ciRuns: 200,
   arbitrary: (ctx) => storeScenario(ctx, {
     strikesMax: 2,
     weights: { openStore: 1, closeStore: 1, get: 5, child: 4, close: 4, append: 2, read: 0, tick: 6 }

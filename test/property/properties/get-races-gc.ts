@@ -18,7 +18,7 @@ const gcRaceOp: fc.Arbitrary<RaceOp> = fc.oneof(
 export const getRacesGc = defineProperty<RaceScenario>({
   name: 'get-races-gc',
   summary: 'a get racing GC, closes and dynamic attach returns a working session on the tracked core',
-  ciRuns: 300,
+  ciRuns: 600,
   arbitrary: () => raceScenario(gcRaceOp),
   run: runRace,
   describe: raceSteps,

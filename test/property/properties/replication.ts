@@ -70,7 +70,7 @@ async function run (v: PairScenario): Promise<void> {
 export const replication = defineProperty<PairScenario>({
   name: 'replication-convergence',
   summary: 'two stores converge after disconnects, GC and restarts; no wrong block is ever held',
-  ciRuns: 50,
+  ciRuns: 120,
   scenarioTimeoutMs: 30000,
   arbitrary: (ctx) => fc.record({
     cmds: fc.commands([step], { maxCommands: 20, size: 'max', replayPath: ctx.replayPath ?? undefined })

@@ -11,7 +11,7 @@ import { describeStoreScenario, runStoreScenario, storeReplayPath, storeScenario
 export const sessionAccounting = defineProperty({
   name: 'session-accounting',
   summary: 'sessions per core per store session, and tracked cores, match the model after every step',
-  ciRuns: 100,
+  ciRuns: 300,
   arbitrary: (ctx) => storeScenario(ctx),
   run: (s) => runStoreScenario(s, async (m, w) => checkAccounting(m, w)),
   describe: describeStoreScenario,

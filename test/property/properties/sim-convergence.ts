@@ -24,7 +24,7 @@ const SHAPE: SimShape = {
 export const simConvergence = defineProperty<SimScenario>({
   name: 'sim-convergence',
   summary: 'on the simulator, peers converge after disconnects, partitions, stalls, crashes and restarts, and every invariant holds',
-  ciRuns: 30,
+  ciRuns: 60,
   scenarioTimeoutMs: 60_000,
   arbitrary: () => simScenario(SHAPE),
   run: async (s) => requireNoViolations(await runSim(s, SHAPE)),

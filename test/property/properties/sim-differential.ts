@@ -28,7 +28,7 @@ function show (r: StepResult): string {
 export const simDifferential = defineProperty<SimScenario>({
   name: 'sim-differential',
   summary: 'on the simulator, the same scenario gives the same step results on ours and on upstream corestore',
-  ciRuns: 15,
+  ciRuns: 25,
   scenarioTimeoutMs: 90_000,
   arbitrary: () => simScenario(SHAPE),
   run: async (s) => {

@@ -19,7 +19,7 @@ const SHAPE: SimShape = {
 export const simDurability = defineProperty<SimScenario>({
   name: 'sim-crash-durability',
   summary: 'on the simulator, every acknowledged append survives crash and restart',
-  ciRuns: 25,
+  ciRuns: 50,
   scenarioTimeoutMs: 60_000,
   arbitrary: () => simScenario(SHAPE),
   run: async (s) => requireNoViolations(await runSim(s, SHAPE)),
