@@ -8,6 +8,7 @@ export type InvariantName =
   | 'session-count'
   | 'core-closed-under-session'
   | 'acknowledged-append-lost'
+  | 'torn-append'
   | 'wrong-block'
   | 'convergence'
   | 'left-open'
@@ -105,29 +106,54 @@ export function checkSessions (ctx: CheckContext): CheckResult {
 }
 
 /**
- * Durability after a restart: every core the peer owns has at least its acknowledged
- * length, and its last acknowledged block reads back intact.
+ * Durability after a restart, on every core the peer appended to: the guarantee a real
+ * SIGKILL gives (docs/ARCHITECTURE.md, Peer). With `acked` the acknowledged length and
+ * `inflight` the batches whose append was in flight at the crash:
+ * - the length is `acked` plus zero or more whole in-flight batches, in order: never
+ *   less (`acknowledged-append-lost`), never part of a batch or more (`torn-append`);
+ * - the last acknowledged block and every block beyond it read back exact, and
+ *   contiguousLength equals the length (`wrong-block`);
+ * - the core opens under the key it was created with (`acknowledged-append-lost`).
+ * What the restart found is on disk, so it becomes the acknowledged length; `inflight`
+ * is cleared.
  */
 export async function checkDurability (ctx: CheckContext, peer: Peer, drive: Drive): Promise<CheckResult> {
   const out: CheckResult = { checked: 0, violations: [] }
   const lost = (core: number, detail: string, invariant: InvariantName = 'acknowledged-append-lost'): void => {
     out.violations.push({ invariant, atMs: ctx.atMs, step: ctx.step, peer: peer.index, core, detail })
   }
-  for (const [core, acked] of [...peer.acked].sort((x, y) => x[0] - y[0])) {
-    if (acked === 0 || !peer.up) continue
+  const cores = [...new Set([...peer.acked.keys(), ...peer.inflight.keys()])].sort((x, y) => x - y)
+  for (const core of cores) {
+    const acked = peer.acked.get(core) ?? 0
+    const batches = peer.inflight.get(core) ?? []
+    peer.inflight.delete(core)
+    if ((acked === 0 && batches.length === 0) || !peer.up) continue
+    const allowed = [acked]
+    for (const blocks of batches) allowed.push((allowed[allowed.length - 1] as number) + blocks)
     const entry = ctx.catalog.get(core)
-    out.checked++
     const session = peer.tempSession(entry)
-    const read = async (): Promise<{ length: number, block: Buffer | null }> => {
+    const from = Math.max(0, acked - 1)
+    const read = async (): Promise<{ length: number, contiguous: number, key: Buffer, bad: number }> => {
       await session.ready()
-      const block = session.length >= acked ? await session.get(acked - 1, { wait: false }) : null
-      return { length: session.length, block }
+      const to = Math.min(session.length, allowed[allowed.length - 1] as number)
+      let bad = -1
+      for (let i = from; i < to && bad === -1; i++) {
+        const block = await session.get(i, { wait: false })
+        if (block === null || !block.equals(blockContent(entry.name, i))) bad = i
+      }
+      return { length: session.length, contiguous: session.contiguousLength, key: session.key as Buffer, bad }
     }
     const outcome = await drive(read())
+    out.checked += 4
     if (outcome.state === 'resolved') {
-      const { length, block } = outcome.value
-      if (length < acked) lost(core, `length ${length} after restart, ${acked} acknowledged`)
-      else if (block === null || !block.equals(blockContent(entry.name, acked - 1))) lost(core, `block ${acked - 1} differs after restart`, 'wrong-block')
+      const { length, contiguous, key, bad } = outcome.value
+      const kept = `${acked} acknowledged${batches.length === 0 ? '' : `, in flight ${batches.join('+')}`}`
+      if (length < acked) lost(core, `length ${length} after restart, ${kept}`)
+      else if (!allowed.includes(length)) lost(core, `length ${length} after restart, ${kept}: part of an append`, 'torn-append')
+      if (bad !== -1) lost(core, `block ${bad} differs after restart`, 'wrong-block')
+      if (contiguous !== length) lost(core, `contiguousLength ${contiguous} but length ${length} after restart`, 'wrong-block')
+      if (!key.equals(entry.key)) lost(core, 'the core reopened under another key')
+      if (length > acked && allowed.includes(length)) peer.ack(core, length)
     } else {
       lost(core, outcome.state === 'pending' ? 'reading it back timed out' : `reading it back failed: ${errorCode(outcome.error)}`)
     }

@@ -52,10 +52,20 @@ interface LingerReplicator {
  * One simulated process: a store over its own folder, plus the simulator's model of
  * it (sessions it opened, appends acknowledged to it, cores it holds).
  *
- * A crash (`crash()`) keeps exactly what RocksDB has applied, which includes every
- * append whose promise resolved; it drops everything in memory: sessions, open cores,
- * replication state, GC state, and any operation not yet acknowledged. A clean
- * `close()` closes the store as an application would.
+ * A crash (`crash()`) is a process death, with the same guarantee a real SIGKILL gives
+ * (docs/ARCHITECTURE.md, test/integration/crash-agreement.test.ts):
+ * - kept: every append whose promise resolved (the model's `acked`);
+ * - an append in flight (promise not resolved) is kept whole if its RocksDB write
+ *   batch was submitted before the crash, else dropped whole (`inflight` records its
+ *   size). RocksDB applies a submitted batch atomically; the crash closes every RocksDB
+ *   session before the dead store sees another storage completion, and hypercore-storage
+ *   only builds a batch when it flushes, so nothing is submitted after the crash;
+ * - on restart: length is `acked` or `acked + inflight`, every block exact,
+ *   contiguousLength equal to length, and the writer appends on under the same key;
+ * - lost: everything in memory: sessions, open cores, replication and pending
+ *   requests, timers, GC state.
+ * Not modelled: torn writes, lost acknowledged data (an OS crash or power loss).
+ * A clean `close()` closes the store as an application would.
  */
 export class Peer {
   /** Index in the simulation. */
@@ -71,6 +81,12 @@ export class Peer {
   readonly sessions = new Map<number, Hypercore[]>()
   /** Model: acknowledged length per core index (appends whose promise resolved). */
   readonly acked = new Map<number, number>()
+  /**
+   * Model: block counts of the appends in flight on a core (promise not resolved), in
+   * order, when the peer crashed; cleared by the durability check after the restart.
+   * Steps run one at a time, so there is at most one unless an append step got stuck.
+   */
+  readonly inflight = new Map<number, number[]>()
   /** Model: cores this peer has stored (it opened a session on them). */
   readonly holds = new Set<number>()
   /** Cores GC closed while the store was up. */
@@ -86,6 +102,8 @@ export class Peer {
   /** Sessions the simulator opened on it, not yet closed, for the close audit. */
   readonly openSessions = new Set<Hypercore>()
 
+  /** Appends started and not settled, per core, in order: what a crash now leaves in flight. */
+  private readonly pending = new Map<number, Array<{ blocks: number }>>()
   private readonly factory: StoreFactory
   private readonly opts: Required<PeerOptions>
   private readonly catalog: CoreCatalog
@@ -211,9 +229,34 @@ export class Peer {
   }
 
   /**
-   * Simulates a process crash. The caller has already cut the peer's links. The store
-   * object is abandoned; RocksDB is closed directly so the folder (and its lock) can be
-   * reopened in this process, which keeps what RocksDB applied and nothing else. Then the
+   * Tracks an append of `blocks` blocks started on the running store: acknowledged
+   * when its promise resolves while that store still runs, and recorded in `inflight`
+   * if the peer crashes first. A result arriving after the crash is ignored: a dead
+   * process acknowledges nothing. Returns `appending`, whose rejection is handled here.
+   */
+  trackAppend (core: number, blocks: number, appending: Promise<{ length: number }>): Promise<{ length: number }> {
+    const store = this.requireStore()
+    const token = { blocks }
+    let list = this.pending.get(core)
+    if (list === undefined) this.pending.set(core, (list = []))
+    list.push(token)
+    const settle = (): boolean => {
+      if (this.store !== store || this.state !== 'up') return false
+      const tokens = this.pending.get(core) ?? []
+      tokens.splice(tokens.indexOf(token), 1)
+      if (tokens.length === 0) this.pending.delete(core)
+      return true
+    }
+    appending.then(({ length }) => { if (settle()) this.ack(core, length) }, settle)
+    return appending
+  }
+
+  /**
+   * Simulates a process crash (see the class comment for what it keeps and drops). The
+   * caller has already cut the peer's links. Appends in flight are recorded in
+   * `inflight`; RocksDB is closed directly (`force` closes its sessions first, before
+   * any storage completion is delivered again) so the folder (and its lock) can be
+   * reopened in this process: it keeps what RocksDB applied and nothing else. Then the
    * abandoned objects are closed to release their timers: with the database gone they
    * cannot write anything more.
    */
@@ -223,6 +266,8 @@ export class Peer {
     this.store = null
     this.state = 'crashed'
     this.sessions.clear()
+    for (const [core, tokens] of this.pending) this.inflight.set(core, tokens.map((a) => a.blocks))
+    this.pending.clear()
     const storage = store.storage as CrashableStorage
     if (storage.rocks !== undefined) await storage.rocks.close({ force: true })
     await this.closeStore(store).catch(noop)
@@ -238,6 +283,7 @@ export class Peer {
     this.store = null
     this.state = 'closed'
     this.sessions.clear()
+    this.pending.clear()
     await this.closeStore(store)
   }
 }

@@ -5,6 +5,21 @@ export type FaultKind = 'disconnect' | 'partition' | 'stall' | 'slow' | 'crash' 
 export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart'])
 
 /**
+ * The append a `crash` step leaves in flight: the peer starts appending `blocks` blocks
+ * to `core` (which it should own) without waiting, and crashes at the first quiet
+ * moment after `afterStorageOps` storage completions have been delivered. With
+ * hypercore 11.37 an append reads a bitfield page, writes its batch, then writes hints:
+ * 0 crashes before the batch is written (dropped whole), 1 or 2 after it is written
+ * and before the promise resolves (kept whole, unacknowledged), 3 or more mostly
+ * after it resolved (acknowledged). The same step crashes at the same point every run.
+ */
+export interface InflightAppend {
+  core: number
+  blocks: number
+  afterStorageOps: number
+}
+
+/**
  * One step of a scenario. Peers and cores are indexes. A step runs to completion (or
  * to the simulation's step timeout) before the next starts; faults with a duration are
  * lifted by a virtual timer, faults without one last until lifted by `heal`.
@@ -32,8 +47,12 @@ export type Step =
   | { kind: 'stall', a: number, b: number, durationMs?: number }
   /** Lowers a link's bandwidth. */
   | { kind: 'slow', a: number, b: number, bandwidthBytesPerSec: number, durationMs?: number }
-  /** Crashes a peer; it restarts after `downMs` if given. */
-  | { kind: 'crash', peer: number, downMs?: number }
+  /**
+   * Crashes a peer; it restarts after `downMs` if given. With `inflightAppend`, the
+   * peer first starts appending to a core it owns and dies while that append is in
+   * flight (see `InflightAppend`); without it, it dies with nothing in flight.
+   */
+  | { kind: 'crash', peer: number, downMs?: number, inflightAppend?: InflightAppend }
   /** Closes a peer cleanly (if up) and reopens it from its folder. */
   | { kind: 'restart', peer: number }
   /** Lifts every fault and restarts every crashed peer. */
@@ -88,7 +107,14 @@ export function checkStep (step: Step, peers: number, cores: number): void {
     case 'partition':
       if (!Array.isArray(step.side)) throw new RangeError('partition: side must be an array')
       step.side.forEach(peer); count(step.durationMs, 'durationMs'); return
-    case 'crash': peer(step.peer); count(step.downMs, 'downMs'); return
+    case 'crash':
+      peer(step.peer); count(step.downMs, 'downMs')
+      if (step.inflightAppend !== undefined) {
+        const a = step.inflightAppend
+        core(a.core); count(a.blocks, 'inflightAppend.blocks', 1); count(a.afterStorageOps, 'inflightAppend.afterStorageOps')
+        if (a.blocks === undefined || a.afterStorageOps === undefined) throw new RangeError('crash: inflightAppend needs blocks and afterStorageOps')
+      }
+      return
     case 'restart': peer(step.peer); return
     case 'heal': return
     default: throw new RangeError(`unknown step kind ${(step as { kind: unknown }).kind as string}`)
@@ -110,7 +136,11 @@ export function describeStep (step: Step): string {
     case 'partition': return `partition [${step.side.map((p) => `p${p}`).join(' ')}]${lasting(step.durationMs)}`
     case 'stall': return `stall p${step.a}<->p${step.b}${lasting(step.durationMs)}`
     case 'slow': return `slow p${step.a}<->p${step.b} to ${step.bandwidthBytesPerSec}B/s${lasting(step.durationMs)}`
-    case 'crash': return `crash p${step.peer}${step.downMs === undefined ? '' : ` down ${step.downMs}ms`}`
+    case 'crash': {
+      const a = step.inflightAppend
+      const inflight = a === undefined ? '' : ` mid-append c${a.core} x${a.blocks} after ${a.afterStorageOps} ops`
+      return `crash p${step.peer}${inflight}${step.downMs === undefined ? '' : ` down ${step.downMs}ms`}`
+    }
     case 'restart': return `restart p${step.peer}`
     case 'heal': return 'heal'
   }

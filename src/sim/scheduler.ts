@@ -48,6 +48,7 @@ export class Scheduler {
   afterEvent: (() => void) | null = null
   private epochs = 0
   private held = 0
+  private pause: { at: number, resolve: () => void } | null = null
   private readonly maxSettleRounds: number
 
   constructor (clock: VirtualClock, random: MathRandomRoute, opts: SchedulerOptions = {}) {
@@ -88,15 +89,43 @@ export class Scheduler {
       await nextImmediate()
       this.rounds++
       if (this.immediates.pending > 0) continue
+      if (this.pause !== null && this.gate.released >= this.pause.at) {
+        this.endPause()
+        continue
+      }
       if (this.gate.releaseNext()) continue
       if (this.gate.inflight > 0) {
         await this.gate.waitForHead()
         continue
       }
       if (this.held > 0 || fileSystemBusy()) continue
+      if (this.pause !== null) {
+        this.endPause()
+        continue
+      }
       return
     }
     throw new Error(`the simulation did not settle within ${this.maxSettleRounds} event-loop turns`)
+  }
+
+  /**
+   * Resolves at a fixed point of the run: the first moment, after `count` more storage
+   * completions have been released, at which no immediate is pending (microtasks and
+   * immediates drained); or at idle, if fewer completions come. Nothing is released
+   * between that moment and the resolution being seen, so work the caller starts in its
+   * continuation (a crash) lands on the same operation in every run. One at a time; it
+   * only fires while something drives the scheduler.
+   */
+  afterStorageCompletions (count: number): Promise<void> {
+    if (!Number.isInteger(count) || count < 0) throw new RangeError(`bad completion count ${count}`)
+    if (this.pause !== null) throw new Error('a storage pause is already pending')
+    return new Promise((resolve) => { this.pause = { at: this.gate.released + count, resolve } })
+  }
+
+  private endPause (): void {
+    const pause = this.pause as { resolve: () => void }
+    this.pause = null
+    pause.resolve()
   }
 
   /**

@@ -124,6 +124,7 @@ export class Sim {
       nextFaultId: () => ++this.faultIds,
       later: (delayMs, fn) => lifecycle.later(delayMs, fn),
       crashPeer: (i) => lifecycle.crashPeer(i),
+      afterStorageCompletions: (count) => this.scheduler.afterStorageCompletions(count),
       closePeer: (i) => lifecycle.closePeer(i),
       restartPeer: (i) => lifecycle.restartPeer(i),
       healAll: () => lifecycle.healAll()

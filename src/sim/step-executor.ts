@@ -3,7 +3,7 @@ import { blockContent, type CatalogEntry, type CoreCatalog } from './catalog'
 import { errorCode, type CheckResult } from './invariants'
 import type { Network } from './network'
 import type { Peer } from './peer'
-import type { FaultKind, Step } from './scenario'
+import type { FaultKind, InflightAppend, Step } from './scenario'
 import type { Trace } from './trace'
 import type { Clock } from './virtual-clock'
 
@@ -31,6 +31,8 @@ export interface StepContext {
   later (delayMs: number, fn: () => void): void
   /** Crashes a peer (links first). */
   crashPeer (peer: number): Promise<void>
+  /** Resolves at the first quiet moment after `count` more storage completions (Scheduler.afterStorageCompletions). */
+  afterStorageCompletions (count: number): Promise<void>
   /** Reopens a crashed or closed peer, reconnects it and checks durability. */
   restartPeer (peer: number): Promise<CheckResult>
   /** Closes a running peer cleanly (links first). */
@@ -103,10 +105,28 @@ async function append (ctx: StepContext, peer: Peer, entry: CatalogEntry, blocks
     const start = session.length
     const batch: Buffer[] = []
     for (let i = 0; i < blocks; i++) batch.push(blockContent(entry.name, start + i))
-    const { length } = await session.append(batch)
-    peer.ack(entry.index, length)
+    const { length } = await peer.trackAppend(entry.index, blocks, session.append(batch))
     return { ok: true, value: length }
   })
+}
+
+/**
+ * Starts an append the peer will crash in the middle of, and waits for the crash
+ * point. The session is left open: the crash abandons it with the store. The trace
+ * records whether the append had been acknowledged by then.
+ */
+async function startInflightAppend (ctx: StepContext, peer: Peer, a: InflightAppend): Promise<void> {
+  const entry = ctx.catalog.get(a.core)
+  const session = peer.session(entry.index) ?? peer.tempSession(entry)
+  await session.ready()
+  const start = session.length
+  const batch: Buffer[] = []
+  for (let i = 0; i < a.blocks; i++) batch.push(blockContent(entry.name, start + i))
+  let settled = 'pending'
+  const appending = peer.trackAppend(entry.index, a.blocks, session.append(batch))
+  appending.then(() => { settled = 'acked' }, (err: unknown) => { settled = errorCode(err) })
+  await ctx.afterStorageCompletions(a.afterStorageOps)
+  ctx.trace.record('inflight', { p: peer.index, c: entry.index, from: start, n: a.blocks, ops: a.afterStorageOps, s: settled })
 }
 
 async function get (ctx: StepContext, peer: Peer, entry: CatalogEntry, index: number): Promise<StepOutput> {
@@ -180,7 +200,10 @@ async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | '
       return OK
     }
     case 'crash': {
-      if (!(ctx.peers[step.peer] as Peer).up) return { ok: false, code: 'PEER_DOWN' }
+      const peer = ctx.peers[step.peer] as Peer
+      if (!peer.up) return { ok: false, code: 'PEER_DOWN' }
+      // Nothing may run between the crash point and the crash: no await in between.
+      if (step.inflightAppend !== undefined) await startInflightAppend(ctx, peer, step.inflightAppend)
       await ctx.crashPeer(step.peer)
       ctx.countFault('crash')
       const { downMs } = step

@@ -80,7 +80,7 @@ export function generateScenario (opts: ScenarioOptions): Scenario {
   }
 
   const faultProfile = drawFaultProfile(root.fork('faults'), opts.faults)
-  const steps = drawSteps(root.fork('steps'), { peers, cores, readers, links: [...links.values()], stepCount, durationMs, faultProfile })
+  const steps = drawSteps(root.fork('steps'), { peers, cores, readers, links: [...links.values()], stepCount, durationMs, faultProfile, crashes: root.fork('crash-append') })
   return { seed, peers, cores, readers, links: [...links.values()], durationMs, faultProfile, steps }
 }
 
@@ -111,6 +111,8 @@ interface StepPlan {
   stepCount: number
   durationMs: number
   faultProfile: FaultProfile
+  /** Draws the in-flight appends of crashes, apart, so they shift no other draw. */
+  crashes: Prng
 }
 
 function drawSteps (prng: Prng, plan: StepPlan): Step[] {
@@ -194,7 +196,15 @@ function drawFault (prng: Prng, kind: FaultKind, plan: StepPlan): Step {
       const side = prng.sample(all, prng.int(1, Math.max(1, Math.floor(plan.peers / 2)))).sort((x, y) => x - y)
       return { kind, side, durationMs: prng.int(5000, 60_000) }
     }
-    case 'crash': return { kind, peer: prng.int(0, plan.peers - 1), downMs: prng.int(1000, 30_000) }
+    case 'crash': {
+      const step: Step = { kind, peer: prng.int(0, plan.peers - 1), downMs: prng.int(1000, 30_000) }
+      // Half the crashes of an owner land in the middle of an append (see InflightAppend).
+      const owned = plan.cores.flatMap((spec, c) => spec.owner === step.peer ? [c] : [])
+      if (owned.length > 0 && plan.crashes.chance(0.5)) {
+        step.inflightAppend = { core: plan.crashes.pick(owned), blocks: plan.crashes.int(1, 4), afterStorageOps: plan.crashes.int(0, 4) }
+      }
+      return step
+    }
     case 'restart': return { kind, peer: prng.int(0, plan.peers - 1) }
   }
 }

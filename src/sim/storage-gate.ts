@@ -33,6 +33,10 @@ const patched = new WeakSet<Binding>()
  *
  * `inflight` counts operations submitted and not yet released: storage work the idle
  * check cannot see through async_hooks.
+ *
+ * Only callbacks are held: an operation runs on RocksDB's thread as soon as it is
+ * submitted. So a write batch submitted before a simulated crash is applied whole
+ * even if its callback never reaches the dead store (see Peer.crash).
  */
 export class StorageGate {
   /** The process-wide gate: the binding it patches is process-wide too. */
@@ -57,6 +61,11 @@ export class StorageGate {
   /** Total operations submitted while active. */
   get submitted (): number {
     return this.submittedCount
+  }
+
+  /** Total operations released to their callbacks while active. */
+  get released (): number {
+    return this.releasedCount
   }
 
   /** True if the oldest operation has completed and waits for release. */

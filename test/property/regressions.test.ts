@@ -1,8 +1,13 @@
 import test from 'brittle'
 import { findProperty } from './properties'
-import { loadRegressions } from './harness/regressions'
-import { formatReport, runProperty } from './harness/runner'
+import { findMutant } from './mutants'
+import { loadRegressions, type Regression } from './harness/regressions'
+import { formatReport, runProperty, type RunReport } from './harness/runner'
 import { replayLine } from './harness/replay-line'
+
+function replay (r: Regression, mutant: string | null): Promise<RunReport> {
+  return runProperty(findProperty(r.property), { seed: r.seed, numRuns: 1, path: r.path, replayPath: r.replayPath ?? null, mutant })
+}
 
 // Every pinned scenario replays on every `npm test`: it must hold on the real store.
 test('regressions: every pinned scenario in regressions.json holds', async (t) => {
@@ -10,10 +15,28 @@ test('regressions: every pinned scenario in regressions.json holds', async (t) =
   const all = loadRegressions()
   t.comment(`${all.length} pinned scenario(s)`)
   for (const r of all) {
-    const report = await runProperty(findProperty(r.property), { seed: r.seed, numRuns: 1, path: r.path, replayPath: r.replayPath ?? null })
+    const report = await replay(r, null)
     t.comment(`${r.property} seed ${r.seed} path ${r.path}: ${report.ok ? 'ok' : 'FAILED'} (${r.note})`)
     if (!report.ok) for (const line of formatReport(report)) t.comment(line)
     t.ok(report.ok, `${r.property} seed ${r.seed}: ${report.ok ? 'holds' : `${report.error ?? ''} -- replay: ${replayLine(report)}`}`)
   }
   t.ok(all.length > 0, 'regressions.json pins at least one scenario')
+})
+
+// A sentinel is only worth replaying if it still catches its planted bug.
+test('regressions: every sentinel still kills its planted bug', async (t) => {
+  t.timeout(5 * 60 * 1000)
+  const sentinels = loadRegressions().filter((r) => r.kills !== undefined)
+  for (const r of sentinels) {
+    const mutant = findMutant(r.kills as string)
+    const restore = mutant.apply()
+    let report: RunReport
+    try {
+      report = await replay(r, mutant.name)
+    } finally {
+      restore()
+    }
+    t.absent(report.ok, `${r.property} seed ${r.seed} path ${r.path} fails with ${mutant.name} on: ${report.error ?? 'it held'}`)
+  }
+  t.ok(sentinels.length > 0, 'regressions.json has sentinels')
 })

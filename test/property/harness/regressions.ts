@@ -11,6 +11,8 @@ export interface Regression {
   replayPath?: string
   /** Why it is here: the bug it found, or the planted bug it kills. */
   note: string
+  /** For a sentinel: the planted bug it must keep killing (replayed with it switched on, it fails). */
+  kills?: string
 }
 
 // Compiled to build/test/property/harness: the JSON stays in the source tree.
@@ -30,13 +32,13 @@ export function loadRegressions (file = FILE): Regression[] {
 }
 
 /** Appends failing scenarios (skipping ones already pinned); returns how many were new. */
-export function appendRegressions (found: ReplayTarget[], note: string, file = FILE): number {
+export function appendRegressions (found: ReplayTarget[], note: string, kills: string | null = null, file = FILE): number {
   const all = loadRegressions(file)
   let added = 0
   for (const f of found) {
     if (f.path === null) continue
     if (all.some((r) => r.property === f.property && r.seed === f.seed && r.path === f.path)) continue
-    all.push({ property: f.property, seed: f.seed, path: f.path, ...(f.replayPath !== null ? { replayPath: f.replayPath } : {}), note })
+    all.push({ property: f.property, seed: f.seed, path: f.path, ...(f.replayPath !== null ? { replayPath: f.replayPath } : {}), note, ...(kills !== null ? { kills } : {}) })
     added++
   }
   if (added > 0) fs.writeFileSync(file, JSON.stringify(all, null, 2) + '\n')

@@ -44,13 +44,26 @@ export async function runProperty (prop: Property, opts: RunOptions): Promise<Ru
   const started = performance.now()
   const replaying = opts.path !== undefined && opts.path !== null
   const arb = prop.arbitrary({ replayPath: opts.replayPath ?? null })
-  const property = fc.asyncProperty(arb, (value) => withDeadline(`a ${prop.name} scenario`, prop.scenarioTimeoutMs, () => prop.run(value)))
-  const details = await fc.check(property, {
-    seed: opts.seed,
-    numRuns: opts.numRuns,
-    path: replaying ? (opts.path as string) : undefined,
-    endOnFailure: replaying
+  // A rejection nobody handled is a bug of the scenario that caused it, not a crash of the run.
+  const stray: unknown[] = []
+  const onStray = (err: unknown): void => { stray.push(err) }
+  const property = fc.asyncProperty(arb, async (value) => {
+    stray.length = 0
+    await withDeadline(`a ${prop.name} scenario`, prop.scenarioTimeoutMs, () => prop.run(value))
+    if (stray.length > 0) throw new Error(`UNHANDLED REJECTION: ${errorText(stray[0])}`)
   })
+  process.on('unhandledRejection', onStray)
+  let details: fc.RunDetails<[unknown]>
+  try {
+    details = await fc.check(property, {
+      seed: opts.seed,
+      numRuns: opts.numRuns,
+      path: replaying ? (opts.path as string) : undefined,
+      endOnFailure: replaying
+    })
+  } finally {
+    process.off('unhandledRejection', onStray)
+  }
   const report: RunReport = {
     property: prop.name,
     seed: details.seed,

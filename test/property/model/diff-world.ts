@@ -68,6 +68,7 @@ export class DiffWorld implements Checked<DiffModel> {
     this.primaryKey = primaryKey
   }
 
+  /** Installs the fake clock, then opens both roots with the same primary key. */
   static async open (primaryKey: Buffer): Promise<DiffWorld> {
     const dirs = [await makeDir('ours'), await makeDir('upstream')] as const
     const clock = installClock()
@@ -127,6 +128,7 @@ export class DiffWorld implements Checked<DiffModel> {
     }
   }
 
+  /** Closes both roots, restores real timers, removes the folders. */
   async dispose (): Promise<void> {
     try {
       for (const side of this.sides) await side.root.close()

@@ -74,6 +74,10 @@ export function checkAccounting (m: StoreModel, w: StoreWorld): void {
       fail(`t=${m.nowMs} ms: ${core.id} is not tracked (collected or lost) but ${why}`)
     }
     if (!want && real !== null) fail(`t=${m.nowMs} ms: ${core.id} is still open with no session, past its GC grace of ${m.graceMs} ms`)
+    // The core's own count (hypercore's non-weak sessions) agrees with the store's and the model's.
+    if (real !== null && real.activeSessions !== m.liveSessionsOn(core.id)) {
+      fail(`${core.id}: the core counts ${real.activeSessions} active session(s), the model ${m.liveSessionsOn(core.id)}`)
+    }
   }
   const real = [...w.root.cores].length
   if (real !== tracked) fail(`the root store tracks ${real} live core(s), the model ${tracked}`)

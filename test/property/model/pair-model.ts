@@ -16,11 +16,13 @@ export class PairModel {
   links = 0
   nowMs = 0
 
+  /** A restarted: its sessions and every pipe are gone. */
   restartWriter (): void {
     this.writing.clear()
     this.links = 0
   }
 
+  /** B restarted: its sessions and every pipe are gone. */
   restartReader (): void {
     this.reading.clear()
     this.links = 0

@@ -30,6 +30,7 @@ export class PairWorld implements Checked<PairModel> {
     this.b = b
   }
 
+  /** Installs the fake clock, then opens A and B over fresh folders. */
   static async open (): Promise<PairWorld> {
     const dirs: [string, string] = [await makeDir('writer'), await makeDir('reader')]
     const clock = installClock()
@@ -50,14 +51,17 @@ export class PairWorld implements Checked<PairModel> {
     }
   }
 
+  /** A new pipe between A and B. */
   connect (): void {
     this.pipes.push(pipe(this.a, this.b))
   }
 
+  /** Tears down the oldest live pipe. */
   async disconnect (): Promise<void> {
     await this.pipes.find((p) => !p.down)?.destroy()
   }
 
+  /** Closes one store (pipes go down, its sessions close) and reopens it over its folder. */
   async restart (side: 'a' | 'b'): Promise<void> {
     for (const p of this.pipes) await p.destroy()
     const sessions = side === 'a' ? this.writers : this.readers
@@ -82,6 +86,7 @@ export class PairWorld implements Checked<PairModel> {
     }
   }
 
+  /** Closes both stores, restores real timers, removes the folders. */
   async dispose (): Promise<void> {
     try {
       for (const p of this.pipes) await p.destroy()

@@ -66,11 +66,13 @@ export class StoreModel {
     return Math.max(1, this.gc.strikes - 1) * this.gc.intervalMs
   }
 
+  /** A live store session by id, or null (missing or closed). */
   store (id: number): ModelStore | null {
     const s = this.stores[id]
     return s !== undefined && s.open ? s : null
   }
 
+  /** A live hypercore session by id, or null (missing or closed). */
   session (id: number): ModelSession | null {
     const s = this.sessions[id]
     return s !== undefined && s.open ? s : null
@@ -95,12 +97,14 @@ export class StoreModel {
     return coreId(store.ns, name)
   }
 
+  /** Live sessions on a core, over every store session. */
   liveSessionsOn (core: string): number {
     let n = 0
     for (const s of this.sessions) if (s.open && s.core === core) n++
     return n
   }
 
+  /** Live sessions on a core opened through one store session. */
   liveSessionsIn (store: number, core: string): number {
     let n = 0
     for (const s of this.sessions) if (s.open && s.store === store && s.core === core) n++
@@ -114,13 +118,17 @@ export class StoreModel {
     return this.liveSessionsOn(core) > 0 || c.idleSinceMs !== null
   }
 
+  /** `parent.session()` (nsName null) or `parent.namespace(nsName)`; returns the new id. */
   openStore (parent: number, nsName: string | null): number {
     const p = this.stores[parent]
     if (p === undefined) throw new Error(`no store#${parent}`)
-    const ns = nsName === null ? p.ns : (p.ns === '' ? nsName : `${p.ns}/${nsName}`)
+    // Upstream's session() does not carry the namespace over (corestore 7 passes only
+    // `{ ...opts, root }`): `ns.session()` names cores in the default namespace again.
+    const ns = nsName === null ? '' : (p.ns === '' ? nsName : `${p.ns}/${nsName}`)
     return this.stores.push({ id: this.stores.length, ns, open: true }) - 1
   }
 
+  /** A store session closes, and with it every session opened through it. */
   closeStore (id: number): void {
     const s = this.stores[id]
     if (s === undefined) return
@@ -135,6 +143,7 @@ export class StoreModel {
     return id
   }
 
+  /** A session opens on a core: the core leaves GC. Returns the new id. */
   openSession (store: number, core: string): number {
     const c = this.cores.get(core)
     if (c === undefined) throw new Error(`no core ${core}`)
@@ -142,6 +151,7 @@ export class StoreModel {
     return this.sessions.push({ id: this.sessions.length, store, core, open: true }) - 1
   }
 
+  /** A session closes; the core goes idle (its GC grace starts) if it was the last. */
   closeSession (id: number): void {
     const s = this.sessions[id]
     if (s === undefined || !s.open) return
@@ -150,6 +160,7 @@ export class StoreModel {
     if (c !== undefined && this.liveSessionsOn(s.core) === 0) c.idleSinceMs = this.nowMs
   }
 
+  /** `blocks` more blocks of a core are acknowledged. */
   append (core: string, blocks: number): void {
     const c = this.cores.get(core)
     if (c !== undefined) c.length += blocks

@@ -91,16 +91,19 @@ export class StoreWorld implements Checked<StoreModel> {
     }
   }
 
+  /** The scenario's invariant, after every step. */
   check (m: StoreModel): Promise<void> {
     return this.opts.invariant(m, this)
   }
 
+  /** The store session with a model id; throws if the steps never made it. */
   store (id: number): Corestore {
     const s = this.stores.get(id)
     if (s === undefined) throw new Error(`world has no store#${id}`)
     return s
   }
 
+  /** The hypercore session with a model id; throws if the steps never made it. */
   session (id: number): Hypercore {
     const s = this.sessions.get(id)
     if (s === undefined) throw new Error(`world has no session#${id}`)

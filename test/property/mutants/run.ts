@@ -64,7 +64,7 @@ async function main (): Promise<void> {
   if (killed.length < results.length || tooLong.length > 0) process.exitCode = 1
   if (flags.has('pin')) {
     let pinned = 0
-    for (const r of killed) if (r.target !== null) pinned += appendRegressions([r.target], `sentinel: kills planted bug ${r.mutant}; holds on the real store`)
+    for (const r of killed) if (r.target !== null) pinned += appendRegressions([r.target], `sentinel: kills planted bug ${r.mutant}; holds on the real store`, r.mutant)
     console.log(`pinned ${pinned} new sentinel scenario(s) in test/property/regressions.json`)
   }
   if (tooLong.length > 0) console.log(`shrunk past ${STEPS_MAX} steps: ${tooLong.map((r) => r.mutant).join(', ')}`)

@@ -3,6 +3,7 @@ import type { ScenarioContext } from '../harness/property'
 import { defineProperty } from '../harness/property'
 import { checkLiveSessions } from '../model/invariants'
 import type { StoreWorld } from '../model/store-world'
+import Corestore from '../../../src'
 import { describeStoreScenario, runStoreScenario, storeReplayPath, storeScenario, storeSetup, type StoreScenario } from './store-scenario'
 
 /** A scenario, then `finalGets` gets not awaited right before the root closes. */
@@ -42,6 +43,15 @@ async function run (v: CloseScenario): Promise<void> {
     for (let i = 0; i < v.finalGets; i++) w.trackUnawaited(w.root.get({ name: `c${i}` }))
     await w.root.close()
     const found = leftovers(w)
+    // close() resolved: the folder is free, so a new store opens it at once.
+    const again = new Corestore(w.dir, { primaryKey: w.opts.primaryKey })
+    try {
+      await again.ready()
+    } catch (err) {
+      found.push(`reopening the folder right after close() failed: ${err instanceof Error ? err.message : String(err)}`)
+    } finally {
+      await again.close().catch(() => {})
+    }
     for (const link of w.pipes) await link.destroy()
     await w.peer?.close()
     const timers = w.clock.countTimers()
@@ -53,8 +63,8 @@ async function run (v: CloseScenario): Promise<void> {
 /**
  * Clean close: after a scenario of store sessions, sessions, appends, GC ticks,
  * replication pipes to a peer and gets still loading, A.close() leaves nothing: every
- * store session, session and core closed, no stream live or tracked, storage closed,
- * and (once the peer closes too) no timer pending.
+ * store session, session and core closed, no stream live or tracked, storage closed and
+ * its folder free to reopen at once, and (once the peer closes too) no timer pending.
  */
 export const cleanClose = defineProperty<CloseScenario>({
   name: 'clean-close',
