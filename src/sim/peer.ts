@@ -83,8 +83,8 @@ export class Peer {
   readonly acked = new Map<number, number>()
   /**
    * Model: block counts of the appends in flight on a core (promise not resolved), in
-   * order, when the peer crashed; cleared by the durability check after the restart.
-   * Steps run one at a time, so there is at most one unless an append step got stuck.
+   * order, when the peer crashed (or closed); cleared by the durability check after the
+   * restart. Steps run one at a time, so there is at most one unless a step got stuck.
    */
   readonly inflight = new Map<number, number[]>()
   /** Model: cores this peer has stored (it opened a session on them). */
@@ -251,6 +251,12 @@ export class Peer {
     return appending
   }
 
+  /** The store goes away: appends still pending are in flight, whatever they do next. */
+  private stopAppends (): void {
+    for (const [core, tokens] of this.pending) this.inflight.set(core, tokens.map((a) => a.blocks))
+    this.pending.clear()
+  }
+
   /**
    * Simulates a process crash (see the class comment for what it keeps and drops). The
    * caller has already cut the peer's links. Appends in flight are recorded in
@@ -266,8 +272,7 @@ export class Peer {
     this.store = null
     this.state = 'crashed'
     this.sessions.clear()
-    for (const [core, tokens] of this.pending) this.inflight.set(core, tokens.map((a) => a.blocks))
-    this.pending.clear()
+    this.stopAppends()
     const storage = store.storage as CrashableStorage
     if (storage.rocks !== undefined) await storage.rocks.close({ force: true })
     await this.closeStore(store).catch(noop)
@@ -283,7 +288,7 @@ export class Peer {
     this.store = null
     this.state = 'closed'
     this.sessions.clear()
-    this.pending.clear()
+    this.stopAppends()
     await this.closeStore(store)
   }
 }

@@ -111,8 +111,10 @@ export function checkStep (step: Step, peers: number, cores: number): void {
       peer(step.peer); count(step.downMs, 'downMs')
       if (step.inflightAppend !== undefined) {
         const a = step.inflightAppend
+        if (typeof a !== 'object' || a === null || a.blocks === undefined || a.afterStorageOps === undefined) {
+          throw new RangeError('crash: inflightAppend needs core, blocks and afterStorageOps')
+        }
         core(a.core); count(a.blocks, 'inflightAppend.blocks', 1); count(a.afterStorageOps, 'inflightAppend.afterStorageOps')
-        if (a.blocks === undefined || a.afterStorageOps === undefined) throw new RangeError('crash: inflightAppend needs blocks and afterStorageOps')
       }
       return
     case 'restart': peer(step.peer); return

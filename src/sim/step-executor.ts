@@ -202,7 +202,8 @@ async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | '
     case 'crash': {
       const peer = ctx.peers[step.peer] as Peer
       if (!peer.up) return { ok: false, code: 'PEER_DOWN' }
-      // Nothing may run between the crash point and the crash: no await in between.
+      // The crash follows the crash point within one microtask drain: no storage
+      // completion, immediate or timer can come in between (Scheduler.afterStorageCompletions).
       if (step.inflightAppend !== undefined) await startInflightAppend(ctx, peer, step.inflightAppend)
       await ctx.crashPeer(step.peer)
       ctx.countFault('crash')
