@@ -2,7 +2,7 @@ import type Hypercore from 'hypercore'
 import Corestore from '../../../src'
 import type { GetOptions, KeyPair } from '../../../src/store/types'
 import { installClock, type VirtualClock } from '../harness/clock'
-import { makeDir, removeDir } from '../harness/tmp-dirs'
+import { makeDir, removeClosedStoreDir, removeDir } from '../harness/tmp-dirs'
 import type { Checked } from '../harness/model-step'
 import type { DiffModel } from './diff-model'
 
@@ -134,7 +134,7 @@ export class DiffWorld implements Checked<DiffModel> {
       for (const side of this.sides) await side.root.close()
     } finally {
       this.clock.uninstall()
-      for (const side of this.sides) await removeDir(side.dir)
+      for (const side of this.sides) await removeClosedStoreDir(side.dir)
     }
   }
 }

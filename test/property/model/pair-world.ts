@@ -1,7 +1,7 @@
 import type Hypercore from 'hypercore'
 import Corestore from '../../../src'
 import { installClock, type VirtualClock } from '../harness/clock'
-import { makeDir, removeDir } from '../harness/tmp-dirs'
+import { makeDir, removeClosedStoreDir, removeDir } from '../harness/tmp-dirs'
 import { pipe, type Pipe } from '../harness/pipe'
 import type { Checked } from '../harness/model-step'
 import { PAIR_INTERVAL_MS, pairBlock, type PairModel } from './pair-model'
@@ -94,7 +94,7 @@ export class PairWorld implements Checked<PairModel> {
       await this.a.close()
     } finally {
       this.clock.uninstall()
-      for (const dir of this.dirs) await removeDir(dir)
+      for (const dir of this.dirs) await removeClosedStoreDir(dir)
     }
   }
 }

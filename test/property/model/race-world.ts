@@ -2,7 +2,7 @@ import type fc from 'fast-check'
 import type Hypercore from 'hypercore'
 import Corestore from '../../../src'
 import { installClock, type VirtualClock } from '../harness/clock'
-import { makeDir, removeDir } from '../harness/tmp-dirs'
+import { makeDir, removeClosedStoreDir, removeDir } from '../harness/tmp-dirs'
 import { pipe, type Pipe } from '../harness/pipe'
 import type { RaceSetup } from './race-ops'
 
@@ -99,7 +99,7 @@ export async function disposeRaceWorld (w: RaceWorld): Promise<void> {
     await w.a.close()
   } finally {
     w.clock.uninstall()
-    for (const dir of w.dirs) await removeDir(dir)
+    for (const dir of w.dirs) await removeClosedStoreDir(dir)
   }
 }
 

@@ -1,7 +1,7 @@
 import type Hypercore from 'hypercore'
 import Corestore from '../../../src'
 import { installClock, type VirtualClock } from '../harness/clock'
-import { makeDir, removeDir } from '../harness/tmp-dirs'
+import { makeDir, removeClosedStoreDir, removeDir } from '../harness/tmp-dirs'
 import { pipe, type Pipe } from '../harness/pipe'
 import type { ProtocolStream } from '../../../src/store/types'
 import type { Checked } from '../harness/model-step'
@@ -155,6 +155,19 @@ export class StoreWorld implements Checked<StoreModel> {
     await root.ready()
   }
 
+  /** Once close() resolved the folder is free: a new store opens it at once. Returns the failure, if any. */
+  async reopenProblem (): Promise<Error | null> {
+    const again = new Corestore(this.dir, { primaryKey: this.opts.primaryKey })
+    try {
+      await again.ready()
+      return null
+    } catch (err) {
+      return new Error(`CLOSE: reopening the folder right after close() failed: ${err instanceof Error ? err.message : String(err)}`)
+    } finally {
+      await again.close().catch(() => {})
+    }
+  }
+
   /** Connects the root to the peer with a new pipe. */
   connect (): Pipe {
     if (this.peer === null) throw new Error('this world has no peer store')
@@ -166,7 +179,8 @@ export class StoreWorld implements Checked<StoreModel> {
 
   /**
    * Closes everything (peer first), restores real timers and removes the folders.
-   * A storage still open once close() resolved is a violation of its own.
+   * A storage still open, or a folder still locked, once close() resolved is a
+   * violation of its own.
    */
   async dispose (): Promise<void> {
     let problem: unknown = null
@@ -175,10 +189,11 @@ export class StoreWorld implements Checked<StoreModel> {
       await this.peer?.close()
       await this.root.close()
       if (!this.root.storage.closed) problem = new Error('CLOSE: root.close() resolved while its storage is still open')
+      else problem = await this.reopenProblem()
     } finally {
       this.clock.uninstall()
       for (const dir of [this.dir, this.peerDir]) {
-        if (dir !== null) await removeDir(dir).catch((err: unknown) => { problem ??= err })
+        if (dir !== null) await removeClosedStoreDir(dir).catch((err: unknown) => { problem ??= err })
       }
     }
     if (problem !== null) throw problem

@@ -3,7 +3,6 @@ import type { ScenarioContext } from '../harness/property'
 import { defineProperty } from '../harness/property'
 import { checkLiveSessions } from '../model/invariants'
 import type { StoreWorld } from '../model/store-world'
-import Corestore from '../../../src'
 import { describeStoreScenario, runStoreScenario, storeReplayPath, storeScenario, storeSetup, type StoreScenario } from './store-scenario'
 
 /** A scenario, then `finalGets` gets not awaited right before the root closes. */
@@ -43,15 +42,8 @@ async function run (v: CloseScenario): Promise<void> {
     for (let i = 0; i < v.finalGets; i++) w.trackUnawaited(w.root.get({ name: `c${i}` }))
     await w.root.close()
     const found = leftovers(w)
-    // close() resolved: the folder is free, so a new store opens it at once.
-    const again = new Corestore(w.dir, { primaryKey: w.opts.primaryKey })
-    try {
-      await again.ready()
-    } catch (err) {
-      found.push(`reopening the folder right after close() failed: ${err instanceof Error ? err.message : String(err)}`)
-    } finally {
-      await again.close().catch(() => {})
-    }
+    const reopen = await w.reopenProblem()
+    if (reopen !== null) found.push(reopen.message.replace(/^CLOSE: /, ''))
     for (const link of w.pipes) await link.destroy()
     await w.peer?.close()
     const timers = w.clock.countTimers()
