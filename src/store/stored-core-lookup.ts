@@ -30,6 +30,12 @@ export class StoredCoreLookup {
   private flush (): void {
     const batch = this.queue
     this.queue = []
+    const only = batch.length === 1 ? batch[0] : undefined
+    if (only !== undefined) {
+      // getInfos costs a second (empty) read: one key is cheaper asked directly.
+      this.storage.hasCore(only.discoveryKey, { ifMigrated: true }).then(only.resolve, only.reject)
+      return
+    }
     const keys = batch.map((p) => p.discoveryKey)
     this.storage.getInfos(keys, { auth: false, head: false, hints: false }).then((infos) => {
       for (let i = 0; i < batch.length; i++) {

@@ -77,9 +77,15 @@ test('replication: an unknown core asked for by the remote is neither attached n
   const wanted = Buffer.alloc(32, 0x42)
   const wantedDk = Hypercore.discoveryKey(wanted)
 
-  // Wait for a's discovery hook to consult storage about it (dynamic attach batches
-  // its look-ups through getInfos), then for that answer.
+  // Wait for a's discovery hook to consult storage about it, then for that answer.
+  // Dynamic attach asks hasCore for a lone key and getInfos for a batch: watch both.
   const consulted = new Promise<boolean>((resolve) => {
+    const hasCore = a.storage.hasCore.bind(a.storage)
+    a.storage.hasCore = (dk, opts) => {
+      const answer = hasCore(dk, opts)
+      if (dk.equals(wantedDk)) answer.then(resolve, () => resolve(false))
+      return answer
+    }
     const getInfos = a.storage.getInfos.bind(a.storage)
     a.storage.getInfos = (dks, opts) => {
       const answer = getInfos(dks, opts)
