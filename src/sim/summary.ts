@@ -1,42 +1,17 @@
 import type { RunResult } from './runner'
-import type { FaultKind } from './scenario'
 
-/** The `--json` object: exactly these fields, in this order. */
-export interface JsonResult {
-  seed: number
-  peers: number
-  cores: number
-  steps: number
-  virtualMs: number
-  realMs: number
-  speedup: number
-  messages: number
-  bytes: number
-  faults: Partial<Record<FaultKind, number>>
-  gcCollected: number
-  invariantsChecked: number
-  violations: RunResult['violations']
-  traceHash: string
-}
+/** The `--json` fields, in their output order. */
+const JSON_FIELDS = ['seed', 'peers', 'cores', 'steps', 'virtualMs', 'realMs', 'speedup', 'messages', 'bytes',
+  'faults', 'gcCollected', 'invariantsChecked', 'violations', 'traceHash'] as const
+
+/** The `--json` object: exactly these fields of a run, in this order. */
+export type JsonResult = Pick<RunResult, typeof JSON_FIELDS[number]>
 
 /** Picks the `--json` fields of a run. */
 export function toJsonResult (r: RunResult): JsonResult {
-  return {
-    seed: r.seed,
-    peers: r.peers,
-    cores: r.cores,
-    steps: r.steps,
-    virtualMs: r.virtualMs,
-    realMs: r.realMs,
-    speedup: r.speedup,
-    messages: r.messages,
-    bytes: r.bytes,
-    faults: r.faults,
-    gcCollected: r.gcCollected,
-    invariantsChecked: r.invariantsChecked,
-    violations: r.violations,
-    traceHash: r.traceHash
-  }
+  const out: Partial<Record<keyof JsonResult, unknown>> = {}
+  for (const field of JSON_FIELDS) out[field] = r[field]
+  return out as JsonResult
 }
 
 /** What the replay line needs. */

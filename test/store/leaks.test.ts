@@ -49,6 +49,23 @@ async function busyPair (t: T): Promise<Busy> {
   return { stores: [a, b], sessions, streams: [s1, s2] }
 }
 
+/** A writer and a reader replicating one block, plus an idle core pending GC in the writer. */
+async function replicatingPair (dirs: string[], writerOpts: { gcIntervalMs?: number } = {}): Promise<[Corestore, Corestore]> {
+  const a = new Corestore(dirs[0] as string, writerOpts)
+  const b = new Corestore(dirs[1] as string)
+  const core = a.get({ name: 'x' })
+  await core.append('x')
+  const idle = a.get({ name: 'idle' })
+  await idle.append('i')
+  await idle.close()
+  const s1 = a.replicate(true)
+  const s2 = b.replicate(false)
+  s1.pipe(s2).pipe(s1)
+  const clone = b.get(core.key as Buffer)
+  await clone.get(0)
+  return [a, b]
+}
+
 async function closeAll (busy: Busy): Promise<void> {
   for (const store of busy.stores) await store.close()
 }
@@ -79,18 +96,7 @@ test('leaks: no timer, handle or request made by the stores outlives close()', a
   const tracker = trackResources()
   t.teardown(() => tracker.stop())
 
-  const a = new Corestore(dirs[0] as string, { gcIntervalMs: 50 })
-  const b = new Corestore(dirs[1] as string)
-  const core = a.get({ name: 'x' })
-  await core.append('x')
-  const idle = a.get({ name: 'idle' })
-  await idle.append('i')
-  await idle.close()
-  const s1 = a.replicate(true)
-  const s2 = b.replicate(false)
-  s1.pipe(s2).pipe(s1)
-  const clone = b.get(core.key as Buffer)
-  await clone.get(0)
+  const [a, b] = await replicatingPair(dirs, { gcIntervalMs: 50 })
   const during = tracker.live()
   t.ok(Object.keys(during).some((d) => d.startsWith('Timeout')), `timers live while the stores work: ${JSON.stringify(during)}`)
 
@@ -107,18 +113,7 @@ test('leaks: with fake timers, no timer is left after close', async (t) => {
   const dirs = [await tmpDir(t), await tmpDir(t)]
   const clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
   t.teardown(() => clock.uninstall(), { order: 100 })
-  const a = new Corestore(dirs[0] as string)
-  const b = new Corestore(dirs[1] as string)
-  const core = a.get({ name: 'x' })
-  await core.append('x')
-  const idle = a.get({ name: 'idle' })
-  await idle.append('i')
-  await idle.close()
-  const s1 = a.replicate(true)
-  const s2 = b.replicate(false)
-  s1.pipe(s2).pipe(s1)
-  const clone = b.get(core.key as Buffer)
-  await clone.get(0)
+  const [a, b] = await replicatingPair(dirs)
   t.ok(clock.countTimers() > 0, 'timers run while the stores work (GC, keep-alive, ...)')
   await a.close()
   await b.close()
