@@ -13,7 +13,7 @@ import { Replication } from './replication'
 import { auditStore } from './audit'
 import { DEFAULT_NAMESPACE, deriveKeyPair, deriveNamespace } from './key-derivation'
 import { checkStoreOptions, resolveGcSettings } from './store-options'
-import { checkGetOptions, isSet, validateName, type CheckedGetOptions } from './validate'
+import { asBuffer, checkGetOptions, isBytes, isSet, validateName, type CheckedGetOptions } from './validate'
 import { BAD_ARGUMENT, CORESTORE_CLOSED, STORAGE_EMPTY } from './errors'
 import type { TrackedSessions } from './session-tracker'
 import type {
@@ -24,7 +24,6 @@ import type {
 interface InternalOptions extends CorestoreOptions {
   root?: Corestore
 }
-
 
 /**
  * A factory and registry of hypercores over one RocksDB storage: named cores with
@@ -65,7 +64,8 @@ export class Corestore extends ReadyResource {
   private watchers: Set<WatchFn> | null = null
   private findingPeersState: FindingPeers | null = null
   private readonly pending = new Set<Hypercore>()
-  private readonly replication: Replication
+  // Made on the first replicate(): most store sessions never replicate.
+  private replication: Replication | null = null
   private readonly groupNotifiers: GroupNotifiers
   // Shared by every session and core this store opens: a closure per get() or per
   // core costs ~100 bytes each and shows in session churn.
@@ -101,13 +101,12 @@ export class Corestore extends ReadyResource {
     this.groupNotifiers = root !== null ? root.groupNotifiers : new GroupNotifiers()
     this.readOnly = opts.writable === false || opts.readOnly === true
     this.globalCache = root !== null ? root.globalCache : (opts.globalCache ?? null)
-    this.primaryKey = root !== null ? root.primaryKey : (opts.primaryKey ?? null)
-    this.ns = opts.namespace ?? DEFAULT_NAMESPACE
+    this.primaryKey = root !== null ? root.primaryKey : bufferOrNull(opts.primaryKey)
+    this.ns = bufferOrNull(opts.namespace) ?? DEFAULT_NAMESPACE
     // `||`, not `??`: upstream reads 0 as "use the default", and the same options must give the same keys.
     this.manifestVersion = opts.manifestVersion || 1
     this.shouldSuspend = opts.suspend !== false
     this.active = opts.active !== false
-    this.replication = new Replication(this)
 
     if (root !== null) this.corestores.add(this)
     this.ready().catch(noop)
@@ -132,9 +131,9 @@ export class Corestore extends ReadyResource {
   }
 
   /** A handle that emits `update` for every core of a group (experimental upstream API). */
-  notifyGroup (topic: Buffer): GroupNotifyHandle {
-    if (!Buffer.isBuffer(topic)) throw BAD_ARGUMENT('notifyGroup() takes a buffer topic')
-    const handle = new GroupNotifyHandle(this, topic)
+  notifyGroup (topic: Uint8Array): GroupNotifyHandle {
+    if (!isBytes(topic)) throw BAD_ARGUMENT('notifyGroup() takes a buffer topic')
+    const handle = new GroupNotifyHandle(this, asBuffer(topic))
     this.groupNotifiers.add(handle)
     return handle
   }
@@ -187,7 +186,7 @@ export class Corestore extends ReadyResource {
   }
 
   /** A session whose named cores live in a namespace derived from this one and `name`. */
-  namespace (name: string | Buffer, opts: SessionOptions = {}): Corestore {
+  namespace (name: string | Uint8Array, opts: SessionOptions = {}): Corestore {
     validateName(name)
     return this.session({ ...opts, namespace: deriveNamespace(this.ns, name) })
   }
@@ -203,15 +202,17 @@ export class Corestore extends ReadyResource {
   }
 
   /** Derives the key pair of a named core in a namespace (default: this store's). */
-  async createKeyPair (name: string | Buffer, ns: Buffer = this.ns): Promise<KeyPair> {
+  async createKeyPair (name: string | Uint8Array, ns: Uint8Array = this.ns): Promise<KeyPair> {
     validateName(name)
     if (!this.opened) await this.ready()
-    return deriveKeyPair(this.requirePrimaryKey(), ns, name)
+    // ready() resolved, so the primary key is loaded.
+    return deriveKeyPair(this.primaryKey as Buffer, asBuffer(ns), name)
   }
 
   /** Replicates every core of the store over a new or given stream or muxer. */
   replicate (isInitiator: boolean | ProtocolStream | object, opts: ReplicateOptions = {}): ProtocolStream {
     this.assertOpen()
+    if (this.replication === null) this.replication = new Replication(this)
     return this.replication.replicate(isInitiator, opts)
   }
 
@@ -226,7 +227,7 @@ export class Corestore extends ReadyResource {
   }
 
   /** Opens a session on a core, by name, key, key pair, manifest or discovery key. */
-  get (input?: GetOptions | Buffer | string): Hypercore {
+  get (input?: GetOptions | Uint8Array | string): Hypercore {
     this.assertOpen()
     const ids = checkGetOptions(input)
     const opts = ids.opts
@@ -264,7 +265,6 @@ export class Corestore extends ReadyResource {
     return session
   }
 
-
   private async preload (opts: GetOptions, ids: CheckedGetOptions, mustExist: boolean): Promise<Hypercore.SessionConfig> {
     if (mustExist && !(await this.storage.hasCore(ids.discoveryKey as Buffer))) {
       throw STORAGE_EMPTY('No Hypercore is stored here')
@@ -282,9 +282,13 @@ export class Corestore extends ReadyResource {
 
     const auth = resolveAuth(this, discoveryKey, opts, ids)
     const id = auth.discoveryKey.toString('hex')
+    const sessions = this.sessions
     return {
       core: this.openCore(auth, opts, id),
-      sessions: this.sessions.get(id),
+      // Read when hypercore spreads this object, in the same tick as it pushes the
+      // session: a list fetched now could be dropped (emptied by another session's
+      // close) before then, and the session would land in a list nobody tracks.
+      get sessions () { return sessions.get(id) },
       ongc: this.ongcBound,
       manifest: opts.manifest ?? null,
       encryption: opts.encryption ?? null,
@@ -334,14 +338,14 @@ export class Corestore extends ReadyResource {
     return core
   }
 
-  /** @internal Throws CORESTORE_CLOSED if this store or its root is closing. */
-  assertOpen (): void {
-    if (this.closing !== null || (this.root !== null && this.root.closing !== null)) throw CORESTORE_CLOSED()
+  /** @internal True once this store or its root has started closing. */
+  isClosing (): boolean {
+    return this.closing !== null || (this.root !== null && this.root.closing !== null)
   }
 
-  private requirePrimaryKey (): Buffer {
-    if (this.primaryKey === null) throw CORESTORE_CLOSED()
-    return this.primaryKey
+  /** @internal Throws CORESTORE_CLOSED if this store or its root is closing. */
+  assertOpen (): void {
+    if (this.isClosing()) throw CORESTORE_CLOSED()
   }
 
   protected override async _open (): Promise<void> {
@@ -353,8 +357,10 @@ export class Corestore extends ReadyResource {
     try {
       this.primaryKey = await loadPrimaryKey(this.storage, this.primaryKey)
     } catch (err) {
-      // ReadyResource never runs _close() after a failed open: release the lock here,
-      // or the folder stays locked for the life of the process.
+      // ReadyResource never runs _close() after a failed open: release the lock and
+      // the streams made before ready() here, or they outlive the store.
+      this.replication?.close()
+      this.streamTracker.destroy()
       await this.storage.close().catch(noop)
       throw err
     }
@@ -371,7 +377,7 @@ export class Corestore extends ReadyResource {
       this.findingPeersState.destroy()
       this.findingPeersState = null
     }
-    this.replication.close()
+    this.replication?.close()
 
     if (this.root !== null) {
       await Promise.all(closing)
@@ -387,3 +393,7 @@ export class Corestore extends ReadyResource {
 }
 
 function noop (): void {}
+
+function bufferOrNull (v: Uint8Array | null | undefined): Buffer | null {
+  return v === undefined || v === null ? null : asBuffer(v)
+}

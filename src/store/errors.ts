@@ -2,14 +2,14 @@ import HypercoreError from 'hypercore-errors'
 
 /**
  * Error codes the store throws. Codes shared with hypercore (`BAD_ARGUMENT`,
- * `STORAGE_EMPTY`, `STORAGE_CONFLICT`, `ASSERTION`) come from hypercore-errors so a
- * caller can handle store and core errors alike.
+ * `STORAGE_EMPTY`, `STORAGE_CONFLICT`) are hypercore-errors instances, so a caller can
+ * handle store and core errors alike; only `CORESTORE_CLOSED` is a `CorestoreError`.
+ * Match on `err.code`, not on the class.
  */
 export type CorestoreErrorCode =
   | 'BAD_ARGUMENT'
   | 'STORAGE_EMPTY'
   | 'STORAGE_CONFLICT'
-  | 'ASSERTION'
   | 'CORESTORE_CLOSED'
 
 /** An error with a stable `code`, shaped like hypercore's (message `CODE: text`). */
@@ -37,11 +37,6 @@ export function STORAGE_EMPTY (msg: string): Error {
 /** The storage belongs to another primary key. */
 export function STORAGE_CONFLICT (msg: string): Error {
   return HypercoreError.STORAGE_CONFLICT(msg)
-}
-
-/** A precondition the caller broke on purpose (kept for upstream parity). */
-export function ASSERTION (msg: string): Error {
-  return HypercoreError.ASSERTION(msg)
 }
 
 /** The store, or its root, is closing or closed. */

@@ -12,6 +12,7 @@ import type { Core, Muxer, ProtocolStream, ReplicateOptions } from './types'
 export class Replication {
   private readonly store: Corestore
   private readonly detachers = new Set<() => void>()
+  private readonly muxers = new WeakSet<Muxer>()
   private readonly lookup: StoredCoreLookup
 
   constructor (store: Corestore) {
@@ -26,12 +27,17 @@ export class Replication {
     const stream = Hypercore.createProtocolStream(isInitiator, rest)
     const muxer = Hypercore.getProtocolMuxer(stream)
 
-    const detach = addDiscoveryHandler(muxer, (discoveryKey) => this.attachMaybe(muxer, discoveryKey))
-    this.detachers.add(detach)
-    stream.once('close', () => {
-      detach()
-      this.detachers.delete(detach)
-    })
+    // replicate() twice on one muxer must not look every discovery key up twice.
+    if (!this.muxers.has(muxer)) {
+      this.muxers.add(muxer)
+      const detach = addDiscoveryHandler(muxer, (discoveryKey) => this.attachMaybe(muxer, discoveryKey))
+      this.detachers.add(detach)
+      stream.once('close', () => {
+        detach()
+        this.detachers.delete(detach)
+        this.muxers.delete(muxer)
+      })
+    }
 
     const { cores, streamTracker } = this.store
     if (cores.size > 0) {
@@ -57,11 +63,11 @@ export class Replication {
     if (!store.opened) await store.ready()
     const id = discoveryKey.toString('hex')
     if (!store.cores.opened(id) && !(await this.lookup.hasMigrated(discoveryKey))) return
-    if (store.closing !== null || (store.root !== null && store.root.closing !== null)) return
+    if (store.isClosing()) return
 
-    const core = store.openCore({ discoveryKey, key: null, keyPair: null, manifest: null }, { createIfMissing: false })
+    const core = store.openCore({ discoveryKey, key: null, keyPair: null, manifest: null }, { createIfMissing: false }, id)
     if (!core.opened) await core.ready()
-    if (muxer.destroyed === true) return
+    if (muxer.stream.destroying) return
     if (!core.replicator.attached(muxer)) core.replicator.attachTo(muxer)
     // Attached with no session: let GC collect it once replication is done.
     core.checkIfIdle()

@@ -9,13 +9,19 @@ export type Manifest = Hypercore.Manifest
 /** The shared internal core that every session on one discovery key points at. */
 export type Core = Hypercore.Core
 
+/** A key pair as `get()` accepts it: Buffers or any Uint8Arrays. */
+export interface KeyPairInput {
+  publicKey: Uint8Array
+  secretKey?: Uint8Array | null
+}
+
 /** A key as `get()` accepts it: 32 bytes, 64 hex characters or 52 z32 characters. */
-export type KeyInput = Buffer | string
+export type KeyInput = Uint8Array | string
 
 /** Options of `new Corestore(storage, opts)`. Every field is optional. */
 export interface CorestoreOptions {
   /** 32-byte primary key that seeds every named core. Default: read from storage, or random on first open. */
-  primaryKey?: Buffer | null
+  primaryKey?: Uint8Array | null
   /** Upstream 7.12 demands `unsafe: true` with `primaryKey`; we accept both (see README). Default false. */
   unsafe?: boolean
   /** `false` makes every session this store opens read-only. Default true. */
@@ -23,7 +29,7 @@ export interface CorestoreOptions {
   /** Opens the storage read-only and every session read-only. Default false. */
   readOnly?: boolean
   /** 32-byte namespace for named cores. Default: 32 zero bytes. */
-  namespace?: Buffer
+  namespace?: Uint8Array
   /** A shared block cache handed to every core (for example a `rache` instance). Default null. */
   globalCache?: unknown
   /** Manifest version for cores made from a key pair or name. Default 1; 0 also means 1, as upstream does. */
@@ -51,7 +57,7 @@ export interface GetOptions {
   /** Name of a core derived from the primary key; a string (the storage keeps aliases as strings). */
   name?: string
   key?: KeyInput | null
-  keyPair?: KeyPair | null
+  keyPair?: KeyPairInput | null
   manifest?: Manifest | null
   discoveryKey?: KeyInput | null
   preload?: Promise<Partial<GetOptions>> | null
@@ -65,7 +71,7 @@ export interface GetOptions {
   pushOnly?: boolean
   allowPush?: boolean
   allowLatestBlock?: boolean
-  group?: Buffer | null
+  group?: Uint8Array | null
   wait?: boolean
   timeout?: number
   draft?: boolean
@@ -83,7 +89,7 @@ export interface GetOptions {
 
 /** Options of `store.session(opts)`. */
 export interface SessionOptions {
-  namespace?: Buffer
+  namespace?: Uint8Array
   writable?: boolean
   readOnly?: boolean
   manifestVersion?: number

@@ -35,8 +35,7 @@ declare module 'hypercore' {
       uncork (): void
       pair (opts: { protocol: string, id?: Buffer | null }, notify: (id: Buffer) => unknown): void
       unpair (opts: { protocol: string, id?: Buffer | null }): void
-      destroyed?: boolean
-      stream: ProtocolStream
+      stream: NoiseStream
     }
 
     interface NoiseStream extends Duplex {
