@@ -13,7 +13,7 @@ const SEED = 1
  */
 const PEER = { gcIntervalMs: 2000, gcStrikes: 4 }
 
-/** The part of the simulator's API this case uses (src/sim/runner.ts). */
+/** The part of the simulator's API this case uses (src/sim/scenario/runner.ts). */
 interface SimApi {
   runScenario (opts: { seed: number, peers: number, store: string, peer: typeof PEER }): Promise<{
     virtualMs: number

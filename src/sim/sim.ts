@@ -1,25 +1,26 @@
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
-import { CoreCatalog } from './catalog'
-import { converge, type ConvergenceResult } from './convergence'
-import { checkClosed, checkSessions, errorCode, type CheckContext, type CheckResult, type Violation } from './invariants'
-import { GcRacer } from './gc-racer'
-import { Lifecycle } from './lifecycle'
-import { MathRandomRoute } from './math-random'
-import type { LinkStream } from './link'
-import { Network } from './network'
-import { Peer } from './peer'
-import { Prng } from './prng'
-import { checkStep, type FaultKind, type Step, type StepResult } from './scenario'
-import { Scheduler, type Outcome } from './scheduler'
-import { resolveSimOptions, type ResolvedSimOptions, type SimOptions } from './sim-options'
-import { executeStep, type StepContext, type StepOutput } from './step-executor'
-import { resolveStoreFactory, type StoreFactory } from './store-factory'
-import { Trace } from './trace'
-import { VirtualClock } from './virtual-clock'
-import { lengthsOf, snapshotSim, type SimSnapshot } from './snapshot'
-import { ViolationLog } from './violation-log'
+import { CoreCatalog } from './peers/catalog'
+import { converge, type ConvergenceResult } from './checks/convergence'
+import { checkClosed, checkSessions, errorCode, type CheckContext, type CheckResult, type Violation } from './checks/invariants'
+import { GcRacer } from './checks/gc-racer'
+import { Lifecycle } from './peers/lifecycle'
+import { MathRandomRoute } from './random/math-random'
+import type { LinkStream } from './network/link'
+import { Network } from './network/network'
+import { Peer } from './peers/peer'
+import { Prng } from './random/prng'
+import { checkStep, type FaultKind, type Step, type StepResult } from './scenario/steps'
+import { Scheduler, type Outcome } from './clock/scheduler'
+import { resolveSimOptions, type ResolvedSimOptions, type SimOptions } from './options'
+import { executeStep, type StepContext, type StepOutput } from './scenario/executor'
+import { resolveStoreFactory, type StoreFactory } from './peers/store-factory'
+import { Trace, TRACE_FORMAT } from './trace/trace'
+import type { SimContext } from './context'
+import { VirtualClock } from './clock/virtual-clock'
+import { lengthsOf, snapshotSim, type SimSnapshot } from './checks/snapshot'
+import { ViolationLog } from './checks/violation-log'
 
 /**
  * A deterministic simulation of several stores replicating over simulated links, on a
@@ -34,7 +35,7 @@ import { ViolationLog } from './violation-log'
  * const violations = await sim.close() // [] when every invariant held
  * ```
  */
-export class Sim {
+export class Sim implements SimContext {
   /** Options, defaults applied. */
   readonly options: ResolvedSimOptions
   readonly seed: number
@@ -103,14 +104,7 @@ export class Sim {
       log: this.log,
       context: () => this.context()
     })
-    this.racer = new GcRacer({
-      peers: this.peers,
-      catalog: this.catalog,
-      scheduler: this.scheduler,
-      trace: this.trace,
-      log: this.log,
-      step: () => this.step
-    }, prng.fork('gc-race'), opts.gcRace)
+    this.racer = new GcRacer(this, prng.fork('gc-race'), opts.gcRace)
     this.racer.attach()
     const lifecycle = this.lifecycle
     this.steps = {
@@ -162,7 +156,7 @@ export class Sim {
 
   private async setup (): Promise<void> {
     const o = this.options
-    this.trace.record('sim', { seed: o.seed, peers: o.peers, cores: o.cores.length, store: this.store.name, gc: this.store.tunableGc ? [o.peer.gcIntervalMs, o.peer.gcStrikes] : 'fixed' })
+    this.trace.record('sim', { fmt: TRACE_FORMAT, seed: o.seed, peers: o.peers, cores: o.cores.length, store: this.store.name, gc: this.store.tunableGc ? [o.peer.gcIntervalMs, o.peer.gcStrikes] : 'fixed' })
     await this.lifecycle.setup(o.cores, o.links, o.peer.notDownloadingLingerMs, this.stepTimeoutMs)
   }
 

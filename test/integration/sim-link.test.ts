@@ -22,7 +22,7 @@ function setup (t: { teardown (fn: () => unknown): void }, opts: LinkOptions) {
   const atB: Arrival[] = []
   const a = endpoint(scheduler, atA)
   const b = endpoint(scheduler, atB)
-  const link = new Link(0, 1, opts, { clock: scheduler.clock, prng: new Prng(3), trace: null })
+  const link = new Link(0, 1, checkLinkOptions(opts), { clock: scheduler.clock, prng: new Prng(3), trace: null })
   link.connect(a, b)
   return { scheduler, link, a, b, atA, atB }
 }
@@ -102,5 +102,5 @@ test('link: options are validated', (t) => {
   t.exception.all(() => checkLinkOptions({ jitterMs: -1 }), /jitterMs/)
   t.exception.all(() => checkLinkOptions({ bandwidthBytesPerSec: Number.NaN }), /bandwidthBytesPerSec/)
   t.exception.all(() => checkLinkOptions({ latencyMsMin: 1.5 }), /integers/)
-  t.exception.all(() => new Link(1, 1, {}, { clock: new VirtualClock(), prng: new Prng(1), trace: null }), /bad link/)
+  t.exception.all(() => new Link(1, 1, checkLinkOptions({}), { clock: new VirtualClock(), prng: new Prng(1), trace: null }), /bad link/)
 })

@@ -1,7 +1,7 @@
-import { blockContent, type CoreCatalog } from './catalog'
-import type { Peer } from './peer'
-import type { Outcome } from './scheduler'
-import type { StoreLike } from './store-factory'
+import { blockContent, type CoreCatalog } from '../peers/catalog'
+import type { Peer } from '../peers/peer'
+import type { Outcome } from '../clock/scheduler'
+import type { StoreLike } from '../peers/store-factory'
 
 /** Names of the invariants the simulator checks. */
 export type InvariantName =

@@ -1,11 +1,11 @@
-import type { LinkOptions } from './link'
-import type { PeerOptions } from './peer'
-import type { FaultKind } from './scenario'
-import { Sim } from './sim'
-import { generateScenario, type FaultProfile, type Scenario, type ScenarioOptions } from './step-generator'
-import type { StoreFactory } from './store-factory'
-import type { TraceOptions } from './trace'
-import type { Violation } from './invariants'
+import type { LinkOptions } from '../network/link'
+import type { PeerOptions } from '../peers/peer'
+import type { FaultKind } from './steps'
+import { Sim } from '../sim'
+import { generateScenario, type FaultProfile, type Scenario, type ScenarioOptions } from './generator'
+import type { StoreFactory } from '../peers/store-factory'
+import type { TraceOptions } from '../trace/trace'
+import type { Violation } from '../checks/invariants'
 
 /** Progress of a run, reported after every step. */
 export interface RunProgress {
@@ -17,8 +17,8 @@ export interface RunProgress {
   virtualMs: number
 }
 
-/** Options of `runScenario()`. Only `seed` is required. */
-export interface RunOptions extends ScenarioOptions {
+/** How a scenario runs: everything but the scenario itself. */
+export interface RunSettings {
   /** Store under test: `project`, `upstream`, a package name or a factory. Default `project`. */
   store?: string | StoreFactory
   /** Virtual time allowed for convergence after healing, in ms. Default 120,000. */
@@ -36,6 +36,9 @@ export interface RunOptions extends ScenarioOptions {
   /** Real clock for `realMs`, in ms. Default `performance.now`. */
   realNow?: () => number
 }
+
+/** Options of `runScenario()`: the scenario to generate and how to run it. Only `seed` is required. */
+export interface RunOptions extends ScenarioOptions, RunSettings {}
 
 /** What a run did. `toJsonResult()` picks the fields of `--json`. */
 export interface RunResult {
@@ -79,9 +82,16 @@ export interface RunResult {
  * converge within `healTimeoutMs`), then a cool-down for GC, then a clean close.
  */
 export async function runScenario (opts: RunOptions): Promise<RunResult> {
+  return runGivenScenario(generateScenario(opts), opts)
+}
+
+/**
+ * Runs a scenario given as data (generated, edited, shrunk or loaded from a file) in
+ * the phases of `runScenario`. Same scenario and settings, same trace.
+ */
+export async function runGivenScenario (scenario: Scenario, opts: RunSettings = {}): Promise<RunResult> {
   const realNow = opts.realNow ?? (() => performance.now())
   const started = realNow()
-  const scenario = generateScenario(opts)
   const sim = await Sim.create({
     seed: scenario.seed,
     peers: scenario.peers,

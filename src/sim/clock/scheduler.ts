@@ -1,6 +1,6 @@
 import { ImmediateTracker, nextImmediate } from './immediate-tracker'
-import { MathRandomRoute } from './math-random'
-import { StorageGate } from './storage-gate'
+import { MathRandomRoute } from '../random/math-random'
+import { StorageGate } from '../disk/storage-gate'
 import type { VirtualClock } from './virtual-clock'
 
 /** How a promise driven by `Scheduler.run` ended. */

@@ -1,5 +1,5 @@
 import { errorCode, type CheckResult, type InvariantName, type Violation } from './invariants'
-import type { Trace } from './trace'
+import type { Trace } from '../trace/trace'
 
 /**
  * Every invariant result of a run: counts the conditions checked, keeps the violations

@@ -1,6 +1,6 @@
-import type { CoreCatalog } from './catalog'
+import type { CoreCatalog } from '../peers/catalog'
 import { trackedSessionCounts } from './invariants'
-import type { Peer, PeerState } from './peer'
+import type { Peer, PeerState } from '../peers/peer'
 
 /** One core as one peer has it. */
 export interface CoreSnapshot {

@@ -105,16 +105,17 @@ export class Peer {
   /** Appends started and not settled, per core, in order: what a crash now leaves in flight. */
   private readonly pending = new Map<number, Array<{ blocks: number }>>()
   private readonly factory: StoreFactory
-  private readonly opts: Required<PeerOptions>
+  private readonly opts: Readonly<Required<PeerOptions>>
   private readonly catalog: CoreCatalog
 
-  constructor (index: number, dir: string, primaryKey: Buffer, factory: StoreFactory, catalog: CoreCatalog, opts: PeerOptions = {}) {
+  /** `opts` are resolved options (`checkPeerOptions`), checked once where the simulation is made. */
+  constructor (index: number, dir: string, primaryKey: Buffer, factory: StoreFactory, catalog: CoreCatalog, opts: Readonly<Required<PeerOptions>>) {
     this.index = index
     this.dir = dir
     this.primaryKey = primaryKey
     this.factory = factory
     this.catalog = catalog
-    this.opts = checkPeerOptions(opts)
+    this.opts = opts
   }
 
   /** True while the store runs. */

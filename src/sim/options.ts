@@ -1,9 +1,9 @@
-import type { CoreSpec } from './catalog'
-import { checkLinkOptions, type LinkOptions } from './link'
-import { checkPeerOptions, type PeerOptions } from './peer'
-import { checkSeed } from './prng'
-import type { StoreFactory } from './store-factory'
-import type { TraceOptions } from './trace'
+import type { CoreSpec } from './peers/catalog'
+import { checkLinkOptions, type LinkOptions } from './network/link'
+import { checkPeerOptions, type PeerOptions } from './peers/peer'
+import { checkSeed } from './random/prng'
+import type { StoreFactory } from './peers/store-factory'
+import type { TraceOptions } from './trace/trace'
 
 /** Initial links: every pair, none, or the pairs listed. */
 export type Topology = 'mesh' | 'none' | Array<[number, number]>

@@ -1,24 +1,16 @@
-import type { CoreCatalog, CoreSpec } from './catalog'
-import { checkDurability, type CheckContext, type CheckResult, type Drive } from './invariants'
-import type { Network } from './network'
+import type { SimContext } from '../context'
+import type { CoreSpec } from './catalog'
+import { checkDurability, type CheckContext, type CheckResult, type Drive } from '../checks/invariants'
 import type { Peer } from './peer'
-import type { Outcome, Scheduler } from './scheduler'
-import type { Trace } from './trace'
-import type { ViolationLog } from './violation-log'
-import type { ClockTimer } from './virtual-clock'
+import type { Outcome } from '../clock/scheduler'
+import type { ClockTimer } from '../clock/virtual-clock'
 
 /** Passive drive: the simulator is already driving the clock when these run. */
 const passive: Drive = <T>(p: Promise<T>): Promise<Outcome<T>> =>
   p.then((value) => ({ state: 'resolved' as const, value }), (error: unknown) => ({ state: 'rejected' as const, error }))
 
 /** What the lifecycle needs of a simulation. */
-export interface LifecycleDeps {
-  peers: readonly Peer[]
-  catalog: CoreCatalog
-  network: Network
-  scheduler: Scheduler
-  trace: Trace
-  log: ViolationLog
+export interface LifecycleDeps extends Pick<SimContext, 'peers' | 'catalog' | 'network' | 'scheduler' | 'trace' | 'log'> {
   /** Where a durability check runs. */
   context: () => CheckContext
 }

@@ -1,7 +1,7 @@
-import { Link, checkLinkOptions, type LinkOptions, type LinkStream } from './link'
-import type { Prng } from './prng'
-import type { Trace } from './trace'
-import type { Clock, ClockTimer } from './virtual-clock'
+import { Link, type LinkOptions, type LinkStream } from './link'
+import type { Prng } from '../random/prng'
+import type { Trace } from '../trace/trace'
+import type { Clock, ClockTimer } from '../clock/virtual-clock'
 
 /** Dependencies of a network. */
 export interface NetworkDeps {
@@ -13,12 +13,12 @@ export interface NetworkDeps {
   openStreams: (a: number, b: number) => [LinkStream, LinkStream] | null
 }
 
-/** Options of a network. Every field is optional. */
+/** Resolved options of a network (checked once, by `resolveSimOptions`). */
 export interface NetworkOptions {
-  /** Options of every link. Defaults: see `DEFAULT_LINK_OPTIONS`. */
-  link?: LinkOptions
-  /** Delay before a link whose stream closed by itself reconnects, in ms. Default 1000. */
-  reconnectDelayMs?: number
+  /** Options of every link. */
+  link: Readonly<Required<LinkOptions>>
+  /** Delay before a link whose stream closed by itself reconnects, in ms. */
+  reconnectDelayMs: number
 }
 
 /**
@@ -32,17 +32,15 @@ export class Network {
   readonly links = new Map<string, Link>()
   private readonly blocks = new Map<string, Set<string>>()
   private readonly deps: NetworkDeps
-  private readonly linkOptions: Required<LinkOptions>
+  private readonly linkOptions: Readonly<Required<LinkOptions>>
   private readonly reconnectDelayMs: number
   private readonly timers = new Set<ClockTimer>()
   private nextPartition = 1
 
-  constructor (deps: NetworkDeps, opts: NetworkOptions = {}) {
+  constructor (deps: NetworkDeps, opts: NetworkOptions) {
     this.deps = deps
-    this.linkOptions = checkLinkOptions(opts.link)
-    const delay = opts.reconnectDelayMs ?? 1000
-    if (!Number.isInteger(delay) || delay < 0) throw new RangeError('reconnectDelayMs must be a non-negative integer')
-    this.reconnectDelayMs = delay
+    this.linkOptions = opts.link
+    this.reconnectDelayMs = opts.reconnectDelayMs
   }
 
   /** The link between two peers, if it exists. */

@@ -1,4 +1,4 @@
-import type { RunResult } from './runner'
+import type { RunResult } from '../scenario/runner'
 
 /** The `--json` fields, in their output order. */
 const JSON_FIELDS = ['seed', 'peers', 'cores', 'steps', 'virtualMs', 'realMs', 'speedup', 'messages', 'bytes',

@@ -1,9 +1,9 @@
-import type { ConvergenceResult } from './convergence'
-import type { Violation } from './invariants'
-import type { Step, StepResult } from './scenario'
-import { Sim } from './sim'
-import type { SimOptions } from './sim-options'
-import type { SimSnapshot } from './snapshot'
+import type { ConvergenceResult } from '../checks/convergence'
+import type { Violation } from '../checks/invariants'
+import type { Step, StepResult } from './steps'
+import { Sim } from '../sim'
+import type { SimOptions } from '../options'
+import type { SimSnapshot } from '../checks/snapshot'
 
 /** Options of `runSteps()`: a simulation, plus what to do after the steps. */
 export interface RunStepsOptions extends SimOptions {

@@ -1,21 +1,10 @@
-import type { CoreCatalog } from './catalog'
+import type { SimContext } from '../context'
 import { errorCode, type CheckResult } from './invariants'
-import type { Peer } from './peer'
-import type { Prng } from './prng'
-import type { Scheduler } from './scheduler'
-import type { Trace } from './trace'
-import type { ViolationLog } from './violation-log'
+import type { Peer } from '../peers/peer'
+import type { Prng } from '../random/prng'
 
 /** What the racer needs of a simulation. */
-export interface GcRacerDeps {
-  peers: readonly Peer[]
-  catalog: CoreCatalog
-  scheduler: Scheduler
-  trace: Trace
-  log: ViolationLog
-  /** Current step index, or null. */
-  step: () => number | null
-}
+export type GcRacerDeps = Pick<SimContext, 'peers' | 'catalog' | 'scheduler' | 'trace' | 'log' | 'step'>
 
 /**
  * Races GC: when a GC tick starts closing a core, then (with the given probability)
@@ -83,7 +72,7 @@ export class GcRacer {
     }, (err: unknown) => {
       this.inflight.delete(race)
       trace.record('race', { p: peer.index, c: core, ok: false, code: errorCode(err) })
-      log.violate('gc-race', `a session opened while GC closed the core failed: ${errorCode(err)}`, scheduler.clock.elapsedMs, this.deps.step())
+      log.violate('gc-race', `a session opened while GC closed the core failed: ${errorCode(err)}`, scheduler.clock.elapsedMs, this.deps.step)
     }).finally(() => {
       session.close().catch((err: unknown) => log.error(err))
     })

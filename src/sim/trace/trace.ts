@@ -29,6 +29,12 @@ export interface TraceDifference {
   b: string | null
 }
 
+/**
+ * Version of the trace format, recorded as `fmt` in the first line (kind `sim`).
+ * Readers (the HTML report) refuse other versions; bump it when a line changes meaning.
+ */
+export const TRACE_FORMAT = 1
+
 const FLUSH_BYTES = 1 << 16
 
 /**

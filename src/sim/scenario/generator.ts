@@ -1,6 +1,6 @@
-import type { CoreSpec } from './catalog'
-import { Prng, checkSeed } from './prng'
-import { FAULT_KINDS, type FaultKind, type Step } from './scenario'
+import type { CoreSpec } from '../peers/catalog'
+import { Prng, checkSeed } from '../random/prng'
+import { FAULT_KINDS, type FaultKind, type Step } from './steps'
 
 /** Options of `generateScenario()`. Only `seed` is required. */
 export interface ScenarioOptions {

@@ -1,9 +1,7 @@
+import type { SimContext } from '../context'
 import type Hypercore from 'hypercore'
-import type { CoreCatalog } from './catalog'
 import { errorCode, type Violation } from './invariants'
-import type { Peer } from './peer'
-import type { Scheduler } from './scheduler'
-import type { Trace } from './trace'
+import type { Peer } from '../peers/peer'
 
 /** Result of a convergence check. */
 export interface ConvergenceResult {
@@ -17,14 +15,7 @@ export interface ConvergenceResult {
 }
 
 /** What a convergence check needs of a simulation. */
-export interface ConvergenceContext {
-  readonly peers: readonly Peer[]
-  readonly catalog: CoreCatalog
-  readonly scheduler: Scheduler
-  readonly trace: Trace
-  /** Current step index, for violations; null outside steps. */
-  readonly step: number | null
-}
+export type ConvergenceContext = Pick<SimContext, 'peers' | 'catalog' | 'scheduler' | 'trace' | 'step'>
 
 interface Holder {
   peer: Peer

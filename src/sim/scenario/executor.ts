@@ -1,11 +1,11 @@
 import type Hypercore from 'hypercore'
-import { blockContent, type CatalogEntry, type CoreCatalog } from './catalog'
-import { errorCode, type CheckResult } from './invariants'
-import type { Network } from './network'
-import type { Peer } from './peer'
-import type { FaultKind, InflightAppend, Step } from './scenario'
-import type { Trace } from './trace'
-import type { Clock } from './virtual-clock'
+import { blockContent, type CatalogEntry, type CoreCatalog } from '../peers/catalog'
+import { errorCode, type CheckResult } from '../checks/invariants'
+import type { Network } from '../network/network'
+import type { Peer } from '../peers/peer'
+import type { FaultKind, InflightAppend, Step } from './steps'
+import type { Trace } from '../trace/trace'
+import type { Clock } from '../clock/virtual-clock'
 
 /** What a step produced, before the simulator stamps index and time on it. */
 export interface StepOutput {

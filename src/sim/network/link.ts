@@ -1,7 +1,7 @@
 import type { Duplex } from 'streamx'
-import type { Clock, ClockTimer } from './virtual-clock'
-import type { Prng } from './prng'
-import type { Trace } from './trace'
+import type { Clock, ClockTimer } from '../clock/virtual-clock'
+import type { Prng } from '../random/prng'
+import type { Trace } from '../trace/trace'
 
 /** Options of a simulated link. Every field is optional. */
 export interface LinkOptions {
@@ -97,12 +97,13 @@ export class Link {
   private slowBytesPerSec: number | null = null
   private fin: ClockTimer | null = null
 
-  constructor (a: number, b: number, opts: LinkOptions, deps: LinkDeps) {
+  /** `opts` are resolved options (`checkLinkOptions`): they are checked once, where the simulation is made. */
+  constructor (a: number, b: number, opts: Readonly<Required<LinkOptions>>, deps: LinkDeps) {
     if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b <= a) throw new RangeError(`bad link ${a}-${b}`)
     this.a = a
     this.b = b
     this.name = `${a}-${b}`
-    this.opts = checkLinkOptions(opts)
+    this.opts = opts
     this.deps = deps
     this.latencyMs = deps.prng.int(this.opts.latencyMsMin, this.opts.latencyMsMax)
   }

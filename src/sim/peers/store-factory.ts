@@ -1,7 +1,7 @@
 import { createRequire } from 'module'
 import path from 'path'
 import type Hypercore from 'hypercore'
-import { Corestore } from '../store/corestore'
+import { Corestore } from '../../store/corestore'
 
 /** The internal core of a hypercore session, as far as the simulator looks at it. */
 export type SimCore = Hypercore.Core

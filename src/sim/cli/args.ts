@@ -1,0 +1,183 @@
+import { randomInt } from 'crypto'
+import { createRequire } from 'module'
+import path from 'path'
+import { parseArgs, type ParseArgsConfig } from 'util'
+import { MAX_SEED } from '../random/prng'
+import { FAULT_KINDS, type FaultKind } from '../scenario/steps'
+import { DEFAULT_SCENARIO } from '../scenario/generator'
+import { UPSTREAM_PACKAGE } from '../peers/store-factory'
+import { CliError, UsageError } from './usage'
+
+/** The scenario a command runs: the flags `run` and `fuzz` share. */
+export interface ScenarioArgs {
+  seed: number
+  peers: number
+  cores: number
+  steps: number
+  durationMs: number
+  /** Given fault kinds; undefined: drawn from the seed. */
+  faults?: FaultKind[]
+  store: string
+}
+
+/** Parsed `corestore-sim run` arguments. */
+export interface RunArgs extends ScenarioArgs {
+  trace: string | null
+  json: boolean
+  checkDeterminism: boolean
+  progress: boolean
+}
+
+/** Flags every scenario command takes, for `util.parseArgs`. */
+export const SCENARIO_FLAGS = {
+  seed: { type: 'string' },
+  peers: { type: 'string' },
+  cores: { type: 'string' },
+  steps: { type: 'string' },
+  duration: { type: 'string' },
+  faults: { type: 'string' },
+  store: { type: 'string' }
+} as const satisfies ParseArgsConfig['options']
+
+/** Help text of the scenario flags (indented two spaces, one flag per line). */
+export const SCENARIO_FLAGS_HELP = `  --seed N               seed of the run, 0 to ${MAX_SEED} (default: random, printed)
+  --peers N              peers, 2 to 1024 (default ${DEFAULT_SCENARIO.peers})
+  --cores N              cores, 1 to 100000 (default ${DEFAULT_SCENARIO.cores})
+  --steps N              steps of the fault phase (default ${DEFAULT_SCENARIO.steps})
+  --duration T           virtual duration of the fault phase: 600000, 600s, 10m, 1h (default 10m)
+  --faults a,b|none      fault kinds (${FAULT_KINDS.join(', ')}); default: drawn from the seed
+  --store S              project | upstream | <package name> (default project)`
+
+/** Usage text of `corestore-sim run`. */
+export const USAGE = `usage: corestore-sim run [options]
+
+${SCENARIO_FLAGS_HELP}
+  --trace FILE           write the JSONL trace to FILE
+  --json                 end stdout with one JSON object
+  --check-determinism    run the seed in two processes and compare their traces
+  --no-progress          no progress bar on stderr
+  -h, --help             this help
+
+Exit code 1 when an invariant was violated (or runs differ), 2 on a usage or run error.`
+
+const RUN_FLAGS = {
+  ...SCENARIO_FLAGS,
+  trace: { type: 'string' },
+  json: { type: 'boolean' },
+  'check-determinism': { type: 'boolean' },
+  'no-progress': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
+} as const satisfies ParseArgsConfig['options']
+
+/**
+ * Runs `util.parseArgs` strictly and turns its errors into one-line usage errors.
+ * Returns the values, and whether help was asked for.
+ */
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>> (argv: readonly string[], flags: T, usage: string, positionals = false): { values: Record<string, string | boolean | undefined>, positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args: [...argv], options: flags, strict: true, allowPositionals: positionals })
+    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals }
+  } catch (err) {
+    throw new UsageError(parseArgsMessage(err), usage)
+  }
+}
+
+function parseArgsMessage (err: unknown): string {
+  const e = err as { code?: string, message?: string }
+  const first = String(e.message ?? err).split('\n')[0] as string
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /ambiguous/.test(first)) {
+    const flag = /'(--[^' ]+)/.exec(first)?.[1] ?? 'option'
+    return `${flag} needs a value (a negative number is never valid here)`
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /argument missing/.test(first)) {
+    return `${/'(--?[^' ]+)/.exec(first)?.[1] ?? 'option'} needs a value`
+  }
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return first.replace(/^Unknown option '([^']+)'.*/, 'unknown option $1')
+  if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return first.replace(/^Unexpected argument '([^']*)'.*/, 'unexpected argument $1')
+  return first
+}
+
+/** Parses the scenario flags out of parsed values, checking every range. */
+export function scenarioArgs (values: Record<string, string | boolean | undefined>, usage: string): ScenarioArgs {
+  const str = (name: string): string | undefined => values[name] as string | undefined
+  const int = (name: string, min: number, max: number, fallback: number): number => {
+    const text = str(name)
+    if (text === undefined) return fallback
+    if (!/^\d+$/.test(text)) throw new UsageError(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`, usage)
+    const n = Number(text)
+    if (n < min || n > max) throw new UsageError(`--${name} must be an integer in [${min}, ${max}], got ${text}`, usage)
+    return n
+  }
+  const duration = str('duration')
+  const faults = str('faults')
+  const out: ScenarioArgs = {
+    seed: int('seed', 0, MAX_SEED, randomInt(0, 2 ** 32)),
+    peers: int('peers', 2, 1024, DEFAULT_SCENARIO.peers),
+    cores: int('cores', 1, 100_000, DEFAULT_SCENARIO.cores),
+    steps: int('steps', 0, 10_000_000, DEFAULT_SCENARIO.steps),
+    durationMs: duration === undefined ? DEFAULT_SCENARIO.durationMs : usageOf(() => parseDuration(duration), usage),
+    store: str('store') ?? 'project'
+  }
+  if (out.store.length === 0) throw new UsageError('--store needs a value', usage)
+  if (faults !== undefined) out.faults = usageOf(() => parseFaults(faults), usage)
+  return out
+}
+
+function usageOf<T> (fn: () => T, usage: string): T {
+  try {
+    return fn()
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err), usage)
+  }
+}
+
+/** Parses a duration: plain ms, or a number with ms, s, m or h. Throws a RangeError. */
+export function parseDuration (text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim())
+  if (m === null) throw new RangeError(`bad duration ${JSON.stringify(text)}: use e.g. 600000, 600s, 10m`)
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h']
+  const ms = Math.round(Number(m[1]) * unit)
+  if (!Number.isSafeInteger(ms)) throw new RangeError(`duration too long: ${text}`)
+  return ms
+}
+
+function parseFaults (text: string): FaultKind[] {
+  if (text === 'none') return []
+  const kinds = text.split(',').map((k) => k.trim()).filter((k) => k.length > 0)
+  for (const kind of kinds) {
+    if (!FAULT_KINDS.includes(kind as FaultKind)) throw new RangeError(`unknown fault kind ${kind} (kinds: ${FAULT_KINDS.join(', ')})`)
+  }
+  return kinds as FaultKind[]
+}
+
+/**
+ * Parses the arguments after `run`. Throws a UsageError (one readable line) on bad
+ * input; returns null when help was asked for.
+ */
+export function parseRunArgs (argv: readonly string[]): RunArgs | null {
+  const { values } = parseFlags(argv, RUN_FLAGS, USAGE)
+  if (values.help === true) return null
+  return {
+    ...scenarioArgs(values, USAGE),
+    trace: (values.trace as string | undefined) ?? null,
+    json: values.json === true,
+    checkDeterminism: values['check-determinism'] === true,
+    progress: values['no-progress'] !== true
+  }
+}
+
+/**
+ * Checks, before any simulation starts, that the store named by `--store` can be
+ * loaded from `fromDir`: a store package that is not installed is a one-line error
+ * that says how to install it.
+ */
+export function checkStoreInstalled (store: string, fromDir: string = process.cwd()): void {
+  if (store === 'project') return
+  const pkg = store === 'upstream' ? UPSTREAM_PACKAGE : store
+  try {
+    createRequire(path.join(path.resolve(fromDir), 'noop.js')).resolve(pkg)
+  } catch {
+    const version = pkg === UPSTREAM_PACKAGE ? '@7' : ''
+    throw new CliError('STORE_NOT_INSTALLED', `--store ${store}: the package ${pkg} is not installed in ${path.resolve(fromDir)}; install it with \`npm install --save-dev ${pkg}${version}\` (or use --store project)`)
+  }
+}
