@@ -38,7 +38,7 @@ function runChild (name: string, properties: string | null): Promise<MutantResul
 }
 
 function pad (s: string, n: number): string {
-  return s.length >= n ? s : s + ' '.repeat(n - s.length)
+  return s.length >= n ? `${s} ` : s + ' '.repeat(n - s.length)
 }
 
 async function main (): Promise<void> {
