@@ -148,7 +148,8 @@ async function download (ctx: StepContext, peer: Peer, entry: CatalogEntry, star
     }, ctx.stepTimeoutMs)
     try {
       await range.done()
-      return OK
+      // hypercore resolves a destroyed range (with false) rather than rejecting it.
+      return timedOut ? { ok: false, code: 'TIMEOUT' } : OK
     } catch (err) {
       return { ok: false, code: timedOut ? 'TIMEOUT' : errorCode(err) }
     } finally {
