@@ -246,7 +246,9 @@ export class ReportCollector {
     this.unknown.set(e.k, n)
     if (n > GENERIC_MAX) return
     const { t: _t, k, ...rest } = e
-    this.mark(e.t, p ?? int(e.peer), 'other', c ?? int(e.core), `${k}${detailOf(rest, [])}`)
+    const peer = p ?? int(e.peer)
+    const core = c ?? int(e.core)
+    this.mark(e.t, peer, 'other', core, `${peer === undefined ? '' : `p${peer} `}${k}${core === undefined ? '' : ` c${core}`}${detailOf(rest, ['p', 'c', 'peer', 'core'])}`)
   }
 
   private options (meta: ReportMeta): Array<[string, string]> {
@@ -321,8 +323,10 @@ function describe (s: Record<string, unknown>): string {
     text = undefined
   }
   if (typeof text === 'string') return text
-  const { kind, ...rest } = s
-  return `${String(kind)}${detailOf(rest, [])}`
+  const { kind, peer, core, ...rest } = s
+  const who = typeof peer === 'number' ? `p${peer} ` : ''
+  const what = typeof core === 'number' ? ` c${core}` : ''
+  return `${who}${String(kind)}${what}${detailOf({ ...rest, ...(typeof peer === 'number' || peer === undefined ? {} : { peer }), ...(typeof core === 'number' || core === undefined ? {} : { core }) }, [])}`
 }
 
 function detailOf (fields: Record<string, unknown>, skip: readonly string[]): string {

@@ -25,7 +25,8 @@ export const COLORS = {
 /** The page's style sheet. */
 export const STYLES = `
 :root { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #0f172a; background: #fff; }
-body { margin: 0; }
+body { margin: 0; height: 100vh; display: flex; flex-direction: column; }
+header, #controls, #legend { flex: none; }
 header { padding: 10px 14px 6px; border-bottom: 1px solid #e2e8f0; }
 h1 { font-size: 17px; margin: 0 0 4px; }
 h2 { font-size: 13px; margin: 8px 0 4px; }
@@ -42,7 +43,7 @@ details td:first-child { color: #475569; }
 #controls button { min-width: 28px; }
 #filter-error { color: ${COLORS.violation}; }
 .hint { color: #64748b; font-size: 12px; }
-main { display: flex; align-items: stretch; height: calc(100vh - 150px); min-height: 420px; }
+main { display: flex; align-items: stretch; flex: 1; min-height: 320px; }
 #timeline { flex: 1; min-width: 0; display: flex; flex-direction: column; }
 #axis-wrap { display: flex; flex: none; border-bottom: 1px solid #cbd5e1; }
 #axis-wrap .pad { width: 92px; flex: none; }
