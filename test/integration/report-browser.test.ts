@@ -168,4 +168,19 @@ function browserTests (executable: string): void {
     t.alike(errors, [], 'no console errors, no network request')
     await page.close()
   })
+  test('report in Chromium: bench/RESULTS.svg renders, one row per metric', { timeout: 60_000 }, async (t) => {
+    const file = path.join(__dirname, '..', '..', '..', 'bench', 'RESULTS.svg')
+    const page = await (await launched(t)).newPage({ viewport: { width: 1000, height: 800 } })
+    const errors: string[] = []
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
+    page.on('pageerror', (err) => errors.push(String(err)))
+    await page.goto(`file://${file}`)
+    const rows = await page.locator('g.metric').count()
+    t.ok(rows > 10, `${rows} metric rows`)
+    const box = await page.locator('svg').first().boundingBox()
+    t.ok(box !== null && box.width >= 900 && box.height > rows * 20, 'drawn at its size')
+    const bar = await page.locator('g.metric rect.ratio').first().boundingBox()
+    t.ok(bar !== null && bar.width > 0, 'bars are drawn')
+    t.alike(errors, [], 'no console errors')
+  })
 }
