@@ -18,9 +18,19 @@ export function formatBytes (n: number): string {
   return `${(n / 1_000_000).toFixed(1)} MB`
 }
 
+/** Tick spacings of the time axis, in ms: round numbers of ms, s and min. */
+const TIME_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000,
+  60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000]
+
+/** A round tick spacing of the time axis so that `spanMs` holds about `count` ticks. */
+export function timeTickStep (spanMs: number, count: number): number {
+  const raw = spanMs / Math.max(1, count)
+  return TIME_STEPS.find((s) => s >= raw) ?? tickStep(spanMs, count)
+}
+
 /** A time-axis label at a tick spacing of `stepMs`: as few digits as the spacing needs. */
 export function formatTick (ms: number, stepMs: number): string {
-  if (stepMs >= 60_000) return `${Math.round(ms / 60_000)} min`
+  if (stepMs >= 60_000 && stepMs % 60_000 === 0) return `${Math.round(ms / 60_000)} min`
   if (stepMs >= 1000) return `${Math.round(ms / 1000)} s`
   if (stepMs >= 1) return `${(ms / 1000).toFixed(Math.max(0, 3 - Math.floor(Math.log10(stepMs))))} s`
   return `${ms.toFixed(3)} ms`

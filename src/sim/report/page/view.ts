@@ -2,7 +2,7 @@
 // The page's time window and row layout: zoom and pan change one transform (the
 // `#scaled` group holds everything in virtual ms), relayout moves whole rows.
 import type { ReportData, Row } from '../data'
-import { formatTick, tickStep } from './format'
+import { formatTick, timeTickStep } from './format'
 
 const SVG = 'http://www.w3.org/2000/svg'
 
@@ -138,7 +138,7 @@ export class View {
   }
 
   private drawAxis (): void {
-    const step = tickStep(this.t1 - this.t0, Math.max(2, this.width / 90))
+    const step = timeTickStep(this.t1 - this.t0, Math.max(2, this.width / 90))
     const parts: string[] = []
     for (let t = Math.max(0, Math.ceil(this.t0 / step) * step); t <= this.t1; t += step) {
       const x = (t - this.t0) * this.k
