@@ -1,10 +1,10 @@
 import type { TraceEvent } from '../trace/trace'
-import { describeStep, type Step } from '../scenario/steps'
-import { replayCommand } from '../trace/summary'
 import type { FaultBand, Mark, MarkKind, Phase, ReportData, StateSpan, StepRow, ViolationMark } from './data'
+import { describe, detailOf, int, isFaultStep, namedIn, packRows, valueText } from './fields'
 import { LinkTracker } from './links'
 import { layoutRows } from './layout'
 import { formatMs } from './page/format'
+import { optionRows, replayFromTrace } from './run-info'
 
 /** What the trace does not tell, given by the command that writes the report. */
 export interface ReportMeta {
@@ -111,8 +111,8 @@ export class ReportCollector {
       cores: this.cores,
       store: typeof this.sim.store === 'string' ? this.sim.store : '?',
       endMs,
-      options: this.options(meta),
-      replay: meta.replay ?? this.replay(),
+      options: optionRows(this.sim, this.scenario, meta.options),
+      replay: meta.replay ?? replayFromTrace(this.sim, this.scenario),
       note: meta.note ?? null,
       phases: this.phases,
       heals: this.heals,
@@ -250,45 +250,6 @@ export class ReportCollector {
     const core = c ?? int(e.core)
     this.mark(e.t, peer, 'other', core, `${peer === undefined ? '' : `p${peer} `}${k}${core === undefined ? '' : ` c${core}`}${detailOf(rest, ['p', 'c', 'peer', 'core'])}`)
   }
-
-  private options (meta: ReportMeta): Array<[string, string]> {
-    const rows = new Map<string, string>()
-    const s = this.sim
-    const sc = this.scenario
-    if (s.seed !== undefined) rows.set('seed', String(s.seed))
-    if (s.store !== undefined) rows.set('store', String(s.store))
-    if (s.peers !== undefined) rows.set('peers', String(s.peers))
-    if (s.cores !== undefined) rows.set('cores', String(s.cores))
-    if (sc.steps !== undefined) rows.set('steps', String(sc.steps))
-    if (typeof sc.durationMs === 'number') rows.set('duration of the fault phase', formatMs(sc.durationMs))
-    if (sc.faults !== undefined) {
-      const rates = Object.entries(sc.faults as Record<string, number>).map(([k, r]) => `${k} ${(r * 100).toFixed(1)}%`).join(', ')
-      rows.set(`faults ${sc.drawn === false ? 'given' : 'drawn from the seed'} (share of steps)`, rates.length > 0 ? rates : 'none')
-    }
-    if (typeof sc.links === 'number') rows.set('links at start', String(sc.links))
-    if (Array.isArray(s.gc)) rows.set('GC', `every ${String(s.gc[0])} ms, ${String(s.gc[1])} strikes`)
-    else if (s.gc !== undefined) rows.set('GC', String(s.gc))
-    for (const [name, value] of Object.entries(meta.options ?? {})) rows.set(name, typeof value === 'string' ? value : JSON.stringify(value))
-    return [...rows.entries()]
-  }
-
-  private replay (): string | null {
-    const s = this.sim
-    const sc = this.scenario
-    // Only a scenario generated from its seed replays with `run --seed`; a given one
-    // (edited, shrunk) needs the replay command of whoever wrote it (ReportMeta.replay).
-    if (sc.generated !== true || typeof s.seed !== 'number' || typeof sc.steps !== 'number' || typeof sc.durationMs !== 'number') return null
-    const faults = sc.drawn === false ? Object.keys((sc.faults ?? {}) as Record<string, number>) : undefined
-    return replayCommand({
-      seed: s.seed,
-      peers: this.peers,
-      cores: this.cores,
-      steps: sc.steps,
-      durationMs: sc.durationMs,
-      store: String(s.store),
-      ...(faults === undefined ? {} : { faults })
-    })
-  }
 }
 
 /** Collects a whole trace at once. */
@@ -296,62 +257,4 @@ export function collectReport (events: Iterable<TraceEvent>, meta: ReportMeta = 
   const collector = new ReportCollector()
   for (const e of events) collector.add(e)
   return collector.finish(meta)
-}
-
-function int (v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isInteger(v) ? v : undefined
-}
-
-/** Peers and cores a step or line names, whatever its kind: fields peer, p, a, b, side; core, c, inflightAppend.core. */
-function namedIn (o: Record<string, unknown>): { peers: number[], cores: number[] } {
-  const peers = [o.peer, o.p, o.a, o.b, ...(Array.isArray(o.side) ? o.side : [])].map(int).filter((x): x is number => x !== undefined)
-  const nested = typeof o.inflightAppend === 'object' && o.inflightAppend !== null ? (o.inflightAppend as Record<string, unknown>).core : undefined
-  const cores = [o.core, o.c, nested].map(int).filter((x): x is number => x !== undefined)
-  return { peers: [...new Set(peers)], cores: [...new Set(cores)] }
-}
-
-function isFaultStep (kind: string): boolean {
-  return ['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart', 'heal', 'replicate', 'advance'].includes(kind)
-}
-
-/** describeStep for the kinds this build knows; `kind {fields}` for others (a newer trace). */
-function describe (s: Record<string, unknown>): string {
-  let text: unknown
-  try {
-    text = describeStep(s as unknown as Step)
-  } catch {
-    text = undefined
-  }
-  if (typeof text === 'string') return text
-  const { kind, peer, core, ...rest } = s
-  const who = typeof peer === 'number' ? `p${peer} ` : ''
-  const what = typeof core === 'number' ? ` c${core}` : ''
-  return `${who}${String(kind)}${what}${detailOf({ ...rest, ...(typeof peer === 'number' || peer === undefined ? {} : { peer }), ...(typeof core === 'number' || core === undefined ? {} : { core }) }, [])}`
-}
-
-function detailOf (fields: Record<string, unknown>, skip: readonly string[]): string {
-  const shown = Object.entries(fields).filter(([k]) => !skip.includes(k))
-  if (shown.length === 0) return ''
-  const text = shown.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')
-  return ` ${text.length > 240 ? text.slice(0, 237) + '...' : text}`
-}
-
-function valueText (kind: string, v: number): string {
-  if (kind === 'append') return `length ${v}`
-  if (kind === 'get') return `${v} B`
-  if (kind === 'open-session') return `${v} open`
-  return `value ${v}`
-}
-
-/** Assigns each fault a row so that bands that overlap on screen never share one; returns the row count. */
-function packRows (faults: FaultBand[], endMs: number): number {
-  const minMs = Math.max(1, endMs / 300)
-  const rowEnds: number[] = []
-  for (const band of faults) {
-    let row = rowEnds.findIndex((end) => end <= band.from)
-    if (row < 0) row = rowEnds.push(0) - 1
-    rowEnds[row] = Math.max(band.to, band.from + minMs)
-    band.row = row
-  }
-  return rowEnds.length
 }
