@@ -168,6 +168,16 @@ function browserTests (executable: string): void {
     t.alike(errors, [], 'no console errors, no network request')
     await page.close()
   })
+  test('report in Chromium: the report of an empty trace says so, without errors', { timeout: 60_000 }, async (t) => {
+    const dir = await tmpDir(t)
+    const trace = path.join(dir, 'empty.jsonl')
+    fs.writeFileSync(trace, '')
+    await writeReport(trace, {}, path.join(dir, 'empty.html'))
+    const { page, errors } = await open(await launched(t), path.join(dir, 'empty.html'))
+    t.ok((await page.locator('#empty').textContent())?.includes('This trace is empty'), 'it says the trace is empty')
+    t.alike(errors, [], 'no console errors')
+  })
+
   test('report in Chromium: bench/RESULTS.svg renders, one row per metric', { timeout: 60_000 }, async (t) => {
     const file = path.join(__dirname, '..', '..', '..', 'bench', 'RESULTS.svg')
     const page = await (await launched(t)).newPage({ viewport: { width: 1000, height: 800 } })

@@ -33,6 +33,7 @@ ${body}
 }
 
 function header (data: ReportData): string {
+  if (data.empty !== null) return `<header>\n<h1>${esc(data.title)}</h1>\n</header>`
   const gc = data.marks.filter((m) => m.kind === 'gc').length
   const v = data.violations.length
   const facts = [
