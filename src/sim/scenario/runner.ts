@@ -82,14 +82,16 @@ export interface RunResult {
  * converge within `healTimeoutMs`), then a cool-down for GC, then a clean close.
  */
 export async function runScenario (opts: RunOptions): Promise<RunResult> {
-  return runGivenScenario(generateScenario(opts), opts)
+  return runGivenScenario(generateScenario(opts), opts, true)
 }
 
 /**
  * Runs a scenario given as data (generated, edited, shrunk or loaded from a file) in
- * the phases of `runScenario`. Same scenario and settings, same trace.
+ * the phases of `runScenario`. Same scenario and settings, same trace. `generated`
+ * (recorded in the trace) says the scenario is exactly what its seed and sizes
+ * generate, so that `run --seed` replays it.
  */
-export async function runGivenScenario (scenario: Scenario, opts: RunSettings = {}): Promise<RunResult> {
+export async function runGivenScenario (scenario: Scenario, opts: RunSettings = {}, generated = false): Promise<RunResult> {
   const realNow = opts.realNow ?? (() => performance.now())
   const started = realNow()
   const sim = await Sim.create({
@@ -111,7 +113,8 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
   let convergeMs = 0
   let virtualMs = 0
   try {
-    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, links: scenario.links.length, readers: scenario.readers })
+    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, drawn: scenario.faultProfile.drawn, generated, links: scenario.links.length, readers: scenario.readers, steps: scenario.steps.length, durationMs: scenario.durationMs })
+    sim.trace.record('phase', { name: 'faults' })
     for (let i = 0; i < scenario.steps.length; i++) {
       await sim.apply(scenario.steps[i] as Scenario['steps'][number])
       progress('faults', i + 1)
@@ -119,9 +122,11 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     const left = scenario.durationMs - sim.clock.elapsedMs
     if (left > 0) await sim.advance(left)
     progress('heal', scenario.steps.length)
+    sim.trace.record('phase', { name: 'heal' })
     const result = await sim.converge(opts.healTimeoutMs ?? 120_000)
     converged = result.ok
     convergeMs = result.waitedMs
+    sim.trace.record('phase', { name: 'cooldown' })
     await sim.advance(opts.cooldownMs ?? 30_000)
     progress('close', scenario.steps.length)
   } finally {
