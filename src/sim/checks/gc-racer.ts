@@ -1,5 +1,6 @@
 import type { SimContext } from '../context'
 import { errorCode, type CheckResult } from './invariants'
+import { diskErrorCode } from '../disk/disk-error'
 import type { Peer } from '../peers/peer'
 import type { Prng } from '../random/prng'
 
@@ -16,6 +17,8 @@ export type GcRacerDeps = Pick<SimContext, 'peers' | 'catalog' | 'scheduler' | '
 export class GcRacer {
   /** Races started. */
   races = 0
+  /** Races whose get failed because the peer's disk failed (a working session was not possible). */
+  diskFailed = 0
   private readonly deps: GcRacerDeps
   private readonly prng: Prng
   private readonly probability: number
@@ -72,15 +75,25 @@ export class GcRacer {
     }, (err: unknown) => {
       this.inflight.delete(race)
       trace.record('race', { p: peer.index, c: core, ok: false, code: errorCode(err) })
+      // A disk error is the disk's doing (only a disk fault makes one), reported as such.
+      if (diskErrorCode(err) !== null) {
+        this.diskFailed++
+        return
+      }
       log.violate('gc-race', `a session opened while GC closed the core failed: ${errorCode(err)}`, scheduler.clock.elapsedMs, this.deps.step)
     }).finally(() => {
-      session.close().catch((err: unknown) => log.error(err))
+      // hypercore's close() of a session that failed to open rethrows the open's error.
+      session.close().catch((err: unknown) => { if (session.opened || diskErrorCode(err) === null) log.error(err) })
     })
   }
 
-  /** Call at idle: races still pending are hung (each is reported once). */
+  /**
+   * Call at idle: races still pending are hung (each is reported once). Not while
+   * storage work is pending: a slow disk may still finish them.
+   */
   checkHung (atMs: number, step: number | null): CheckResult {
     const out: CheckResult = { checked: 1, violations: [] }
+    if (this.deps.scheduler.gate.inflight > 0) return { checked: 0, violations: [] }
     for (const race of this.inflight) {
       out.violations.push({ invariant: 'gc-race', atMs, step, peer: race.peer, core: race.core, detail: 'a get racing GC never finished' })
     }

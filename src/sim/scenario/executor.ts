@@ -1,6 +1,7 @@
 import type Hypercore from 'hypercore'
 import { blockContent, type CatalogEntry, type CoreCatalog } from '../peers/catalog'
-import { errorCode, type CheckResult } from '../checks/invariants'
+import { errorCode, type CheckResult, type InvariantName } from '../checks/invariants'
+import { checkFailedAppend, injectDiskFault, type DiskFaultContext } from '../disk/disk-steps'
 import type { Network } from '../network/network'
 import type { Peer } from '../peers/peer'
 import type { FaultKind, InflightAppend, Step } from './steps'
@@ -15,20 +16,22 @@ export interface StepOutput {
 }
 
 /** What the executor needs of a simulation. */
-export interface StepContext {
+export interface StepContext extends DiskFaultContext {
   readonly peers: readonly Peer[]
   readonly catalog: CoreCatalog
   readonly network: Network
   readonly clock: Clock
   readonly trace: Trace
+  /** Records a broken invariant found while running a step. */
+  violate (invariant: InvariantName, detail: string, peer: number, core: number): void
+  /** Counts conditions checked while running a step that held. */
+  passed (n: number): void
   /** Virtual timeout of one network-bound operation (get, download), in ms. */
   readonly stepTimeoutMs: number
   /** Counts an injected fault. */
   countFault (kind: FaultKind): void
   /** A number unique within the simulation, to tag one fault. */
   nextFaultId (): number
-  /** Runs `fn` after `delayMs` of virtual time, unless everything is healed first. */
-  later (delayMs: number, fn: () => void): void
   /** Crashes a peer (links first). */
   crashPeer (peer: number): Promise<void>
   /** Resolves at the first quiet moment after `count` more storage completions (Scheduler.afterStorageCompletions). */
@@ -101,12 +104,25 @@ async function withSession<T> (peer: Peer, entry: CatalogEntry, fn: (session: Hy
 }
 
 async function append (ctx: StepContext, peer: Peer, entry: CatalogEntry, blocks: number): Promise<StepOutput> {
+  const disk = ctx.disks.get(peer.index)
   return withSession(peer, entry, async (session) => {
     const start = session.length
+    const store = peer.store
+    const failedBefore = disk.stats.failedWrites
     const batch: Buffer[] = []
     for (let i = 0; i < blocks; i++) batch.push(blockContent(entry.name, start + i))
-    const { length } = await peer.trackAppend(entry.index, blocks, session.append(batch))
-    return { ok: true, value: length }
+    try {
+      const { length } = await peer.trackAppend(entry.index, blocks, session.append(batch))
+      return { ok: true, value: length }
+    } catch (err) {
+      // Only an append the disk failed, on the store it started on (a recovery may close it).
+      if (disk.stats.failedWrites > failedBefore && peer.store === store) {
+        const found = checkFailedAppend(err, start, blocks, session.length)
+        ctx.passed(2 - found.length)
+        for (const [invariant, detail] of found) ctx.violate(invariant, detail, peer.index, entry.index)
+      }
+      throw err
+    }
   })
 }
 
@@ -218,6 +234,11 @@ async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | '
       const checked = await ctx.restartPeer(step.peer)
       return checked.violations.length === 0 ? OK : { ok: false, code: 'DURABILITY' }
     }
+    case 'disk-error':
+    case 'disk-full':
+    case 'read-error':
+      injectDiskFault(ctx, step)
+      return OK
     case 'heal':
       await ctx.healAll()
       return OK

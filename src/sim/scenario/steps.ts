@@ -1,8 +1,14 @@
 /** Kinds of fault a scenario can inject. */
-export type FaultKind = 'disconnect' | 'partition' | 'stall' | 'slow' | 'crash' | 'restart'
+export type FaultKind = 'disconnect' | 'partition' | 'stall' | 'slow' | 'crash' | 'restart' | DiskFaultKind
+
+/** Kinds of disk fault (see SimDisk and docs/ARCHITECTURE.md for what each models). */
+export type DiskFaultKind = 'disk-error' | 'disk-full' | 'read-error'
+
+/** Every disk fault kind, in a fixed order. */
+export const DISK_FAULT_KINDS: readonly DiskFaultKind[] = Object.freeze(['disk-error', 'disk-full', 'read-error'])
 
 /** Every fault kind, in a fixed order. */
-export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart'])
+export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart', ...DISK_FAULT_KINDS])
 
 /**
  * The append a `crash` step leaves in flight: the peer starts appending `blocks` blocks
@@ -55,6 +61,15 @@ export type Step =
   | { kind: 'crash', peer: number, downMs?: number, inflightAppend?: InflightAppend }
   /** Closes a peer cleanly (if up) and reopens it from its folder. */
   | { kind: 'restart', peer: number }
+  /**
+   * The peer's write batches fail with EIO (`disk-error`) or ENOSPC (`disk-full`) for
+   * `durationMs` (until healed if absent), unapplied. A database that had a write fail
+   * refuses writes until it reopens, as RocksDB does: when the fault lifts, a peer left
+   * so is restarted (closed cleanly and reopened), as its operator would.
+   */
+  | { kind: 'disk-error' | 'disk-full', peer: number, durationMs?: number }
+  /** The peer's next `reads` reads (default 1) fail with EIO, once each. */
+  | { kind: 'read-error', peer: number, reads?: number }
   /** Lifts every fault and restarts every crashed peer. */
   | { kind: 'heal' }
 
@@ -118,8 +133,15 @@ export function checkStep (step: Step, peers: number, cores: number): void {
       }
       return
     case 'restart': peer(step.peer); return
+    case 'disk-error':
+    case 'disk-full': peer(step.peer); count(step.durationMs, 'durationMs'); return
+    case 'read-error': peer(step.peer); count(step.reads, 'reads', 1); return
     case 'heal': return
-    default: throw new RangeError(`unknown step kind ${(step as { kind: unknown }).kind as string}`)
+    default: {
+      // Exhaustive at compile time; at run time a step read from JSON may be anything.
+      const unknown: never = step
+      throw new RangeError(`unknown step kind ${String((unknown as { kind: unknown }).kind)}`)
+    }
   }
 }
 
@@ -144,6 +166,9 @@ export function describeStep (step: Step): string {
       return `crash p${step.peer}${inflight}${step.downMs === undefined ? '' : ` down ${step.downMs}ms`}`
     }
     case 'restart': return `restart p${step.peer}`
+    case 'disk-error': return `disk-error p${step.peer}${lasting(step.durationMs)}`
+    case 'disk-full': return `disk-full p${step.peer}${lasting(step.durationMs)}`
+    case 'read-error': return `read-error p${step.peer}${step.reads === undefined ? '' : ` x${step.reads}`}`
     case 'heal': return 'heal'
   }
 }

@@ -27,6 +27,9 @@ function kind (k: Step['kind']): fc.Arbitrary<Step> {
     case 'slow': return fc.tuple(pair, lasting).map(([[a, b], durationMs]) => ({ kind: 'slow', a, b, bandwidthBytesPerSec: 2000, durationMs }))
     case 'crash': return fc.tuple(peer, fc.option(fc.constantFrom(1000, 5000), { nil: undefined })).map(([p, downMs]) => ({ kind: 'crash', peer: p, downMs }))
     case 'restart': return peer.map((p) => ({ kind: 'restart', peer: p }))
+    case 'disk-error':
+    case 'disk-full': return fc.tuple(peer, lasting).map(([p, durationMs]) => ({ kind: k, peer: p, durationMs }))
+    case 'read-error': return fc.tuple(peer, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })).map(([p, reads]) => ({ kind: 'read-error', peer: p, reads }))
     case 'heal': return fc.constant({ kind: 'heal' })
   }
 }
