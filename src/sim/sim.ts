@@ -153,6 +153,11 @@ export class Sim implements SimContext {
     return this.racer.races
   }
 
+  /** Races that could not end in a working session: the disk failed, or the store closed under them. */
+  get gcRacesAbandoned (): number {
+    return this.racer.abandoned
+  }
+
   /** Individual invariant conditions evaluated so far. */
   get invariantsChecked (): number {
     return this.log.checked

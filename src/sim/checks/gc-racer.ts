@@ -17,8 +17,8 @@ export type GcRacerDeps = Pick<SimContext, 'peers' | 'catalog' | 'scheduler' | '
 export class GcRacer {
   /** Races started. */
   races = 0
-  /** Races whose get failed because the peer's disk failed (a working session was not possible). */
-  diskFailed = 0
+  /** Races that could not get a working session: the disk failed, or the store closed under them. */
+  abandoned = 0
   private readonly deps: GcRacerDeps
   private readonly prng: Prng
   private readonly probability: number
@@ -59,6 +59,7 @@ export class GcRacer {
     const race = { peer: peer.index, core }
     this.inflight.add(race)
     const entry = this.deps.catalog.get(core)
+    const store = peer.store
     const session = peer.tempSession(entry)
     const read = async (): Promise<void> => {
       await session.ready()
@@ -75,9 +76,10 @@ export class GcRacer {
     }, (err: unknown) => {
       this.inflight.delete(race)
       trace.record('race', { p: peer.index, c: core, ok: false, code: errorCode(err) })
-      // A disk error is the disk's doing (only a disk fault makes one), reported as such.
-      if (diskErrorCode(err) !== null) {
-        this.diskFailed++
+      // A disk error is the disk's doing (only a disk fault makes one); a store closed
+      // or crashed under the race (a slow disk lets a race outlive its step) ends it.
+      if (diskErrorCode(err) !== null || peer.store !== store) {
+        this.abandoned++
         return
       }
       log.violate('gc-race', `a session opened while GC closed the core failed: ${errorCode(err)}`, scheduler.clock.elapsedMs, this.deps.step)

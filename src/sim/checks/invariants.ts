@@ -16,7 +16,7 @@ export type InvariantName =
   | 'uncaught-error'
   | 'step-stuck'
   | 'gc-race'
-  | 'disk-fault-error'
+  | 'append-error'
 
 /** A broken invariant. */
 export interface Violation {

@@ -50,7 +50,7 @@ export function checkDiskProfile (p: Partial<DiskProfile> = {}, what = 'disk'): 
 /**
  * Draws a disk profile (swarm testing: peers of one run get different disks). About a
  * third are perfect; the rest take 0-2 ms per read and 1-8 ms per write batch with up
- * to 10 ms of jitter; half of those stall now and then for up to 1, 3 or 8 s.
+ * to 10 ms of jitter; half of those stall on 0.1 to 2% of operations, for up to 0.5, 2 or 5 s.
  */
 export function drawDiskProfile (prng: Prng): DiskProfile {
   if (prng.chance(1 / 3)) return { ...PERFECT_DISK }
@@ -59,8 +59,8 @@ export function drawDiskProfile (prng: Prng): DiskProfile {
     readLatencyMs: prng.int(0, 2),
     writeLatencyMs: prng.int(1, 8),
     jitterMs: prng.pick([0, 2, 10]),
-    stallProbability: stalls ? prng.pick([0.002, 0.01, 0.03]) : 0,
-    stallMsMax: stalls ? prng.pick([1000, 3000, 8000]) : 0
+    stallProbability: stalls ? prng.pick([0.001, 0.005, 0.02]) : 0,
+    stallMsMax: stalls ? prng.pick([500, 2000, 5000]) : 0
   }
 }
 

@@ -45,19 +45,24 @@ export function injectDiskFault (ctx: DiskFaultContext, step: DiskFaultStep): vo
 export type Finding = [InvariantName, string]
 
 /**
- * What must hold of an append that failed while its peer's disk failed writes: it
- * was rejected with the disk's error (a code a user can act on: EIO or ENOSPC, on the
- * error or its cause), not some other error, and it is not half there: the session's
+ * What must hold of an append that failed. If the peer's disk failed a write meanwhile
+ * (`diskFailed`): it was rejected with the disk's error (a code a user can act on:
+ * EIO or ENOSPC, on the error or its cause), and it is not half there: the session's
  * length is where it started, or past the whole append (its blocks were written before
- * a later write of the append failed).
+ * a later write of the append failed). Otherwise nothing may fail an owner's append
+ * (`append-error`), and nothing of it is there. `lengthNow` null: not looked at.
  */
-export function checkFailedAppend (err: unknown, start: number, blocks: number, lengthNow: number): Finding[] {
+export function checkFailedAppend (err: unknown, diskFailed: boolean, start: number, blocks: number, lengthNow: number | null): Finding[] {
   const out: Finding[] = []
-  if (diskErrorCode(err) === null) {
-    const e = err as { code?: unknown, message?: unknown } | null
-    out.push(['disk-fault-error', `an append failed under a disk fault without the disk's code: ${String(e?.code ?? 'no code')}: ${String(e?.message ?? e)}`])
+  const e = err as { code?: unknown, message?: unknown } | null
+  const what = `${String(e?.code ?? 'no code')}: ${String(e?.message ?? e)}`
+  if (diskFailed && diskErrorCode(err) === null) {
+    out.push(['append-error', `an append failed under a disk fault without the disk's code: ${what}`])
+  } else if (!diskFailed) {
+    out.push(['append-error', `an append failed though the disk did not: ${what}`])
   }
-  if (lengthNow !== start && lengthNow !== start + blocks) {
+  const allowed = diskFailed ? [start, start + blocks] : [start]
+  if (lengthNow !== null && !allowed.includes(lengthNow)) {
     out.push(['torn-append', `a failed append of ${blocks} block(s) at ${start} left length ${lengthNow}`])
   }
   return out

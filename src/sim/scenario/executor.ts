@@ -46,6 +46,8 @@ export interface StepContext extends DiskFaultContext {
 
 const OK: StepOutput = { ok: true }
 
+function noop (): void {}
+
 /**
  * Runs one step against the simulation. Every operation that waits on the network
  * carries its own virtual timeout, so a step ends by itself; the simulator drives the
@@ -53,7 +55,7 @@ const OK: StepOutput = { ok: true }
  */
 export async function executeStep (ctx: StepContext, step: Step): Promise<StepOutput> {
   switch (step.kind) {
-    case 'append': return withPeer(ctx, step.peer, (peer) => append(ctx, peer, ctx.catalog.get(step.core), step.blocks))
+    case 'append': return withPeer(ctx, step.peer, (peer) => append(ctx, peer, ctx.catalog.get(step.core), step.blocks, step.closeFirst === true))
     case 'get': return withPeer(ctx, step.peer, (peer) => get(ctx, peer, ctx.catalog.get(step.core), step.index))
     case 'download': return withPeer(ctx, step.peer, (peer) => download(ctx, peer, ctx.catalog.get(step.core), step.start, step.end))
     case 'open-session': return withPeer(ctx, step.peer, async (peer) => {
@@ -103,27 +105,43 @@ async function withSession<T> (peer: Peer, entry: CatalogEntry, fn: (session: Hy
   }
 }
 
-async function append (ctx: StepContext, peer: Peer, entry: CatalogEntry, blocks: number): Promise<StepOutput> {
+async function append (ctx: StepContext, peer: Peer, entry: CatalogEntry, blocks: number, closeFirst: boolean): Promise<StepOutput> {
+  if (!closeFirst) return withSession(peer, entry, (session) => appendOn(ctx, peer, entry, session, blocks, false))
+  const session = peer.tempSession(entry)
+  try {
+    await session.ready()
+  } catch (err) {
+    await session.close().catch(noop)
+    throw err
+  }
+  return appendOn(ctx, peer, entry, session, blocks, true)
+}
+
+/** Appends on a session (closing it right after the start if `closeFirst`), and checks a failure. */
+async function appendOn (ctx: StepContext, peer: Peer, entry: CatalogEntry, session: Hypercore, blocks: number, closeFirst: boolean): Promise<StepOutput> {
   const disk = ctx.disks.get(peer.index)
-  return withSession(peer, entry, async (session) => {
-    const start = session.length
-    const store = peer.store
-    const failedBefore = disk.stats.failedWrites
-    const batch: Buffer[] = []
-    for (let i = 0; i < blocks; i++) batch.push(blockContent(entry.name, start + i))
-    try {
-      const { length } = await peer.trackAppend(entry.index, blocks, session.append(batch))
-      return { ok: true, value: length }
-    } catch (err) {
-      // Only an append the disk failed, on the store it started on (a recovery may close it).
-      if (disk.stats.failedWrites > failedBefore && peer.store === store) {
-        const found = checkFailedAppend(err, start, blocks, session.length)
-        ctx.passed(2 - found.length)
-        for (const [invariant, detail] of found) ctx.violate(invariant, detail, peer.index, entry.index)
-      }
-      throw err
+  const start = session.length
+  const store = peer.store
+  const failures = (): number => disk.stats.failedWrites + disk.stats.failedReads
+  const failedBefore = failures()
+  const batch: Buffer[] = []
+  for (let i = 0; i < blocks; i++) batch.push(blockContent(entry.name, start + i))
+  const appending = peer.trackAppend(entry.index, blocks, session.append(batch))
+  const closing = closeFirst ? session.close() : null
+  try {
+    const { length } = await appending
+    return { ok: true, value: length }
+  } catch (err) {
+    // Not when a recovery closed the store under the step: that is the simulator's doing.
+    if (peer.store === store) {
+      const found = checkFailedAppend(err, failures() > failedBefore, start, blocks, closeFirst ? null : session.length)
+      ctx.passed(2 - found.length)
+      for (const [invariant, detail] of found) ctx.violate(invariant, detail, peer.index, entry.index)
     }
-  })
+    throw err
+  } finally {
+    await closing
+  }
 }
 
 /**

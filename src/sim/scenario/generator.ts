@@ -87,7 +87,7 @@ export function generateScenario (opts: ScenarioOptions): Scenario {
   const faultProfile = drawFaultProfile(root.fork('faults'), root.fork('disk-faults'), opts.faults)
   const disksFork = root.fork('disks')
   const disks = Array.from({ length: peers }, () => (opts.disks ?? 'drawn') === 'drawn' ? drawDiskProfile(disksFork) : { ...PERFECT_DISK })
-  const steps = drawSteps(root.fork('steps'), { peers, cores, readers, links: [...links.values()], stepCount, durationMs, faultProfile, crashes: root.fork('crash-append') })
+  const steps = drawSteps(root.fork('steps'), { peers, cores, readers, links: [...links.values()], stepCount, durationMs, faultProfile, crashes: root.fork('crash-append'), closeFirst: root.fork('append-close-first') })
   return { seed, peers, cores, readers, links: [...links.values()], durationMs, faultProfile, disks, steps }
 }
 
@@ -132,6 +132,8 @@ interface StepPlan {
   faultProfile: FaultProfile
   /** Draws the in-flight appends of crashes, apart, so they shift no other draw. */
   crashes: Prng
+  /** Draws which appends close their session first, apart, for the same reason. */
+  closeFirst: Prng
 }
 
 function drawSteps (prng: Prng, plan: StepPlan): Step[] {
@@ -157,7 +159,9 @@ function drawSteps (prng: Prng, plan: StepPlan): Step[] {
       case 'append': {
         const blocks = prng.int(1, 4)
         length[c] = (length[c] as number) + blocks
-        steps.push({ kind: 'append', peer: spec.owner, core: c, blocks })
+        steps.push(plan.closeFirst.chance(0.1)
+          ? { kind: 'append', peer: spec.owner, core: c, blocks, closeFirst: true }
+          : { kind: 'append', peer: spec.owner, core: c, blocks })
         break
       }
       case 'get':

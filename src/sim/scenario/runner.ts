@@ -66,6 +66,8 @@ export interface RunResult {
   gcCollected: number
   /** GC closes raced by a get (each must get a working session). */
   gcRaces: number
+  /** Of those, races a disk fault failed or a restart cut short (not checked). */
+  gcRacesAbandoned: number
   invariantsChecked: number
   violations: Violation[]
   converged: boolean
@@ -152,6 +154,7 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     disk: sim.disks.stats(),
     gcCollected: sim.peers.reduce((n, p) => n + p.collected, 0),
     gcRaces: sim.gcRaces,
+    gcRacesAbandoned: sim.gcRacesAbandoned,
     invariantsChecked: sim.invariantsChecked,
     violations: sim.violations,
     converged,

@@ -31,8 +31,13 @@ export interface InflightAppend {
  * lifted by a virtual timer, faults without one last until lifted by `heal`.
  */
 export type Step =
-  /** The owner appends `blocks` blocks (content: `blockContent(name, index)`). */
-  | { kind: 'append', peer: number, core: number, blocks: number }
+  /**
+   * The owner appends `blocks` blocks (content: `blockContent(name, index)`). With
+   * `closeFirst`, on a session of its own that it closes right after starting the
+   * append, as an app that does not await its append (the write goes on without a
+   * session); the step still reports the append's outcome.
+   */
+  | { kind: 'append', peer: number, core: number, blocks: number, closeFirst?: boolean }
   /** Reads one block (waits for peers up to the step timeout). */
   | { kind: 'get', peer: number, core: number, index: number }
   /** Opens a session the model tracks. */
@@ -102,7 +107,10 @@ export function checkStep (step: Step, peers: number, cores: number): void {
     if (n !== undefined && (!Number.isInteger(n) || n < min)) throw new RangeError(`${step.kind}: bad ${what} ${n}`)
   }
   switch (step.kind) {
-    case 'append': peer(step.peer); core(step.core); count(step.blocks, 'blocks', 1); return
+    case 'append':
+      peer(step.peer); core(step.core); count(step.blocks, 'blocks', 1)
+      if (step.closeFirst !== undefined && typeof step.closeFirst !== 'boolean') throw new RangeError('append: closeFirst must be a boolean')
+      return
     case 'get': peer(step.peer); core(step.core); count(step.index, 'index'); return
     case 'open-session':
     case 'close-session': peer(step.peer); core(step.core); return
@@ -149,7 +157,7 @@ export function checkStep (step: Step, peers: number, cores: number): void {
 export function describeStep (step: Step): string {
   const lasting = (ms: number | undefined): string => ms === undefined ? '' : ` for ${ms}ms`
   switch (step.kind) {
-    case 'append': return `p${step.peer} append c${step.core} x${step.blocks}`
+    case 'append': return `p${step.peer} append c${step.core} x${step.blocks}${step.closeFirst === true ? ' (session closed first)' : ''}`
     case 'get': return `p${step.peer} get c${step.core}[${step.index}]`
     case 'open-session': return `p${step.peer} open-session c${step.core}`
     case 'close-session': return `p${step.peer} close-session c${step.core}`
