@@ -119,7 +119,9 @@ export class Lifecycle {
       }
     }
     this.deps.network.peerUp(i)
-    const result = await checkDurability(this.deps.context(), peer, passive)
+    // The check reads on a quiet disk, so it ends in the instant of the restart (as the
+    // open does): a restart a timer starts must not outlive the step it falls in.
+    const result = await this.deps.disks.quiet(i, () => checkDurability(this.deps.context(), peer, passive))
     this.deps.log.account(result)
     return result
   }

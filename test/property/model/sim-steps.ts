@@ -34,10 +34,14 @@ function kind (k: Step['kind']): fc.Arbitrary<Step> {
   }
 }
 
-/** A list of simulator steps drawn with the given weights (kinds left out are not drawn). */
-export function simSteps (weights: SimStepWeights, maxLength: number): fc.Arbitrary<Step[]> {
+/** An append whose session is closed right after it starts (the write goes on without a session). */
+export const appendCloseFirst: fc.Arbitrary<Step> = fc.tuple(core, fc.integer({ min: 1, max: 4 }))
+  .map(([c, blocks]) => ({ kind: 'append', peer: c, core: c, blocks, closeFirst: true }))
+
+/** A list of simulator steps drawn with the given weights (kinds left out are not drawn), plus `extra` arbitraries. */
+export function simSteps (weights: SimStepWeights, maxLength: number, extra: Array<fc.WeightedArbitrary<Step>> = []): fc.Arbitrary<Step[]> {
   const kinds = (Object.entries(weights) as Array<[Step['kind'], number]>).filter(([, w]) => w > 0)
-  return fc.array(fc.oneof(...kinds.map(([k, weight]) => ({ weight, arbitrary: kind(k) }))), { minLength: 1, maxLength, size: 'max' })
+  return fc.array(fc.oneof(...kinds.map(([k, weight]) => ({ weight, arbitrary: kind(k) })), ...extra), { minLength: 1, maxLength, size: 'max' })
 }
 
 /** Drops `undefined` fields, so steps print (and serialise) as the simulator's CLI shows them. */
