@@ -1,28 +1,10 @@
 import path from 'path'
-import type { Clock, ClockTimer } from '../clock/virtual-clock'
+import type { Clock } from '../clock/virtual-clock'
 import { failedResult, OPERATION_KINDS, type DiskModel, type OperationName } from './disk-model'
+import { CompletionQueue, type Callback, type Completion } from './completion-queue'
 
-type Callback = (this: unknown, ...args: unknown[]) => unknown
 type BindingFn = (this: unknown, ...args: unknown[]) => unknown
 type Binding = Record<string, unknown>
-
-/** One submitted storage operation, waiting for RocksDB and then for its turn. */
-interface Completion {
-  /** Submission order. */
-  seq: number
-  /** Virtual time (ms since the epoch) before which it is not released; 0: at once. */
-  dueMs: number
-  /** Index of its disk in the model, -1 for none. */
-  disk: number
-  done: boolean
-  /** Released as soon as it completes (the gate was closed meanwhile). */
-  direct: boolean
-  fn: Callback | null
-  receiver: unknown
-  args: unknown[]
-  /** Result delivered instead of RocksDB's (an injected read error); null: RocksDB's own. */
-  replace: unknown[] | null
-}
 
 const patched = new WeakSet<Binding>()
 
@@ -51,10 +33,11 @@ export class StorageGate {
   static readonly shared = new StorageGate()
 
   /** Called with an exception thrown by a released callback. */
-  onerror: (err: unknown) => void = (err) => { queueMicrotask(() => { throw err }) }
+  set onerror (fn: (err: unknown) => void) {
+    this.queue.onerror = fn
+  }
 
-  /** Submitted and not released, in submission order. */
-  private queue: Completion[] = []
+  private readonly queue = new CompletionQueue()
   private readonly iterators = new WeakMap<object, Completion[]>()
   /** Database handle of each open iterator (iterator reads name only the iterator). */
   private readonly iteratorDbs = new WeakMap<object, object>()
@@ -62,26 +45,30 @@ export class StorageGate {
   private readonly dbDisks = new WeakMap<object, number>()
   private active = false
   private model: DiskModel | null = null
-  private clock: Clock | null = null
-  private wake: { atMs: number, timer: ClockTimer } | null = null
-  private waiter: (() => void) | null = null
-  private seq = 0
-  private submittedCount = 0
-  private releasedCount = 0
 
   /** Operations submitted and not yet released to their callbacks. */
   get inflight (): number {
-    return this.queue.length
+    return this.queue.inflight
   }
 
   /** Total operations submitted while active. */
   get submitted (): number {
-    return this.submittedCount
+    return this.queue.submitted
   }
 
   /** Total operations released to their callbacks while active. */
   get released (): number {
-    return this.releasedCount
+    return this.queue.released
+  }
+
+  /** True if the oldest operation due now has completed and waits for release. */
+  get headReady (): boolean {
+    return this.queue.headReady
+  }
+
+  /** True if an operation is due now (released, or waited for, before time may move). */
+  get due (): boolean {
+    return this.queue.due
   }
 
   /**
@@ -92,59 +79,25 @@ export class StorageGate {
   activate (disks: { model: DiskModel, clock: Clock } | null = null): void {
     for (const binding of findBindings()) this.patch(binding)
     this.model = disks?.model ?? null
-    this.clock = disks?.clock ?? null
+    this.queue.useClock(disks?.clock ?? null)
     this.active = true
   }
 
   /** Stops holding completions: completed ones are released now, the rest when they complete. */
   deactivate (): void {
     this.active = false
-    this.disarm()
     this.model = null
-    this.clock = null
-    for (const c of this.queue) c.dueMs = 0
-    while (this.releaseNext()) { /* drain in order */ }
-    for (const c of this.queue) c.direct = true
-    this.queue = []
-  }
-
-  private now (): number {
-    return this.clock === null ? 0 : this.clock.now()
-  }
-
-  /** The oldest operation due now (its disk's earlier ones are due too), or undefined. */
-  private dueHead (): Completion | undefined {
-    const now = this.now()
-    for (const c of this.queue) if (c.dueMs <= now) return c
-    return undefined
-  }
-
-  /** True if the oldest operation due now has completed and waits for release. */
-  get headReady (): boolean {
-    return this.dueHead()?.done === true
-  }
-
-  /** True if an operation is due now (released, or waited for, before time may move). */
-  get due (): boolean {
-    return this.dueHead() !== undefined
+    this.queue.drain()
   }
 
   /** Runs the oldest due operation's callback if it has completed. Returns whether it did. */
   releaseNext (): boolean {
-    const head = this.dueHead()
-    if (head === undefined || !head.done) return false
-    this.queue.splice(this.queue.indexOf(head), 1)
-    this.releasedCount++
-    this.rearm()
-    this.run(head)
-    return true
+    return this.queue.releaseNext()
   }
 
   /** Resolves once the oldest due operation has completed (at once if it has, or if none is due). */
   waitForHead (): Promise<void> {
-    const head = this.dueHead()
-    if (head === undefined || head.done) return Promise.resolve()
-    return new Promise((resolve) => { this.waiter = resolve })
+    return this.queue.waitForHead()
   }
 
   /**
@@ -152,76 +105,7 @@ export class StorageGate {
    * crashing, work the scheduler waits for without moving time (Scheduler.hold).
    */
   expedite (disk: number): void {
-    let changed = false
-    for (const c of this.queue) {
-      if (c.disk === disk && c.dueMs > 0) {
-        c.dueMs = 0
-        changed = true
-      }
-    }
-    if (changed) this.rearm()
-  }
-
-  // One virtual timer, at the earliest due time still ahead: time moves to it and the
-  // scheduler's next settle releases what is due. It does nothing itself.
-  private rearm (): void {
-    if (this.clock === null) return
-    const now = this.now()
-    let at = Infinity
-    for (const c of this.queue) if (c.dueMs > now && c.dueMs < at) at = c.dueMs
-    if (this.wake !== null && this.wake.atMs === at) return
-    this.disarm()
-    if (at === Infinity) return
-    const clock = this.clock
-    const wake = { atMs: at, timer: clock.setTimeout(() => { if (this.wake === wake) this.wake = null; this.rearm() }, at - now) }
-    this.wake = wake
-  }
-
-  private disarm (): void {
-    if (this.wake !== null && this.clock !== null) this.clock.clearTimeout(this.wake.timer)
-    this.wake = null
-  }
-
-  private run (c: Completion): void {
-    const fn = c.fn as Callback
-    c.fn = null
-    try {
-      fn.apply(c.receiver, c.replace ?? c.args)
-    } catch (err) {
-      this.onerror(err)
-    }
-  }
-
-  private submit (disk: number, dueMs: number): Completion {
-    const c: Completion = { seq: this.seq++, dueMs, disk, done: false, direct: false, fn: null, receiver: null, args: [], replace: null }
-    this.queue.push(c)
-    this.submittedCount++
-    if (dueMs > this.now()) this.rearm()
-    return c
-  }
-
-  private unsubmit (c: Completion): void {
-    // The binding threw synchronously: nothing will complete.
-    const i = this.queue.indexOf(c)
-    if (i !== -1) this.queue.splice(i, 1)
-    this.submittedCount--
-    this.rearm()
-  }
-
-  private complete (c: Completion, fn: Callback, receiver: unknown, args: unknown[]): void {
-    c.fn = fn
-    c.receiver = receiver
-    c.args = args
-    c.done = true
-    if (c.direct) {
-      this.run(c)
-      return
-    }
-    if (this.waiter !== null && this.headReady) {
-      const resolve = this.waiter
-      this.waiter = null
-      resolve()
-    }
+    this.queue.expedite(disk)
   }
 
   /** Asks the model about one operation on the database `db` (undefined: not known yet). */
@@ -256,18 +140,18 @@ export class StorageGate {
         if (at === -1) return orig.apply(this, args)
         const cb = args[at] as Callback
         const { disk, dueMs, error } = gate.plan(name, args[0], args)
-        const c = gate.submit(disk, dueMs)
+        const c = gate.queue.submit(disk, dueMs)
         if (error !== null && OPERATION_KINDS[name] === 'write') {
           // Never reaches RocksDB: the batch is not applied, as when a real write fails.
-          gate.complete(c, cb, args[at - 1], [error])
+          gate.queue.complete(c, cb, args[at - 1], [error])
           return undefined
         }
         if (error !== null) c.replace = failedResult(name, args, error)
-        args[at] = function (this: unknown, ...res: unknown[]) { gate.complete(c, cb, this, res) }
+        args[at] = function (this: unknown, ...res: unknown[]) { gate.queue.complete(c, cb, this, res) }
         try {
           return orig.apply(this, args)
         } catch (err) {
-          gate.unsubmit(c)
+          gate.queue.unsubmit(c)
           throw err
         }
       }
@@ -291,7 +175,7 @@ export class StorageGate {
       if (fifo === undefined) gate.iterators.set(handle, (fifo = []))
       if (name === 'iteratorOpen' && typeof args[0] === 'object' && args[0] !== null) gate.iteratorDbs.set(handle, args[0])
       const { disk, dueMs, error } = gate.plan(name, gate.iteratorDbs.get(handle), args)
-      const c = gate.submit(disk, dueMs)
+      const c = gate.queue.submit(disk, dueMs)
       if (error !== null) c.replace = failedResult(name, args, error)
       fifo.push(c)
       return c
@@ -299,12 +183,12 @@ export class StorageGate {
     const untrack = (handle: unknown, c: Completion | null): void => {
       if (c === null) return
       gate.iterators.get(handle as object)?.pop()
-      gate.unsubmit(c)
+      gate.queue.unsubmit(c)
     }
     const wrapCallback = (handle: object, cb: Callback): Callback => function (this: unknown, ...res: unknown[]) {
       const c = gate.iterators.get(handle)?.shift()
       if (c === undefined) return cb.apply(this, res)
-      gate.complete(c, cb, this, res)
+      gate.queue.complete(c, cb, this, res)
     }
 
     binding.iteratorOpen = function (this: unknown, ...args: unknown[]) {

@@ -2,6 +2,7 @@ import type Hypercore from 'hypercore'
 import type { CatalogEntry, CoreCatalog } from './catalog'
 import type { SimCore, StoreFactory, StoreLike } from './store-factory'
 import { diskErrorCode } from '../disk/disk-error'
+import { TempSessions } from './temp-sessions'
 
 /** Options of every peer of a simulation. Every field is optional. */
 export interface PeerOptions {
@@ -109,12 +110,8 @@ export class Peer {
   readonly openCores = new Set<SimCore>()
   /** Sessions the simulator opened on it, not yet closed, for the close audit. */
   readonly openSessions = new Set<Hypercore>()
-  /**
-   * Sessions the model does not track (`tempSession`), per core index, until closed.
-   * Mostly closed within their step; a GC race or a durability check started by a
-   * timer may still wait on a slow disk when the step's checks run.
-   */
-  readonly tempSessions = new Map<number, Set<Hypercore>>()
+  /** Sessions the model does not track (`tempSession`), until closed. */
+  readonly tempSessions = new TempSessions()
 
   /** Appends started and not settled, per core, in order: what a crash now leaves in flight. */
   private readonly pending = new Map<number, Array<{ blocks: number }>>()
@@ -212,30 +209,13 @@ export class Peer {
   tempSession (entry: CatalogEntry): Hypercore {
     const session = this.trackSession(this.requireStore().get(this.getOptions(entry)))
     this.holds.add(entry.index)
-    let temps = this.tempSessions.get(entry.index)
-    if (temps === undefined) this.tempSessions.set(entry.index, (temps = new Set()))
-    temps.add(session)
-    session.once('close', () => {
-      temps.delete(session)
-      if (temps.size === 0 && this.tempSessions.get(entry.index) === temps) this.tempSessions.delete(entry.index)
-    })
+    this.tempSessions.add(entry.index, session)
     return session
   }
 
-  /**
-   * Temporary sessions on a core not closed yet: how many the store tracks (all but
-   * those still loading, which have no core yet) and how many have opened (the core
-   * counts only those as active).
-   */
+  /** Temporary sessions on a core the store should track, and how many have opened (TempSessions.count). */
   openTempSessions (core: number): { tracked: number, opened: number } {
-    let tracked = 0
-    let opened = 0
-    for (const s of this.tempSessions.get(core) ?? []) {
-      if (s.closed || s.core === null || !this.openSessions.has(s)) continue
-      tracked++
-      if (s.opened) opened++
-    }
-    return { tracked, opened }
+    return this.tempSessions.count(core, (s) => this.openSessions.has(s))
   }
 
   private trackSession (session: Hypercore): Hypercore {
