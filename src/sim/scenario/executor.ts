@@ -132,9 +132,11 @@ async function appendOn (ctx: StepContext, peer: Peer, entry: CatalogEntry, sess
     const { length } = await appending
     return { ok: true, value: length }
   } catch (err) {
-    // Not when a recovery closed the store under the step: that is the simulator's doing.
-    if (peer.store === store) {
-      const found = checkFailedAppend(err, failures() > failedBefore, start, blocks, closeFirst ? null : session.length)
+    // Not when a recovery closed the store under the step (the simulator's doing), nor on
+    // a core the peer does not own (it cannot write it).
+    const diskFailed = failures() > failedBefore
+    if (peer.store === store && (diskFailed || entry.owner === peer.index)) {
+      const found = checkFailedAppend(err, diskFailed, start, blocks, closeFirst ? null : session.length)
       ctx.passed(2 - found.length)
       for (const [invariant, detail] of found) ctx.violate(invariant, detail, peer.index, entry.index)
     }
