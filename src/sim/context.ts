@@ -3,6 +3,7 @@ import type { Network } from './network/network'
 import type { Peer } from './peers/peer'
 import type { ResolvedSimOptions } from './options'
 import type { Scheduler } from './clock/scheduler'
+import type { SimDisks } from './disk/sim-disks'
 import type { Trace } from './trace/trace'
 import type { ViolationLog } from './checks/violation-log'
 
@@ -22,6 +23,8 @@ export interface SimContext {
   readonly log: ViolationLog
   /** Links and link faults. */
   readonly network: Network
+  /** Every peer's disk: latency and disk faults. */
+  readonly disks: SimDisks
   /** The cores, with their keys. */
   readonly catalog: CoreCatalog
   /** The peers, by index. */

@@ -1,4 +1,5 @@
 import type { CoreSpec } from './peers/catalog'
+import { checkDiskProfile, type DiskProfile } from './disk/disk-profile'
 import { checkLinkOptions, type LinkOptions } from './network/link'
 import { checkPeerOptions, type PeerOptions } from './peers/peer'
 import { checkSeed } from './random/prng'
@@ -26,6 +27,8 @@ export interface SimOptions {
   reconnectDelayMs?: number
   /** Options of every peer (GC interval and strikes, replication linger). */
   peer?: PeerOptions
+  /** Disk profile of every peer: one for all, or one per peer (fields default to 0). Default: perfect disks. */
+  disks?: Partial<DiskProfile> | Array<Partial<DiskProfile>>
   /** Virtual timeout of one network-bound operation of a step (get, download), in ms. Default 10000. */
   stepTimeoutMs?: number
   /** Probability that a GC close is raced by a get on the same core (see GcRacer). Default 0. */
@@ -46,6 +49,8 @@ export interface ResolvedSimOptions {
   link: Required<LinkOptions>
   reconnectDelayMs: number
   peer: Required<PeerOptions>
+  /** One per peer. */
+  disks: DiskProfile[]
   stepTimeoutMs: number
   gcRace: number
   dir: string | null
@@ -75,11 +80,21 @@ export function resolveSimOptions (opts: SimOptions): ResolvedSimOptions {
     link: checkLinkOptions(opts.link),
     reconnectDelayMs,
     peer: checkPeerOptions(opts.peer),
+    disks: resolveDisks(opts.disks, peers),
     stepTimeoutMs,
     gcRace,
     dir: opts.dir ?? null,
     trace: opts.trace ?? {}
   }
+}
+
+function resolveDisks (disks: SimOptions['disks'], peers: number): DiskProfile[] {
+  if (!Array.isArray(disks)) {
+    const one = checkDiskProfile(disks ?? {}, 'disks')
+    return Array.from({ length: peers }, () => ({ ...one }))
+  }
+  if (disks.length !== peers) throw new RangeError(`disks: ${disks.length} profiles for ${peers} peers`)
+  return disks.map((d, i) => checkDiskProfile(d, `disks[${i}]`))
 }
 
 function resolveCores (cores: number | CoreSpec[], peers: number): CoreSpec[] {

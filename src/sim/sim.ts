@@ -21,6 +21,7 @@ import type { SimContext } from './context'
 import { VirtualClock } from './clock/virtual-clock'
 import { lengthsOf, snapshotSim, type SimSnapshot } from './checks/snapshot'
 import { ViolationLog } from './checks/violation-log'
+import { SimDisks } from './disk/sim-disks'
 
 /**
  * A deterministic simulation of several stores replicating over simulated links, on a
@@ -47,6 +48,8 @@ export class Sim implements SimContext {
   readonly trace: Trace
   /** Links and link faults. */
   readonly network: Network
+  /** Every peer's disk: latency and disk faults. */
+  readonly disks: SimDisks
   /** The cores, with their keys. */
   readonly catalog = new CoreCatalog()
   /** The peers, by index. */
@@ -95,10 +98,19 @@ export class Sim implements SimContext {
       peer.oncollect = (core) => this.trace.record('gc', { p: i, c: core })
       this.peers.push(peer)
     }
+    this.disks = new SimDisks({
+      clock: this.clock,
+      gate: this.scheduler.gate,
+      prng: (i) => prng.fork(`disk/${i}`)
+    }, this.peers.map((p) => p.dir), opts.disks)
+    for (const disk of this.disks.disks) {
+      disk.onfail = (kind, code) => this.trace.record('dfail', { p: disk.index, op: kind, code })
+    }
     this.lifecycle = new Lifecycle({
       peers: this.peers,
       catalog: this.catalog,
       network: this.network,
+      disks: this.disks,
       scheduler: this.scheduler,
       trace: this.trace,
       log: this.log,
@@ -111,9 +123,14 @@ export class Sim implements SimContext {
       peers: this.peers,
       catalog: this.catalog,
       network: this.network,
+      disks: this.disks,
       clock: this.clock,
       trace: this.trace,
       stepTimeoutMs: this.stepTimeoutMs,
+      violate: (invariant, detail, peer, core) => {
+        this.log.account({ checked: 1, violations: [{ invariant, atMs: this.clock.elapsedMs, step: this.step, peer, core, detail }] })
+      },
+      passed: (n) => this.log.passed(n),
       countFault: (kind) => { this.faults[kind] = (this.faults[kind] ?? 0) + 1 },
       nextFaultId: () => ++this.faultIds,
       later: (delayMs, fn) => lifecycle.later(delayMs, fn),
@@ -121,6 +138,7 @@ export class Sim implements SimContext {
       afterStorageCompletions: (count) => this.scheduler.afterStorageCompletions(count),
       closePeer: (i) => lifecycle.closePeer(i),
       restartPeer: (i) => lifecycle.restartPeer(i),
+      recoverPeer: (i) => lifecycle.recoverPeer(i),
       healAll: () => lifecycle.healAll()
     }
   }
@@ -135,6 +153,11 @@ export class Sim implements SimContext {
     return this.racer.races
   }
 
+  /** Races that could not end in a working session: the disk failed, or the store closed under them. */
+  get gcRacesAbandoned (): number {
+    return this.racer.abandoned
+  }
+
   /** Individual invariant conditions evaluated so far. */
   get invariantsChecked (): number {
     return this.log.checked
@@ -143,7 +166,7 @@ export class Sim implements SimContext {
   /** Builds a simulation: opens every peer's store, creates the cores on their owners, links peers. */
   static async create (options: SimOptions): Promise<Sim> {
     const sim = new Sim(resolveSimOptions(options))
-    sim.scheduler.start()
+    sim.scheduler.start(sim.disks)
     process.on('unhandledRejection', sim.onUnhandled)
     try {
       await sim.setup()

@@ -131,3 +131,27 @@ test('clock: work started right after a timer races it (a get racing a GC close)
   t.alike(outcome.state === 'resolved' ? outcome.value : null, blockContent('core-0', 2))
   t.alike(await sim.close(), [])
 })
+
+test('clock: refreshed timers never make virtual time run backwards (fake-timers 15.5 heap)', (t) => {
+  // fake-timers 15.5.0 re-sorts a refreshed timer by its new due time; without the fix
+  // in VirtualClock this workload fires timers out of order and time jumps back.
+  const clock = new VirtualClock({ startMs: 0 })
+  clock.install()
+  t.teardown(() => clock.uninstall())
+  let x = 1
+  const rnd = (n: number): number => { x = (x * 1103515245 + 12345) % 2147483648; return Math.floor((x / 2147483648) * n) }
+  const timers: NodeJS.Timeout[] = []
+  for (let i = 0; i < 30; i++) timers.push(setTimeout(() => {}, rnd(1000)))
+  let last = 0
+  let backwards = 0
+  let fired = 0
+  for (let i = 0; i < 2000; i++) {
+    if (rnd(2) === 0) timers.push(setTimeout(() => {}, rnd(1000)))
+    if (rnd(2) === 0) (timers[rnd(timers.length)] as NodeJS.Timeout).refresh()
+    if (clock.fireNext()) fired++
+    if (clock.elapsedMs < last) backwards++
+    last = clock.elapsedMs
+  }
+  t.ok(fired > 1000, `${fired} timers fired`)
+  t.is(backwards, 0, 'virtual time never went backwards')
+})

@@ -1,5 +1,6 @@
 import type { SimContext } from '../context'
 import { errorCode, type CheckResult } from './invariants'
+import { diskErrorCode } from '../disk/disk-error'
 import type { Peer } from '../peers/peer'
 import type { Prng } from '../random/prng'
 
@@ -16,6 +17,8 @@ export type GcRacerDeps = Pick<SimContext, 'peers' | 'catalog' | 'scheduler' | '
 export class GcRacer {
   /** Races started. */
   races = 0
+  /** Races that could not get a working session: the disk failed, or the store closed under them. */
+  abandoned = 0
   private readonly deps: GcRacerDeps
   private readonly prng: Prng
   private readonly probability: number
@@ -56,6 +59,7 @@ export class GcRacer {
     const race = { peer: peer.index, core }
     this.inflight.add(race)
     const entry = this.deps.catalog.get(core)
+    const store = peer.store
     const session = peer.tempSession(entry)
     const read = async (): Promise<void> => {
       await session.ready()
@@ -72,15 +76,26 @@ export class GcRacer {
     }, (err: unknown) => {
       this.inflight.delete(race)
       trace.record('race', { p: peer.index, c: core, ok: false, code: errorCode(err) })
+      // A disk error is the disk's doing (only a disk fault makes one); a store closed
+      // or crashed under the race (a slow disk lets a race outlive its step) ends it.
+      if (diskErrorCode(err) !== null || peer.store !== store) {
+        this.abandoned++
+        return
+      }
       log.violate('gc-race', `a session opened while GC closed the core failed: ${errorCode(err)}`, scheduler.clock.elapsedMs, this.deps.step)
     }).finally(() => {
-      session.close().catch((err: unknown) => log.error(err))
+      // hypercore's close() of a session that failed to open rethrows the open's error.
+      session.close().catch((err: unknown) => { if (session.opened || diskErrorCode(err) === null) log.error(err) })
     })
   }
 
-  /** Call at idle: races still pending are hung (each is reported once). */
+  /**
+   * Call at idle: races still pending are hung (each is reported once). Not while
+   * storage work is pending: a slow disk may still finish them.
+   */
   checkHung (atMs: number, step: number | null): CheckResult {
     const out: CheckResult = { checked: 1, violations: [] }
+    if (this.deps.scheduler.gate.inflight > 0) return { checked: 0, violations: [] }
     for (const race of this.inflight) {
       out.violations.push({ invariant: 'gc-race', atMs, step, peer: race.peer, core: race.core, detail: 'a get racing GC never finished' })
     }

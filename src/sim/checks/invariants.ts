@@ -1,4 +1,5 @@
 import { blockContent, type CoreCatalog } from '../peers/catalog'
+import { diskErrorCode } from '../disk/disk-error'
 import type { Peer } from '../peers/peer'
 import type { Outcome } from '../clock/scheduler'
 import type { StoreLike } from '../peers/store-factory'
@@ -15,6 +16,7 @@ export type InvariantName =
   | 'uncaught-error'
   | 'step-stuck'
   | 'gc-race'
+  | 'append-error'
 
 /** A broken invariant. */
 export interface Violation {
@@ -78,16 +80,18 @@ export function checkSessions (ctx: CheckContext): CheckResult {
     const counts = trackedSessionCounts(store)
     for (const entry of ctx.catalog.entries) {
       const modelled = peer.sessions.get(entry.index) ?? []
+      const temps = peer.openTempSessions(entry.index)
+      const model = `model ${modelled.length}${temps.tracked > 0 ? ` + ${temps.tracked} temporary (${temps.opened} opened)` : ''}`
       const actual = counts.get(entry.id) ?? 0
       out.checked++
-      if (actual !== modelled.length) {
-        found('session-count', peer.index, entry.index, `store tracks ${actual} sessions, model ${modelled.length}`)
+      if (actual !== modelled.length + temps.tracked) {
+        found('session-count', peer.index, entry.index, `store tracks ${actual} sessions, ${model}`)
       }
       const tracked = store.cores.get(entry.id)
       if (tracked !== null) {
         out.checked++
-        if (tracked.activeSessions !== modelled.length) {
-          found('session-count', peer.index, entry.index, `core has ${tracked.activeSessions} active sessions, model ${modelled.length}`)
+        if (tracked.activeSessions !== modelled.length + temps.opened) {
+          found('session-count', peer.index, entry.index, `core has ${tracked.activeSessions} active sessions, ${model}`)
         }
       }
       if (modelled.length === 0) continue
@@ -122,11 +126,13 @@ export async function checkDurability (ctx: CheckContext, peer: Peer, drive: Dri
   const lost = (core: number, detail: string, invariant: InvariantName = 'acknowledged-append-lost'): void => {
     out.violations.push({ invariant, atMs: ctx.atMs, step: ctx.step, peer: peer.index, core, detail })
   }
-  const cores = [...new Set([...peer.acked.keys(), ...peer.inflight.keys()])].sort((x, y) => x - y)
+  const cores = [...new Set([...peer.acked.keys(), ...peer.inflight.keys(), ...peer.inDoubt.keys()])].sort((x, y) => x - y)
   for (const core of cores) {
     const acked = peer.acked.get(core) ?? 0
-    const batches = peer.inflight.get(core) ?? []
+    // Appends that failed by a disk fault come first: each is there whole or not at all.
+    const batches = [...peer.inDoubt.get(core) ?? [], ...peer.inflight.get(core) ?? []]
     peer.inflight.delete(core)
+    peer.inDoubt.delete(core)
     if ((acked === 0 && batches.length === 0) || !peer.up) continue
     const allowed = [acked]
     for (const blocks of batches) allowed.push((allowed[allowed.length - 1] as number) + blocks)
@@ -147,7 +153,7 @@ export async function checkDurability (ctx: CheckContext, peer: Peer, drive: Dri
     out.checked += 4
     if (outcome.state === 'resolved') {
       const { length, contiguous, key, bad } = outcome.value
-      const kept = `${acked} acknowledged${batches.length === 0 ? '' : `, in flight ${batches.join('+')}`}`
+      const kept = `${acked} acknowledged${batches.length === 0 ? '' : `, in flight or failed ${batches.join('+')}`}`
       if (length < acked) lost(core, `length ${length} after restart, ${kept}`)
       else if (!allowed.includes(length)) lost(core, `length ${length} after restart, ${kept}: part of an append`, 'torn-append')
       if (bad !== -1) lost(core, `block ${bad} differs after restart`, 'wrong-block')
@@ -191,8 +197,8 @@ export function checkClosed (ctx: CheckContext, left: Leftovers): CheckResult {
   return out
 }
 
-/** A stable code for an error: its `.code`, else ERROR. */
+/** A stable code for an error: its `.code`, else the disk's code in its `cause` chain (see diskErrorCode), else ERROR. */
 export function errorCode (err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code
-  return typeof code === 'string' && code.length > 0 ? code : 'ERROR'
+  return typeof code === 'string' && code.length > 0 ? code : diskErrorCode(err) ?? 'ERROR'
 }

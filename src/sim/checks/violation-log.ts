@@ -27,6 +27,11 @@ export class ViolationLog {
     if (result.checked > 0) this.trace.record('inv', { n: result.checked, bad: result.violations.length })
   }
 
+  /** Counts conditions that held, checked outside the step checks (no trace line). */
+  passed (n: number): void {
+    this.checked += n
+  }
+
   /** Adds one failed condition. */
   violate (invariant: InvariantName, detail: string, atMs: number, step: number | null): void {
     this.account({ checked: 1, violations: [{ invariant, atMs, step, detail }] })

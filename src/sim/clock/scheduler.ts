@@ -1,6 +1,7 @@
 import { ImmediateTracker, nextImmediate } from './immediate-tracker'
 import { MathRandomRoute } from '../random/math-random'
 import { StorageGate } from '../disk/storage-gate'
+import type { DiskModel } from '../disk/disk-model'
 import type { VirtualClock } from './virtual-clock'
 
 /** How a promise driven by `Scheduler.run` ended. */
@@ -18,8 +19,9 @@ export interface SchedulerOptions {
 /**
  * Drives a simulation: decides when the system is idle and moves virtual time.
  *
- * Idle means: no setImmediate pending, no storage operation in flight or waiting for
- * release, no file-system request in flight, and no work registered with `hold()`
+ * Idle means: no setImmediate pending, no storage operation due now in flight or
+ * waiting for release (one a slow disk completes later waits for its virtual time: the
+ * gate's wake-up timer), no file-system request in flight, and no work registered with `hold()`
  * (stores touch the file system when they open and close). Microtasks and nextTicks always drain before that check runs.
  * Only at idle does time move, and then by exactly one timer: the earliest due one
  * (ties in creation order). Timers are the only events: hypercore's own, the stores'
@@ -61,12 +63,15 @@ export class Scheduler {
     this.immediates = new ImmediateTracker()
   }
 
-  /** Installs the clock, the immediate counter, the storage gate and Math.random. */
-  start (): void {
+  /**
+   * Installs the clock, the immediate counter, the storage gate and Math.random. With a
+   * disk model, storage operations take virtual time and may fail (see StorageGate).
+   */
+  start (disks: DiskModel | null = null): void {
     this.clock.install()
     this.immediates.install()
     this.gate.onerror = (err) => { this.errors.push(err) }
-    this.gate.activate()
+    this.gate.activate(disks === null ? null : { model: disks, clock: this.clock })
     this.random.install()
   }
 
@@ -94,12 +99,13 @@ export class Scheduler {
         continue
       }
       if (this.gate.releaseNext()) continue
-      if (this.gate.inflight > 0) {
+      if (this.gate.due) {
         await this.gate.waitForHead()
         continue
       }
       if (this.held > 0 || fileSystemBusy()) continue
-      if (this.pause !== null) {
+      // Storage work due later (a slow disk) lets time move; the pause waits for it.
+      if (this.pause !== null && this.gate.inflight === 0) {
         this.endPause()
         continue
       }
@@ -111,7 +117,8 @@ export class Scheduler {
   /**
    * Resolves at a fixed point of the run: the first moment, after `count` more storage
    * completions have been released, at which no immediate is pending (microtasks and
-   * immediates drained); or at idle, if fewer completions come. Nothing is released
+   * immediates drained); or at idle with no storage operation pending, if fewer
+   * completions come. Nothing is released
    * between that moment and the resolution being seen, so work the caller starts in its
    * continuation (a crash) lands on the same operation in every run. One at a time; it
    * only fires while something drives the scheduler.

@@ -31,6 +31,46 @@ export const DEFAULT_START_MS = Date.UTC(2024, 0, 1)
  */
 export const FAKED_GLOBALS = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] as const
 
+/** The parts of a fake-timers clock `keepHeapOrderOnRefresh` reaches into (not in its typings). */
+interface FakeClockInternals {
+  timers?: Map<number, object>
+  timerHeap?: { remove (timer: object): boolean }
+  setTimeout: (...args: unknown[]) => unknown
+  setInterval: (...args: unknown[]) => unknown
+}
+
+/**
+ * @sinonjs/fake-timers 15.5.0 keeps timers in a heap, and a timer's `refresh()` sets
+ * its new due time before taking it out of the heap; the heap then restores order
+ * around the new time instead of the old one and can be left out of order. The next
+ * timer fired is then not the earliest, and virtual time later runs backwards
+ * (test/integration/sim-clock.test.ts reproduces it; protomux and hypercore refresh
+ * their timers all the time). Taking the timer out first, with its old due time, keeps
+ * the heap in order; fake-timers' own removal then finds nothing to do.
+ */
+function keepHeapOrderOnRefresh (fake: FakeClock): void {
+  const clock = fake as unknown as FakeClockInternals
+  for (const method of ['setTimeout', 'setInterval'] as const) {
+    const make = clock[method]
+    const wrapped = function (...args: unknown[]): unknown {
+      const handle = make.apply(clock, args) as { refresh?: () => unknown } | number
+      if (typeof handle !== 'object' || typeof handle.refresh !== 'function') return handle
+      const refresh = handle.refresh
+      const id = Number(handle)
+      handle.refresh = function (this: unknown) {
+        const timer = clock.timers?.get(id)
+        if (timer !== undefined) clock.timerHeap?.remove(timer)
+        return refresh.call(this)
+      }
+      return handle
+    }
+    // fake-timers keeps flags on its methods (whether the global had its own property),
+    // which its uninstall reads.
+    Object.defineProperties(wrapped, Object.getOwnPropertyDescriptors(make))
+    clock[method] = wrapped
+  }
+}
+
 /** The real Date, captured before any clock is installed. */
 const RealDate: DateConstructor = Date
 
@@ -76,6 +116,7 @@ export class VirtualClock implements Clock {
       // Timers made before install (a test runner's timeouts) stay real and clearable.
       shouldClearNativeTimers: true
     })
+    keepHeapOrderOnRefresh(this.fake)
     VirtualClock.installedClock = this
   }
 

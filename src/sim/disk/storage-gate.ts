@@ -1,156 +1,124 @@
 import path from 'path'
+import type { Clock } from '../clock/virtual-clock'
+import { failedResult, OPERATION_KINDS, type DiskModel, type OperationName } from './disk-model'
+import { CompletionQueue, type Callback, type Completion } from './completion-queue'
 
-type Callback = (this: unknown, ...args: unknown[]) => unknown
 type BindingFn = (this: unknown, ...args: unknown[]) => unknown
 type Binding = Record<string, unknown>
-
-/** One submitted storage operation, waiting for RocksDB and then for its turn. */
-interface Completion {
-  done: boolean
-  /** Released as soon as it completes (the gate was closed meanwhile). */
-  direct: boolean
-  fn: Callback | null
-  receiver: unknown
-  args: unknown[]
-}
-
-/** rocksdb-native binding calls whose last function argument is their completion callback. */
-const LAST_CALLBACK = [
-  'open', 'close', 'read', 'write', 'flush', 'suspend', 'resume',
-  'compact', 'compactRange', 'approximateSize', 'currentWalFile'
-]
 
 const patched = new WeakSet<Binding>()
 
 /**
- * Makes RocksDB's completions deterministic. rocksdb-native runs every operation on
- * libuv's thread pool (uv_queue_work), which JavaScript cannot observe: completions
- * arrive in whatever order and at whatever moment the threads finish. While the gate
- * is active, each completion callback is held back and released by the simulator's
- * scheduler, one at a time, in submission order, and only when JavaScript is otherwise
- * idle. What the stores see then depends only on what they submitted, not on thread
- * timing or on the size of the thread pool.
+ * Makes RocksDB's completions deterministic, and slow or failing when a disk model says
+ * so. rocksdb-native runs every operation on libuv's thread pool (uv_queue_work), which
+ * JavaScript cannot observe: completions arrive in whatever order and at whatever moment
+ * the threads finish. While the gate is active, each completion callback is held back
+ * and released by the simulator's scheduler, one at a time, only when JavaScript is
+ * otherwise idle: in submission order, and not before the virtual time the disk model
+ * gave it (a disk's operations complete in submission order, as a disk queue would).
+ * What the stores see then depends only on what they submitted, not on thread timing.
+ *
+ * Only callbacks are held: an operation runs on RocksDB's thread as soon as it is
+ * submitted. So a write batch submitted before a simulated crash is applied whole even
+ * if its callback never reaches the dead store (see Peer.crash). A write the model
+ * fails is never submitted at all: RocksDB does not see it, as a real failed batch
+ * leaves the database unchanged. A read the model fails runs, and its result is
+ * replaced by the error.
  *
  * `inflight` counts operations submitted and not yet released: storage work the idle
  * check cannot see through async_hooks.
- *
- * Only callbacks are held: an operation runs on RocksDB's thread as soon as it is
- * submitted. So a write batch submitted before a simulated crash is applied whole
- * even if its callback never reaches the dead store (see Peer.crash).
  */
 export class StorageGate {
   /** The process-wide gate: the binding it patches is process-wide too. */
   static readonly shared = new StorageGate()
 
   /** Called with an exception thrown by a released callback. */
-  onerror: (err: unknown) => void = (err) => { queueMicrotask(() => { throw err }) }
+  set onerror (fn: (err: unknown) => void) {
+    this.queue.onerror = fn
+  }
 
-  private queue: Completion[] = []
-  private first = 0
+  private readonly queue = new CompletionQueue()
   private readonly iterators = new WeakMap<object, Completion[]>()
+  /** Database handle of each open iterator (iterator reads name only the iterator). */
+  private readonly iteratorDbs = new WeakMap<object, object>()
+  /** Disk of each open database handle, from the folder it opened. */
+  private readonly dbDisks = new WeakMap<object, number>()
   private active = false
-  private waiter: (() => void) | null = null
-  private submittedCount = 0
-  private releasedCount = 0
+  private model: DiskModel | null = null
 
   /** Operations submitted and not yet released to their callbacks. */
   get inflight (): number {
-    return this.queue.length - this.first
+    return this.queue.inflight
   }
 
   /** Total operations submitted while active. */
   get submitted (): number {
-    return this.submittedCount
+    return this.queue.submitted
   }
 
   /** Total operations released to their callbacks while active. */
   get released (): number {
-    return this.releasedCount
+    return this.queue.released
   }
 
-  /** True if the oldest operation has completed and waits for release. */
+  /** True if the oldest operation due now has completed and waits for release. */
   get headReady (): boolean {
-    const head = this.queue[this.first]
-    return head !== undefined && head.done
+    return this.queue.headReady
   }
 
-  /** Patches every loaded rocksdb-native binding (idempotent) and starts holding completions. */
-  activate (): void {
+  /** True if an operation is due now (released, or waited for, before time may move). */
+  get due (): boolean {
+    return this.queue.due
+  }
+
+  /**
+   * Patches every loaded rocksdb-native binding (idempotent) and starts holding
+   * completions. With a disk model and its clock, operations also take virtual time and
+   * may fail; without one, every completion is due at once and none fails.
+   */
+  activate (disks: { model: DiskModel, clock: Clock } | null = null): void {
     for (const binding of findBindings()) this.patch(binding)
+    this.model = disks?.model ?? null
+    this.queue.useClock(disks?.clock ?? null)
     this.active = true
   }
 
   /** Stops holding completions: completed ones are released now, the rest when they complete. */
   deactivate (): void {
     this.active = false
-    while (this.releaseNext()) { /* drain in order */ }
-    for (let i = this.first; i < this.queue.length; i++) (this.queue[i] as Completion).direct = true
-    this.queue = this.queue.slice(this.first)
-    this.first = 0
+    this.model = null
+    this.queue.drain()
   }
 
-  /** Runs the oldest operation's callback if it has completed. Returns whether it did. */
+  /** Runs the oldest due operation's callback if it has completed. Returns whether it did. */
   releaseNext (): boolean {
-    const head = this.queue[this.first]
-    if (head === undefined || !head.done) return false
-    this.queue[this.first++] = undefined as unknown as Completion
-    if (this.first > 1024 && this.first * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.first)
-      this.first = 0
-    }
-    this.releasedCount++
-    this.run(head)
-    return true
+    return this.queue.releaseNext()
   }
 
-  /** Resolves once the oldest operation has completed (at once if it has, or if none is pending). */
+  /** Resolves once the oldest due operation has completed (at once if it has, or if none is due). */
   waitForHead (): Promise<void> {
-    if (this.inflight === 0 || this.headReady) return Promise.resolve()
-    return new Promise((resolve) => { this.waiter = resolve })
+    return this.queue.waitForHead()
   }
 
-  private run (c: Completion): void {
-    const fn = c.fn as Callback
-    c.fn = null
-    try {
-      fn.apply(c.receiver, c.args)
-    } catch (err) {
-      this.onerror(err)
-    }
+  /**
+   * Makes every held operation of a disk due now: its store is opening, closing or
+   * crashing, work the scheduler waits for without moving time (Scheduler.hold).
+   */
+  expedite (disk: number): void {
+    this.queue.expedite(disk)
   }
 
-  private submit (): Completion {
-    const c: Completion = { done: false, direct: false, fn: null, receiver: null, args: [] }
-    this.queue.push(c)
-    this.submittedCount++
-    return c
-  }
-
-  private unsubmit (c: Completion): void {
-    // The binding threw synchronously: nothing will complete.
-    if (this.queue[this.queue.length - 1] === c) {
-      this.queue.pop()
-    } else {
-      c.fn = noop
-      c.done = true
+  /** Asks the model about one operation on the database `db` (undefined: not known yet). */
+  private plan (name: OperationName, db: unknown, args: unknown[]): { disk: number, dueMs: number, error: Error | null } {
+    const model = this.model
+    if (model === null) return { disk: -1, dueMs: 0, error: null }
+    if (name === 'open' && typeof db === 'object' && db !== null && typeof args[2] === 'string') {
+      this.dbDisks.set(db, model.diskOf(path.resolve(args[2])))
     }
-    this.submittedCount--
-  }
-
-  private complete (c: Completion, fn: Callback, receiver: unknown, args: unknown[]): void {
-    c.fn = fn
-    c.receiver = receiver
-    c.args = args
-    c.done = true
-    if (c.direct) {
-      this.run(c)
-      return
-    }
-    if (this.waiter !== null && this.headReady) {
-      const resolve = this.waiter
-      this.waiter = null
-      resolve()
-    }
+    const disk = typeof db === 'object' && db !== null ? this.dbDisks.get(db) ?? -1 : -1
+    if (disk === -1) return { disk, dueMs: 0, error: null }
+    const p = model.plan(disk, name, db as object)
+    return { disk, dueMs: p.dueMs, error: p.error }
   }
 
   private patch (binding: Binding): void {
@@ -159,7 +127,8 @@ export class StorageGate {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the wrappers must keep the binding's receiver
     const gate = this
 
-    for (const name of LAST_CALLBACK) {
+    for (const name of Object.keys(OPERATION_KINDS) as OperationName[]) {
+      if (name === 'iteratorOpen' || name === 'iteratorRead' || name === 'iteratorClose') continue
       const orig = binding[name] as BindingFn | undefined
       if (typeof orig !== 'function') continue
       binding[name] = function (this: unknown, ...args: unknown[]) {
@@ -170,12 +139,19 @@ export class StorageGate {
         }
         if (at === -1) return orig.apply(this, args)
         const cb = args[at] as Callback
-        const c = gate.submit()
-        args[at] = function (this: unknown, ...res: unknown[]) { gate.complete(c, cb, this, res) }
+        const { disk, dueMs, error } = gate.plan(name, args[0], args)
+        const c = gate.queue.submit(disk, dueMs)
+        if (error !== null && OPERATION_KINDS[name] === 'write') {
+          // Never reaches RocksDB: the batch is not applied, as when a real write fails.
+          gate.queue.complete(c, cb, args[at - 1], [error])
+          return undefined
+        }
+        if (error !== null) c.replace = failedResult(name, args, error)
+        args[at] = function (this: unknown, ...res: unknown[]) { gate.queue.complete(c, cb, this, res) }
         try {
           return orig.apply(this, args)
         } catch (err) {
-          gate.unsubmit(c)
+          gate.queue.unsubmit(c)
           throw err
         }
       }
@@ -193,30 +169,33 @@ export class StorageGate {
     const close = binding.iteratorClose as BindingFn
     if (typeof open !== 'function' || typeof read !== 'function' || typeof close !== 'function') return
 
-    const track = (handle: unknown): Completion | null => {
+    const track = (name: OperationName, handle: unknown, args: unknown[]): Completion | null => {
       if (!gate.active || typeof handle !== 'object' || handle === null) return null
       let fifo = gate.iterators.get(handle)
       if (fifo === undefined) gate.iterators.set(handle, (fifo = []))
-      const c = gate.submit()
+      if (name === 'iteratorOpen' && typeof args[0] === 'object' && args[0] !== null) gate.iteratorDbs.set(handle, args[0])
+      const { disk, dueMs, error } = gate.plan(name, gate.iteratorDbs.get(handle), args)
+      const c = gate.queue.submit(disk, dueMs)
+      if (error !== null) c.replace = failedResult(name, args, error)
       fifo.push(c)
       return c
     }
     const untrack = (handle: unknown, c: Completion | null): void => {
       if (c === null) return
       gate.iterators.get(handle as object)?.pop()
-      gate.unsubmit(c)
+      gate.queue.unsubmit(c)
     }
     const wrapCallback = (handle: object, cb: Callback): Callback => function (this: unknown, ...res: unknown[]) {
       const c = gate.iterators.get(handle)?.shift()
       if (c === undefined) return cb.apply(this, res)
-      gate.complete(c, cb, this, res)
+      gate.queue.complete(c, cb, this, res)
     }
 
     binding.iteratorOpen = function (this: unknown, ...args: unknown[]) {
       const n = args.length
       const handle = args[1] as object
       for (let i = n - 3; i < n; i++) args[i] = wrapCallback(handle, args[i] as Callback)
-      const c = track(handle)
+      const c = track('iteratorOpen', handle, args)
       try {
         return open.apply(this, args)
       } catch (err) {
@@ -226,7 +205,7 @@ export class StorageGate {
     }
     for (const [name, orig] of [['iteratorRead', read], ['iteratorClose', close]] as const) {
       binding[name] = function (this: unknown, ...args: unknown[]) {
-        const c = track(args[0])
+        const c = track(name, args[0], args)
         try {
           return orig.apply(this, args)
         } catch (err) {
@@ -237,8 +216,6 @@ export class StorageGate {
     }
   }
 }
-
-function noop (): void {}
 
 /** Every rocksdb-native binding module loaded in this process, plus the one resolvable from here. */
 function findBindings (): Binding[] {

@@ -4,13 +4,17 @@ import { checkDurability, type CheckContext, type CheckResult, type Drive } from
 import type { Peer } from './peer'
 import type { Outcome } from '../clock/scheduler'
 import type { ClockTimer } from '../clock/virtual-clock'
+import { diskErrorCode } from '../disk/disk-error'
+
+/** Times a restart tries to open a store that failed to open with a disk error. */
+const OPEN_ATTEMPTS = 3
 
 /** Passive drive: the simulator is already driving the clock when these run. */
 const passive: Drive = <T>(p: Promise<T>): Promise<Outcome<T>> =>
   p.then((value) => ({ state: 'resolved' as const, value }), (error: unknown) => ({ state: 'rejected' as const, error }))
 
 /** What the lifecycle needs of a simulation. */
-export interface LifecycleDeps extends Pick<SimContext, 'peers' | 'catalog' | 'network' | 'scheduler' | 'trace' | 'log'> {
+export interface LifecycleDeps extends Pick<SimContext, 'peers' | 'catalog' | 'network' | 'disks' | 'scheduler' | 'trace' | 'log'> {
   /** Where a durability check runs. */
   context: () => CheckContext
 }
@@ -39,11 +43,12 @@ export class Lifecycle {
     for (const spec of cores) {
       const owner = peers[spec.owner] as Peer
       const session = owner.requireStore().get({ name: spec.name, notDownloadingLinger: lingerMs })
-      await scheduler.must(session.ready(), timeoutMs, `create core ${spec.name}`)
+      // The world is built on quiet disks: setup is not under test, and must not time out.
+      await scheduler.must(this.deps.disks.quiet(spec.owner, () => session.ready()), timeoutMs, `create core ${spec.name}`)
       const entry = catalog.add(spec, session.key as Buffer, session.discoveryKey as Buffer)
       owner.holds.add(entry.index)
       trace.record('core', { c: entry.index, owner: spec.owner, key: entry.key.toString('hex') })
-      await scheduler.must(session.close(), timeoutMs, `close core ${spec.name}`)
+      await scheduler.must(this.deps.disks.quiet(spec.owner, () => session.close()), timeoutMs, `close core ${spec.name}`)
     }
     for (const [a, b] of links) network.connect(a, b)
     await scheduler.settle()
@@ -55,22 +60,43 @@ export class Lifecycle {
    * VirtualClock.withRealDate).
    */
   openPeer (peer: Peer): Promise<void> {
-    const { scheduler } = this.deps
-    return scheduler.hold(scheduler.clock.withRealDate(() => peer.open()))
+    return this.held(peer.index, () => this.deps.scheduler.clock.withRealDate(() => peer.open()))
+  }
+
+  // Work the scheduler waits for without moving time; the peer's disk is quiet meanwhile.
+  private held (i: number, work: () => Promise<void>): Promise<void> {
+    return this.deps.scheduler.hold(this.deps.disks.quiet(i, work))
   }
 
   /** Cuts a peer's links, then crashes it. */
   async crashPeer (i: number): Promise<void> {
     this.deps.network.peerDown(i)
     this.deps.trace.record('crash', { p: i })
-    await this.deps.scheduler.hold((this.deps.peers[i] as Peer).crash())
+    await this.held(i, () => (this.deps.peers[i] as Peer).crash())
   }
 
   /** Cuts a peer's links, then closes it cleanly. */
   async closePeer (i: number): Promise<void> {
     this.deps.network.peerDown(i)
     this.deps.trace.record('close', { p: i })
-    await this.deps.scheduler.hold((this.deps.peers[i] as Peer).close())
+    await this.held(i, () => (this.deps.peers[i] as Peer).close())
+  }
+
+  /**
+   * If a write failure left the peer's database refusing writes (see SimDisk), restarts
+   * the peer, as its operator would: a clean close (which must succeed even so), a
+   * reopen and the durability check. Failures are logged as violations.
+   */
+  async recoverPeer (i: number): Promise<void> {
+    const peer = this.deps.peers[i] as Peer
+    if (!peer.up || this.stopped || !this.deps.disks.get(i).readOnly) return
+    this.deps.trace.record('recover', { p: i })
+    try {
+      await this.closePeer(i)
+    } catch (err) {
+      this.deps.log.error(err)
+    }
+    await this.restartPeer(i)
   }
 
   /** Reopens a crashed or closed peer, reconnects it, and checks its acknowledged appends. */
@@ -78,15 +104,25 @@ export class Lifecycle {
     const peer = this.deps.peers[i] as Peer
     if (peer.up || this.stopped) return { checked: 0, violations: [] }
     this.deps.trace.record('restart', { p: i })
-    try {
-      await this.openPeer(peer)
-    } catch (err) {
-      this.deps.log.error(err)
-      return { checked: 0, violations: [] }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.openPeer(peer)
+        break
+      } catch (err) {
+        // A read error is transient: the operator opens it again. Anything else, or a
+        // disk that keeps failing, is a violation.
+        if (diskErrorCode(err) === null || attempt === OPEN_ATTEMPTS) {
+          this.deps.log.error(err)
+          return { checked: 0, violations: [] }
+        }
+        this.deps.trace.record('reopen', { p: i, code: diskErrorCode(err) })
+      }
     }
     this.deps.trace.record('up', { p: i })
     this.deps.network.peerUp(i)
-    const result = await checkDurability(this.deps.context(), peer, passive)
+    // The check reads on a quiet disk, so it ends in the instant of the restart (as the
+    // open does): a restart a timer starts must not outlive the step it falls in.
+    const result = await this.deps.disks.quiet(i, () => checkDurability(this.deps.context(), peer, passive))
     this.deps.log.account(result)
     return result
   }
@@ -105,13 +141,15 @@ export class Lifecycle {
     this.timers.add(timer)
   }
 
-  /** Lifts every fault now and restarts every crashed peer. */
+  /** Lifts every fault now, restarts every crashed peer and recovers every read-only one. */
   async healAll (): Promise<void> {
     this.cancelTimers()
     this.deps.trace.record('heal')
     this.deps.network.healAll()
+    this.deps.disks.liftAll()
     for (const peer of this.deps.peers) {
       if (peer.state === 'crashed') await this.restartPeer(peer.index)
+      else await this.recoverPeer(peer.index)
     }
   }
 
@@ -121,7 +159,7 @@ export class Lifecycle {
     this.stop()
     network.cutAll()
     for (const peer of peers) {
-      const outcome = await scheduler.run(scheduler.hold(peer.close()), timeoutMs)
+      const outcome = await scheduler.run(this.held(peer.index, () => peer.close()), timeoutMs)
       if (outcome.state === 'rejected') log.error(outcome.error)
       else if (outcome.state === 'pending') log.error(new Error(`closing peer ${peer.index} timed out`))
     }

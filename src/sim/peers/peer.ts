@@ -1,6 +1,8 @@
 import type Hypercore from 'hypercore'
 import type { CatalogEntry, CoreCatalog } from './catalog'
 import type { SimCore, StoreFactory, StoreLike } from './store-factory'
+import { diskErrorCode } from '../disk/disk-error'
+import { TempSessions } from './temp-sessions'
 
 /** Options of every peer of a simulation. Every field is optional. */
 export interface PeerOptions {
@@ -87,6 +89,13 @@ export class Peer {
    * restart. Steps run one at a time, so there is at most one unless a step got stuck.
    */
   readonly inflight = new Map<number, number[]>()
+  /**
+   * Model: block counts of the appends on a core that failed with a disk error, in
+   * order, since the last durability check (which clears them). Such an append is in
+   * doubt, as if in flight at a crash: its batch may have been written before a later
+   * write of the same append (hints) failed. It is there whole or not at all.
+   */
+  readonly inDoubt = new Map<number, number[]>()
   /** Model: cores this peer has stored (it opened a session on them). */
   readonly holds = new Set<number>()
   /** Cores GC closed while the store was up. */
@@ -101,6 +110,8 @@ export class Peer {
   readonly openCores = new Set<SimCore>()
   /** Sessions the simulator opened on it, not yet closed, for the close audit. */
   readonly openSessions = new Set<Hypercore>()
+  /** Sessions the model does not track (`tempSession`), until closed. */
+  readonly tempSessions = new TempSessions()
 
   /** Appends started and not settled, per core, in order: what a crash now leaves in flight. */
   private readonly pending = new Map<number, Array<{ blocks: number }>>()
@@ -153,6 +164,9 @@ export class Peer {
 
   private track (store: StoreLike, core: SimCore): void {
     this.openCores.add(core)
+    // A core whose open failed (a disk fault) is dropped by the store and holds nothing,
+    // but hypercore never marks it closed: its close() rethrows the open's error.
+    core.ready().catch(() => { if (!core.opened) this.openCores.delete(core) })
     ;(core.replicator as unknown as LingerReplicator)._notDownloadingLinger = this.opts.notDownloadingLingerMs
     const close = core.close
     // Only GC and the store's own close() close a core; the latter is excluded by `up`.
@@ -195,12 +209,21 @@ export class Peer {
   tempSession (entry: CatalogEntry): Hypercore {
     const session = this.trackSession(this.requireStore().get(this.getOptions(entry)))
     this.holds.add(entry.index)
+    this.tempSessions.add(entry.index, session)
     return session
+  }
+
+  /** Temporary sessions on a core the store should track, and how many have opened (TempSessions.count). */
+  openTempSessions (core: number): { tracked: number, opened: number } {
+    return this.tempSessions.count(core, (s) => this.openSessions.has(s))
   }
 
   private trackSession (session: Hypercore): Hypercore {
     this.openSessions.add(session)
     session.once('close', () => this.openSessions.delete(session))
+    // A session whose open failed before it reached a core (the store's preload: an
+    // alias read failing) holds nothing, yet hypercore never marks it closed.
+    session.ready().catch(() => { if (session.core === null) this.openSessions.delete(session) })
     return session
   }
 
@@ -248,7 +271,12 @@ export class Peer {
       if (tokens.length === 0) this.pending.delete(core)
       return true
     }
-    appending.then(({ length }) => { if (settle()) this.ack(core, length) }, settle)
+    appending.then(({ length }) => { if (settle()) this.ack(core, length) }, (err: unknown) => {
+      if (!settle() || diskErrorCode(err) === null) return
+      let doubts = this.inDoubt.get(core)
+      if (doubts === undefined) this.inDoubt.set(core, (doubts = []))
+      doubts.push(blocks)
+    })
     return appending
   }
 
@@ -273,6 +301,7 @@ export class Peer {
     this.store = null
     this.state = 'crashed'
     this.sessions.clear()
+    this.tempSessions.clear()
     this.stopAppends()
     const storage = store.storage as CrashableStorage
     if (storage.rocks !== undefined) await storage.rocks.close({ force: true })
@@ -289,6 +318,7 @@ export class Peer {
     this.store = null
     this.state = 'closed'
     this.sessions.clear()
+    this.tempSessions.clear()
     this.stopAppends()
     await this.closeStore(store)
   }

@@ -108,7 +108,8 @@ function legend (data: ReportData): string {
     item('GC close', COLORS.gc), item('get racing GC', COLORS.race), item('crash mid-append', COLORS.inflight),
     item('violation', COLORS.violation), item('crashed', COLORS.crashed), item('restarting', COLORS.restarting),
     item('disconnect', COLORS.disconnect), item('partition', COLORS.partition), item('stall', COLORS.stall),
-    item('slow', COLORS.slow), item('heal', COLORS.heal), item('other', COLORS.other)
+    item('slow', COLORS.slow), item('disk error', COLORS['disk-error']), item('disk full', COLORS['disk-full']),
+    item('read error', COLORS['read-error']), item('heal', COLORS.heal), item('other', COLORS.other)
   ]
   const unknown = data.unknownKinds.length === 0
     ? ''

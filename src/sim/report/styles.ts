@@ -19,6 +19,9 @@ export const COLORS = {
   slow: '#38bdf8',
   crash: '#ef4444',
   restart: '#f59e0b',
+  'disk-error': '#7c3aed',
+  'disk-full': '#be123c',
+  'read-error': '#0891b2',
   heal: '#22c55e'
 } as const
 
@@ -70,7 +73,7 @@ ${(['append', 'get', 'download', 'open-session', 'close-session', 'gc', 'race', 
 .state.crashed { fill: ${COLORS.crashed}; }
 .state.restarting { fill: ${COLORS.restarting}; }
 .band, .lfault, .pshade { fill: #94a3b8; }
-${(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart'] as const)
+${(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart', 'disk-error', 'disk-full', 'read-error'] as const)
   .map((k) => `.band.f-${k}, .lfault.f-${k}, .pshade.f-${k} { fill: ${COLORS[k]}; }`).join('\n')}
 .band.end-end { fill-opacity: 0.6; }
 .lfault, .pshade { fill-opacity: 0.3; }

@@ -1,6 +1,7 @@
 import type Hypercore from 'hypercore'
 import { blockContent, type CatalogEntry, type CoreCatalog } from '../peers/catalog'
-import { errorCode, type CheckResult } from '../checks/invariants'
+import { errorCode, type CheckResult, type InvariantName } from '../checks/invariants'
+import { checkFailedAppend, injectDiskFault, type DiskFaultContext } from '../disk/disk-steps'
 import { linkName, type Network } from '../network/network'
 import type { Peer } from '../peers/peer'
 import type { FaultKind, InflightAppend, Step } from './steps'
@@ -15,20 +16,22 @@ export interface StepOutput {
 }
 
 /** What the executor needs of a simulation. */
-export interface StepContext {
+export interface StepContext extends DiskFaultContext {
   readonly peers: readonly Peer[]
   readonly catalog: CoreCatalog
   readonly network: Network
   readonly clock: Clock
   readonly trace: Trace
+  /** Records a broken invariant found while running a step. */
+  violate (invariant: InvariantName, detail: string, peer: number, core: number): void
+  /** Counts conditions checked while running a step that held. */
+  passed (n: number): void
   /** Virtual timeout of one network-bound operation (get, download), in ms. */
   readonly stepTimeoutMs: number
   /** Counts an injected fault. */
   countFault (kind: FaultKind): void
   /** A number unique within the simulation, to tag one fault. */
   nextFaultId (): number
-  /** Runs `fn` after `delayMs` of virtual time, unless everything is healed first. */
-  later (delayMs: number, fn: () => void): void
   /** Crashes a peer (links first). */
   crashPeer (peer: number): Promise<void>
   /** Resolves at the first quiet moment after `count` more storage completions (Scheduler.afterStorageCompletions). */
@@ -43,6 +46,8 @@ export interface StepContext {
 
 const OK: StepOutput = { ok: true }
 
+function noop (): void {}
+
 /**
  * Runs one step against the simulation. Every operation that waits on the network
  * carries its own virtual timeout, so a step ends by itself; the simulator drives the
@@ -50,7 +55,7 @@ const OK: StepOutput = { ok: true }
  */
 export async function executeStep (ctx: StepContext, step: Step): Promise<StepOutput> {
   switch (step.kind) {
-    case 'append': return withPeer(ctx, step.peer, (peer) => append(ctx, peer, ctx.catalog.get(step.core), step.blocks))
+    case 'append': return withPeer(ctx, step.peer, (peer) => append(ctx, peer, ctx.catalog.get(step.core), step.blocks, step.closeFirst === true))
     case 'get': return withPeer(ctx, step.peer, (peer) => get(ctx, peer, ctx.catalog.get(step.core), step.index))
     case 'download': return withPeer(ctx, step.peer, (peer) => download(ctx, peer, ctx.catalog.get(step.core), step.start, step.end))
     case 'open-session': return withPeer(ctx, step.peer, async (peer) => {
@@ -100,14 +105,45 @@ async function withSession<T> (peer: Peer, entry: CatalogEntry, fn: (session: Hy
   }
 }
 
-async function append (ctx: StepContext, peer: Peer, entry: CatalogEntry, blocks: number): Promise<StepOutput> {
-  return withSession(peer, entry, async (session) => {
-    const start = session.length
-    const batch: Buffer[] = []
-    for (let i = 0; i < blocks; i++) batch.push(blockContent(entry.name, start + i))
-    const { length } = await peer.trackAppend(entry.index, blocks, session.append(batch))
+async function append (ctx: StepContext, peer: Peer, entry: CatalogEntry, blocks: number, closeFirst: boolean): Promise<StepOutput> {
+  if (!closeFirst) return withSession(peer, entry, (session) => appendOn(ctx, peer, entry, session, blocks, false))
+  const session = peer.tempSession(entry)
+  try {
+    await session.ready()
+  } catch (err) {
+    await session.close().catch(noop)
+    throw err
+  }
+  return appendOn(ctx, peer, entry, session, blocks, true)
+}
+
+/** Appends on a session (closing it right after the start if `closeFirst`), and checks a failure. */
+async function appendOn (ctx: StepContext, peer: Peer, entry: CatalogEntry, session: Hypercore, blocks: number, closeFirst: boolean): Promise<StepOutput> {
+  const disk = ctx.disks.get(peer.index)
+  const start = session.length
+  const store = peer.store
+  const failures = (): number => disk.stats.failedWrites + disk.stats.failedReads
+  const failedBefore = failures()
+  const batch: Buffer[] = []
+  for (let i = 0; i < blocks; i++) batch.push(blockContent(entry.name, start + i))
+  const appending = peer.trackAppend(entry.index, blocks, session.append(batch))
+  const closing = closeFirst ? session.close() : null
+  try {
+    const { length } = await appending
     return { ok: true, value: length }
-  })
+  } catch (err) {
+    // Not when a recovery closed the store under the step (the simulator's doing), nor on
+    // a core the peer does not own (it cannot write it).
+    const diskFailed = failures() > failedBefore
+    if (peer.store === store && (diskFailed || entry.owner === peer.index)) {
+      const found = checkFailedAppend(err, diskFailed, start, blocks, closeFirst ? null : session.length)
+      ctx.passed(2 - found.length)
+      for (const [invariant, detail] of found) ctx.violate(invariant, detail, peer.index, entry.index)
+    }
+    throw err
+  } finally {
+    await closing
+  }
 }
 
 /**
@@ -224,6 +260,11 @@ async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | '
       trace.record('lift', { f: 'restart', id })
       return checked.violations.length === 0 ? OK : { ok: false, code: 'DURABILITY' }
     }
+    case 'disk-error':
+    case 'disk-full':
+    case 'read-error':
+      injectDiskFault(ctx, step, id)
+      return OK
     case 'heal':
       await ctx.healAll()
       return OK

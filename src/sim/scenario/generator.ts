@@ -1,6 +1,7 @@
 import type { CoreSpec } from '../peers/catalog'
 import { Prng, checkSeed } from '../random/prng'
-import { FAULT_KINDS, type FaultKind, type Step } from './steps'
+import { DISK_FAULT_KINDS, FAULT_KINDS, type DiskFaultKind, type FaultKind, type Step } from './steps'
+import { drawDiskProfile, PERFECT_DISK, type DiskProfile } from '../disk/disk-profile'
 
 /** Options of `generateScenario()`. Only `seed` is required. */
 export interface ScenarioOptions {
@@ -16,6 +17,8 @@ export interface ScenarioOptions {
   durationMs?: number
   /** Fault kinds to inject. Default: drawn from the seed (swarm testing). */
   faults?: readonly FaultKind[]
+  /** Peers' disks: `drawn` from the seed, one profile per peer (swarm testing), or all `perfect`. Default `drawn`. */
+  disks?: 'drawn' | 'perfect'
 }
 
 /** The fault kinds of a run and how often each is injected. */
@@ -37,6 +40,8 @@ export interface Scenario {
   links: Array<[number, number]>
   durationMs: number
   faultProfile: FaultProfile
+  /** Disk profile of each peer; absent (older replay files) means perfect disks. */
+  disks?: DiskProfile[]
   steps: Step[]
 }
 
@@ -79,28 +84,42 @@ export function generateScenario (opts: ScenarioOptions): Scenario {
     for (const p of r) addLink(p, owner)
   }
 
-  const faultProfile = drawFaultProfile(root.fork('faults'), opts.faults)
-  const steps = drawSteps(root.fork('steps'), { peers, cores, readers, links: [...links.values()], stepCount, durationMs, faultProfile, crashes: root.fork('crash-append') })
-  return { seed, peers, cores, readers, links: [...links.values()], durationMs, faultProfile, steps }
+  const faultProfile = drawFaultProfile(root.fork('faults'), root.fork('disk-faults'), opts.faults)
+  const disksFork = root.fork('disks')
+  const disks = Array.from({ length: peers }, () => (opts.disks ?? 'drawn') === 'drawn' ? drawDiskProfile(disksFork) : { ...PERFECT_DISK })
+  const steps = drawSteps(root.fork('steps'), { peers, cores, readers, links: [...links.values()], stepCount, durationMs, faultProfile, crashes: root.fork('crash-append'), closeFirst: root.fork('append-close-first') })
+  return { seed, peers, cores, readers, links: [...links.values()], durationMs, faultProfile, disks, steps }
 }
 
-function drawFaultProfile (prng: Prng, given: readonly FaultKind[] | undefined): FaultProfile {
+/** The fault kinds drawn before disk faults existed: their draws stay as they were. */
+const NETWORK_FAULT_KINDS = FAULT_KINDS.filter((k) => !DISK_FAULT_KINDS.includes(k as DiskFaultKind))
+
+// Disk kinds come from a generator of their own, so a profile without them is drawn
+// exactly as before they existed.
+function drawFaultProfile (prng: Prng, diskPrng: Prng, given: readonly FaultKind[] | undefined): FaultProfile {
   let kinds: FaultKind[]
+  let diskKinds: FaultKind[]
   if (given !== undefined) {
     for (const kind of given) if (!FAULT_KINDS.includes(kind)) throw new RangeError(`unknown fault kind ${kind}`)
-    kinds = FAULT_KINDS.filter((k) => given.includes(k))
+    kinds = NETWORK_FAULT_KINDS.filter((k) => given.includes(k))
+    diskKinds = DISK_FAULT_KINDS.filter((k) => given.includes(k))
   } else {
-    kinds = FAULT_KINDS.filter(() => prng.chance(0.6))
-    for (const extra of prng.sample(FAULT_KINDS.filter((k) => !kinds.includes(k)), Math.max(0, 2 - kinds.length))) kinds.push(extra)
-    kinds = FAULT_KINDS.filter((k) => kinds.includes(k))
+    kinds = NETWORK_FAULT_KINDS.filter(() => prng.chance(0.6))
+    for (const extra of prng.sample(NETWORK_FAULT_KINDS.filter((k) => !kinds.includes(k)), Math.max(0, 2 - kinds.length))) kinds.push(extra)
+    kinds = NETWORK_FAULT_KINDS.filter((k) => kinds.includes(k))
+    diskKinds = DISK_FAULT_KINDS.filter(() => diskPrng.chance(0.5))
   }
-  // Total fault share 4-16% of steps, split by drawn weights.
-  const total = prng.int(4, 16) / 100
+  const rates: Partial<Record<FaultKind, number>> = {}
+  // Total fault share 4-16% of steps, split by drawn weights; disk faults 1-4% more.
+  splitShare(prng, kinds, prng.int(4, 16) / 100, rates)
+  if (diskKinds.length > 0) splitShare(diskPrng, diskKinds, diskPrng.int(1, 4) / 100, rates)
+  return { drawn: given === undefined, rates }
+}
+
+function splitShare (prng: Prng, kinds: readonly FaultKind[], total: number, rates: Partial<Record<FaultKind, number>>): void {
   const weights = kinds.map(() => prng.int(1, 5))
   const sum = weights.reduce((a, b) => a + b, 0)
-  const rates: Partial<Record<FaultKind, number>> = {}
   kinds.forEach((k, i) => { rates[k] = Math.round((total * (weights[i] as number) / sum) * 1000) / 1000 })
-  return { drawn: given === undefined, rates }
 }
 
 interface StepPlan {
@@ -113,6 +132,8 @@ interface StepPlan {
   faultProfile: FaultProfile
   /** Draws the in-flight appends of crashes, apart, so they shift no other draw. */
   crashes: Prng
+  /** Draws which appends close their session first, apart, for the same reason. */
+  closeFirst: Prng
 }
 
 function drawSteps (prng: Prng, plan: StepPlan): Step[] {
@@ -138,7 +159,9 @@ function drawSteps (prng: Prng, plan: StepPlan): Step[] {
       case 'append': {
         const blocks = prng.int(1, 4)
         length[c] = (length[c] as number) + blocks
-        steps.push({ kind: 'append', peer: spec.owner, core: c, blocks })
+        steps.push(plan.closeFirst.chance(0.1)
+          ? { kind: 'append', peer: spec.owner, core: c, blocks, closeFirst: true }
+          : { kind: 'append', peer: spec.owner, core: c, blocks })
         break
       }
       case 'get':
@@ -206,6 +229,9 @@ function drawFault (prng: Prng, kind: FaultKind, plan: StepPlan): Step {
       return step
     }
     case 'restart': return { kind, peer: prng.int(0, plan.peers - 1) }
+    case 'disk-error':
+    case 'disk-full': return { kind, peer: prng.int(0, plan.peers - 1), durationMs: prng.int(1000, 30_000) }
+    case 'read-error': return { kind, peer: prng.int(0, plan.peers - 1), reads: prng.int(1, 3) }
   }
 }
 

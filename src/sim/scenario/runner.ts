@@ -6,6 +6,7 @@ import { generateScenario, type FaultProfile, type Scenario, type ScenarioOption
 import type { StoreFactory } from '../peers/store-factory'
 import type { TraceOptions } from '../trace/trace'
 import type { Violation } from '../checks/invariants'
+import type { DiskStats } from '../disk/sim-disk'
 
 /** Progress of a run, reported after every step. */
 export interface RunProgress {
@@ -59,10 +60,14 @@ export interface RunResult {
   /** Faults injected, by kind (every kind of the profile, 0 included). */
   faults: Partial<Record<FaultKind, number>>
   faultProfile: FaultProfile
+  /** What the peers' disks did: operations, stalls, failed writes and reads. */
+  disk: DiskStats
   /** Cores closed by GC. */
   gcCollected: number
   /** GC closes raced by a get (each must get a working session). */
   gcRaces: number
+  /** Of those, races a disk fault failed or a restart cut short (not checked). */
+  gcRacesAbandoned: number
   invariantsChecked: number
   violations: Violation[]
   converged: boolean
@@ -100,6 +105,7 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     cores: scenario.cores,
     links: scenario.links,
     gcRace: opts.gcRace ?? 0.5,
+    ...(scenario.disks === undefined ? {} : { disks: scenario.disks }),
     ...(opts.store === undefined ? {} : { store: opts.store }),
     ...(opts.link === undefined ? {} : { link: opts.link }),
     ...(opts.peer === undefined ? {} : { peer: opts.peer }),
@@ -150,8 +156,10 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     bytes,
     faults,
     faultProfile: scenario.faultProfile,
+    disk: sim.disks.stats(),
     gcCollected: sim.peers.reduce((n, p) => n + p.collected, 0),
     gcRaces: sim.gcRaces,
+    gcRacesAbandoned: sim.gcRacesAbandoned,
     invariantsChecked: sim.invariantsChecked,
     violations: sim.violations,
     converged,

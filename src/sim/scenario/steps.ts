@@ -1,8 +1,14 @@
 /** Kinds of fault a scenario can inject. */
-export type FaultKind = 'disconnect' | 'partition' | 'stall' | 'slow' | 'crash' | 'restart'
+export type FaultKind = 'disconnect' | 'partition' | 'stall' | 'slow' | 'crash' | 'restart' | DiskFaultKind
+
+/** Kinds of disk fault (see SimDisk and docs/ARCHITECTURE.md for what each models). */
+export type DiskFaultKind = 'disk-error' | 'disk-full' | 'read-error'
+
+/** Every disk fault kind, in a fixed order. */
+export const DISK_FAULT_KINDS: readonly DiskFaultKind[] = Object.freeze(['disk-error', 'disk-full', 'read-error'])
 
 /** Every fault kind, in a fixed order. */
-export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart'])
+export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart', ...DISK_FAULT_KINDS])
 
 /**
  * The append a `crash` step leaves in flight: the peer starts appending `blocks` blocks
@@ -25,8 +31,13 @@ export interface InflightAppend {
  * lifted by a virtual timer, faults without one last until lifted by `heal`.
  */
 export type Step =
-  /** The owner appends `blocks` blocks (content: `blockContent(name, index)`). */
-  | { kind: 'append', peer: number, core: number, blocks: number }
+  /**
+   * The owner appends `blocks` blocks (content: `blockContent(name, index)`). With
+   * `closeFirst`, on a session of its own that it closes right after starting the
+   * append, as an app that does not await its append (the write goes on without a
+   * session); the step still reports the append's outcome.
+   */
+  | { kind: 'append', peer: number, core: number, blocks: number, closeFirst?: boolean }
   /** Reads one block (waits for peers up to the step timeout). */
   | { kind: 'get', peer: number, core: number, index: number }
   /** Opens a session the model tracks. */
@@ -55,6 +66,15 @@ export type Step =
   | { kind: 'crash', peer: number, downMs?: number, inflightAppend?: InflightAppend }
   /** Closes a peer cleanly (if up) and reopens it from its folder. */
   | { kind: 'restart', peer: number }
+  /**
+   * The peer's write batches fail with EIO (`disk-error`) or ENOSPC (`disk-full`) for
+   * `durationMs` (until healed if absent), unapplied. A database that had a write fail
+   * refuses writes until it reopens, as RocksDB does: when the fault lifts, a peer left
+   * so is restarted (closed cleanly and reopened), as its operator would.
+   */
+  | { kind: 'disk-error' | 'disk-full', peer: number, durationMs?: number }
+  /** The peer's next `reads` reads (default 1) fail with EIO, once each. */
+  | { kind: 'read-error', peer: number, reads?: number }
   /** Lifts every fault and restarts every crashed peer. */
   | { kind: 'heal' }
 
@@ -87,7 +107,10 @@ export function checkStep (step: Step, peers: number, cores: number): void {
     if (n !== undefined && (!Number.isInteger(n) || n < min)) throw new RangeError(`${step.kind}: bad ${what} ${n}`)
   }
   switch (step.kind) {
-    case 'append': peer(step.peer); core(step.core); count(step.blocks, 'blocks', 1); return
+    case 'append':
+      peer(step.peer); core(step.core); count(step.blocks, 'blocks', 1)
+      if (step.closeFirst !== undefined && typeof step.closeFirst !== 'boolean') throw new RangeError('append: closeFirst must be a boolean')
+      return
     case 'get': peer(step.peer); core(step.core); count(step.index, 'index'); return
     case 'open-session':
     case 'close-session': peer(step.peer); core(step.core); return
@@ -118,8 +141,15 @@ export function checkStep (step: Step, peers: number, cores: number): void {
       }
       return
     case 'restart': peer(step.peer); return
+    case 'disk-error':
+    case 'disk-full': peer(step.peer); count(step.durationMs, 'durationMs'); return
+    case 'read-error': peer(step.peer); count(step.reads, 'reads', 1); return
     case 'heal': return
-    default: throw new RangeError(`unknown step kind ${(step as { kind: unknown }).kind as string}`)
+    default: {
+      // Exhaustive at compile time; at run time a step read from JSON may be anything.
+      const unknown: never = step
+      throw new RangeError(`unknown step kind ${String((unknown as { kind: unknown }).kind)}`)
+    }
   }
 }
 
@@ -127,7 +157,7 @@ export function checkStep (step: Step, peers: number, cores: number): void {
 export function describeStep (step: Step): string {
   const lasting = (ms: number | undefined): string => ms === undefined ? '' : ` for ${ms}ms`
   switch (step.kind) {
-    case 'append': return `p${step.peer} append c${step.core} x${step.blocks}`
+    case 'append': return `p${step.peer} append c${step.core} x${step.blocks}${step.closeFirst === true ? ' (session closed first)' : ''}`
     case 'get': return `p${step.peer} get c${step.core}[${step.index}]`
     case 'open-session': return `p${step.peer} open-session c${step.core}`
     case 'close-session': return `p${step.peer} close-session c${step.core}`
@@ -144,6 +174,9 @@ export function describeStep (step: Step): string {
       return `crash p${step.peer}${inflight}${step.downMs === undefined ? '' : ` down ${step.downMs}ms`}`
     }
     case 'restart': return `restart p${step.peer}`
+    case 'disk-error': return `disk-error p${step.peer}${lasting(step.durationMs)}`
+    case 'disk-full': return `disk-full p${step.peer}${lasting(step.durationMs)}`
+    case 'read-error': return `read-error p${step.peer}${step.reads === undefined ? '' : ` x${step.reads}`}`
     case 'heal': return 'heal'
   }
 }

@@ -19,6 +19,7 @@ export function propertyTest (name: string): void {
     t.comment(`seed ${seed}, ${numRuns} runs (${rerunHint(name, seed, numRuns)})`)
     const report = await runProperty(prop, { seed, numRuns })
     for (const line of formatReport(report)) t.comment(line)
+    for (const line of prop.tally()) t.comment(`tolerated: ${line}`)
     t.ok(report.ok, report.ok ? `${name} held for ${numRuns} scenarios` : `${name}: ${report.error ?? ''} -- replay: ${replayLine(report)}`)
     if (report.ok) t.is(report.runsDone, numRuns, 'every scenario ran')
   })

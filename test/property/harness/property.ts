@@ -29,6 +29,8 @@ export interface PropertySpec<T> {
   setup? (value: T): string
   /** The replay path to print with a failure, for `fc.commands` scenarios. */
   replayPath? (value: T): string | null
+  /** Tolerated outcomes counted over the runs so far (one line each), printed after the run. */
+  tally? (): string[]
 }
 
 /** A property with its value type erased, so properties of all kinds share a registry. */
@@ -42,6 +44,7 @@ export interface Property {
   describe (value: unknown): string[]
   setup (value: unknown): string
   replayPath (value: unknown): string | null
+  tally (): string[]
 }
 
 /** Erases a property's value type; the casts are safe because values only ever come from its own arbitrary. */
@@ -55,6 +58,7 @@ export function defineProperty<T> (spec: PropertySpec<T>): Property {
     run: (value, tally) => spec.run(value as T, tally),
     describe: (value) => spec.describe(value as T),
     setup: (value) => spec.setup?.(value as T) ?? '',
-    replayPath: (value) => spec.replayPath?.(value as T) ?? null
+    replayPath: (value) => spec.replayPath?.(value as T) ?? null,
+    tally: () => spec.tally?.() ?? []
   }
 }

@@ -64,9 +64,16 @@ function kind (k: Step['kind'], aim: Required<SimStepAim>): fc.Arbitrary<Drawn> 
     case 'slow': return fc.tuple(pair, lasting).map(([[a, b], durationMs]) => ({ kind: 'slow', a, b, bandwidthBytesPerSec: 2000, durationMs }))
     case 'crash': return crash(aim)
     case 'restart': return peer.map((p) => ({ kind: 'restart', peer: p }))
+    case 'disk-error':
+    case 'disk-full': return fc.tuple(peer, lasting).map(([p, durationMs]) => ({ kind: k, peer: p, durationMs }))
+    case 'read-error': return fc.tuple(peer, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })).map(([p, reads]) => ({ kind: 'read-error', peer: p, reads }))
     case 'heal': return fc.constant({ kind: 'heal' })
   }
 }
+
+/** An append whose session is closed right after it starts (the write goes on without a session). */
+export const appendCloseFirst: fc.Arbitrary<Step> = fc.tuple(core, fc.integer({ min: 1, max: 4 }))
+  .map(([c, blocks]) => ({ kind: 'append', peer: c, core: c, blocks, closeFirst: true }))
 
 /**
  * Turns drawn reads into steps. The generator knows how many blocks the scenario asks
@@ -138,13 +145,14 @@ export function aimSteps (drawn: readonly Drawn[]): Step[] {
 
 /**
  * A list of simulator steps: an append (so reads have blocks to aim at), then steps
- * drawn with the given weights (kinds left out are not drawn), reads aimed by `aimSteps`.
+ * drawn with the given weights (kinds left out are not drawn) or from `extra`, reads aimed
+ * by `aimSteps`.
  */
-export function simSteps (weights: SimStepWeights, maxLength: number, aim: SimStepAim = {}): fc.Arbitrary<Step[]> {
+export function simSteps (weights: SimStepWeights, maxLength: number, aim: SimStepAim = {}, extra: Array<fc.WeightedArbitrary<Step>> = []): fc.Arbitrary<Step[]> {
   const resolved: Required<SimStepAim> = { pastEnd: aim.pastEnd ?? 0.15, midAppend: aim.midAppend ?? 0 }
   const kinds = (Object.entries(weights) as Array<[Step['kind'], number]>).filter(([, w]) => w > 0)
   const first = kind('append', resolved)
-  const rest = fc.array(fc.oneof(...kinds.map(([k, weight]) => ({ weight, arbitrary: kind(k, resolved) }))), { maxLength: maxLength - 1, size: 'max' })
+  const rest = fc.array(fc.oneof(...kinds.map(([k, weight]) => ({ weight, arbitrary: kind(k, resolved) })), ...extra), { maxLength: maxLength - 1, size: 'max' })
   return fc.tuple(first, rest).map(([a, drawn]) => aimSteps([a, ...drawn]))
 }
 

@@ -22,6 +22,8 @@ import { closedStoreErrorIsBadArgument } from './closed-store-error-is-bad-argum
 import { coreOptionsDropped } from './core-options-dropped'
 import { waitOptionsDroppedOnPreload } from './wait-options-dropped-on-preload'
 import { remoteCoreNeverCollected } from './remote-core-never-collected'
+import { gcClosesFlushingCore } from './gc-closes-flushing-core'
+import { appendSwallowsWriteError } from './append-swallows-write-error'
 
 /** Every planted bug, in the order `npm run mutants` runs them. */
 export const MUTANTS: readonly Mutant[] = [
@@ -47,7 +49,9 @@ export const MUTANTS: readonly Mutant[] = [
   closedStoreErrorIsBadArgument,
   coreOptionsDropped,
   waitOptionsDroppedOnPreload,
-  remoteCoreNeverCollected
+  remoteCoreNeverCollected,
+  gcClosesFlushingCore,
+  appendSwallowsWriteError
 ]
 
 /** A mutant by name; throws with the list of names if unknown. */

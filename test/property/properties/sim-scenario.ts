@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { describeStep, runSteps, type RunStepsResult, type Step, type Violation } from '../../../src/sim'
+import { describeStep, runSteps, type DiskProfile, type RunStepsResult, type Step, type Violation } from '../../../src/sim'
 import { cleanStep, SIM_PEERS, simSteps, type SimStepAim, type SimStepWeights } from '../model/sim-steps'
 import { SimResultModel } from '../model/sim-results'
 import type { StepTally } from '../harness/step-tally'
@@ -15,6 +15,8 @@ export interface SimShape {
   weights: SimStepWeights
   /** How reads and crashes are aimed (see `simSteps`). */
   aim?: SimStepAim
+  /** Further step arbitraries, weighted like `weights`. */
+  extra?: Array<fc.WeightedArbitrary<Step>>
   maxSteps: number
   /** GC of every peer; short, so GC closes cores between steps. */
   gcIntervalMs: number
@@ -24,13 +26,15 @@ export interface SimShape {
   /** Virtual time allowed to converge after the heal, in ms. */
   convergeTimeoutMs: number
   store?: 'project' | 'upstream'
+  /** Every peer's disk. Default: perfect. */
+  disks?: Partial<DiskProfile>
 }
 
 /** The arbitrary of simulator scenarios of a shape. */
 export function simScenario (shape: SimShape): fc.Arbitrary<SimScenario> {
   return fc.record({
     simSeed: fc.nat({ max: 0xffff }),
-    steps: simSteps(shape.weights, shape.maxSteps, shape.aim).map((steps) => steps.map(cleanStep))
+    steps: simSteps(shape.weights, shape.maxSteps, shape.aim, shape.extra).map((steps) => steps.map(cleanStep))
   })
 }
 
@@ -43,6 +47,7 @@ export function runSim (s: SimScenario, shape: SimShape): Promise<RunStepsResult
     store: shape.store ?? 'project',
     peer: { gcIntervalMs: shape.gcIntervalMs, gcStrikes: shape.gcStrikes },
     gcRace: shape.gcRace,
+    ...(shape.disks === undefined ? {} : { disks: shape.disks }),
     convergeTimeoutMs: shape.convergeTimeoutMs
   })
 }
@@ -77,5 +82,6 @@ export function simStepLines (s: SimScenario): string[] {
 
 /** The setup line of a simulator scenario. */
 export function simSetup (s: SimScenario, shape: SimShape): string {
-  return `new Sim({ seed: ${s.simSeed}, peers: ${SIM_PEERS}, cores: ${SIM_PEERS} (core i owned by peer i), store: ${shape.store ?? 'project'}, peer: { gcIntervalMs: ${shape.gcIntervalMs}, gcStrikes: ${shape.gcStrikes} }, gcRace: ${shape.gcRace} }), mesh links; after the steps: heal, converge within ${shape.convergeTimeoutMs} ms, close`
+  const disks = shape.disks === undefined ? '' : `, disks: ${JSON.stringify(shape.disks)}`
+  return `new Sim({ seed: ${s.simSeed}, peers: ${SIM_PEERS}, cores: ${SIM_PEERS} (core i owned by peer i), store: ${shape.store ?? 'project'}, peer: { gcIntervalMs: ${shape.gcIntervalMs}, gcStrikes: ${shape.gcStrikes} }, gcRace: ${shape.gcRace}${disks} }), mesh links; after the steps: heal, converge within ${shape.convergeTimeoutMs} ms, close`
 }
