@@ -5,8 +5,14 @@ import { loadRegressions, type Regression } from './harness/regressions'
 import { formatReport, runProperty, type RunReport } from './harness/runner'
 import { replayLine } from './harness/replay-line'
 
-function replay (r: Regression, mutant: string | null): Promise<RunReport> {
-  return runProperty(findProperty(r.property), { seed: r.seed, numRuns: 1, path: r.path, replayPath: r.replayPath ?? null, mutant })
+async function replay (r: Regression, mutant: string | null): Promise<RunReport> {
+  const opts = r.value !== undefined ? { value: r.value } : { path: r.path, replayPath: r.replayPath ?? null }
+  try {
+    return await runProperty(findProperty(r.property), { seed: r.seed, numRuns: 1, mutant, ...opts })
+  } catch (err) {
+    // A path that no longer replays (the generator changed): a failure to read, not a crash of the suite.
+    throw new Error(`${r.property} seed ${r.seed} path ${r.path}: cannot replay (${err instanceof Error ? err.message : String(err)}); pin it again, or as a value`)
+  }
 }
 
 // Every pinned scenario replays on every `npm test`: it must hold on the real store.

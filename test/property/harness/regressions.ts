@@ -2,11 +2,18 @@ import fs from 'fs'
 import path from 'path'
 import type { ReplayTarget } from './replay-line'
 
-/** One pinned scenario: a seed and path that once failed (or that a planted bug fails). */
+/**
+ * One pinned scenario that once failed (or that a planted bug fails): a seed and path,
+ * or, for properties whose scenarios are plain JSON (the simulator's), the scenario
+ * itself as `value` (which, unlike a path, survives changes to the generator).
+ */
 export interface Regression {
   property: string
   seed: number
+  /** fast-check's counterexample path; '' when `value` is given. */
   path: string
+  /** The scenario itself, run as is. */
+  value?: unknown
   /** fast-check's commands replay path, for model-based properties. */
   replayPath?: string
   /** Why it is here: the bug it found, or the planted bug it kills. */
@@ -24,10 +31,10 @@ export function loadRegressions (file = FILE): Regression[] {
   if (!Array.isArray(raw)) throw new Error(`${file}: expected a JSON array`)
   return raw.map((r: unknown, i) => {
     const e = r as Partial<Regression>
-    if (typeof e.property !== 'string' || typeof e.seed !== 'number' || typeof e.path !== 'string' || typeof e.note !== 'string') {
-      throw new Error(`${file}[${i}]: needs property (string), seed (number), path (string) and note (string)`)
+    if (typeof e.property !== 'string' || typeof e.seed !== 'number' || typeof e.note !== 'string' || (typeof e.path !== 'string' && e.value === undefined)) {
+      throw new Error(`${file}[${i}]: needs property (string), seed (number), path (string) or value, and note (string)`)
     }
-    return e as Regression
+    return { ...e, path: e.path ?? '' } as Regression
   })
 }
 

@@ -14,6 +14,12 @@ export interface RunOptions {
   replayPath?: string | null
   /** Printed in the replay line: the planted bug that is switched on. */
   mutant?: string | null
+  /**
+   * Runs this one scenario, given as data, instead of drawing from the seed: for
+   * properties whose scenarios are plain JSON (the simulator's), a pinned scenario that
+   * survives changes to the generator (a path replays only under the generator that made it).
+   */
+  value?: unknown
 }
 
 /** The result of running a property: on failure, everything needed to read and replay it. */
@@ -45,8 +51,9 @@ function errorText (err: unknown): string {
  */
 export async function runProperty (prop: Property, opts: RunOptions): Promise<RunReport> {
   const started = performance.now()
-  const replaying = opts.path !== undefined && opts.path !== null
-  const arb = prop.arbitrary({ replayPath: opts.replayPath ?? null })
+  const given = opts.value !== undefined
+  const replaying = !given && opts.path !== undefined && opts.path !== null
+  const arb = given ? fc.constant(opts.value) : prop.arbitrary({ replayPath: opts.replayPath ?? null })
   // A rejection nobody handled is a bug of the scenario that caused it, not a crash of the run.
   const stray: unknown[] = []
   const onStray = (err: unknown): void => { stray.push(err) }
@@ -61,9 +68,9 @@ export async function runProperty (prop: Property, opts: RunOptions): Promise<Ru
   try {
     details = await fc.check(property, {
       seed: opts.seed,
-      numRuns: opts.numRuns,
+      numRuns: given ? 1 : opts.numRuns,
       path: replaying ? (opts.path as string) : undefined,
-      endOnFailure: replaying
+      endOnFailure: replaying || given
     })
   } finally {
     process.off('unhandledRejection', onStray)
