@@ -35,6 +35,8 @@ declare module 'hypercore' {
       uncork (): void
       pair (opts: { protocol: string, id?: Buffer | null }, notify: (id: Buffer) => unknown): void
       unpair (opts: { protocol: string, id?: Buffer | null }): void
+      /** The channels open on this side of the muxer. */
+      [Symbol.iterator] (): IterableIterator<{ protocol: string, closed: boolean }>
       stream: NoiseStream
     }
 

@@ -5,7 +5,7 @@ import { gcOneStrikeEarly } from './gc-one-strike-early'
 import { namespaceDropped } from './namespace-dropped'
 import { collectDropsAnyCore } from './collect-drops-any-core'
 import { closeIgnoresPending } from './close-ignores-pending'
-import { streamsNotDestroyed } from './streams-not-destroyed'
+import { closeDestroysStreams } from './close-destroys-streams'
 import { attachSkipsStored } from './attach-skips-stored'
 import { newCoresNotAttached } from './new-cores-not-attached'
 import { rootCloseSkipsSessions } from './root-close-skips-sessions'
@@ -19,7 +19,7 @@ export const MUTANTS: readonly Mutant[] = [
   namespaceDropped,
   collectDropsAnyCore,
   closeIgnoresPending,
-  streamsNotDestroyed,
+  closeDestroysStreams,
   attachSkipsStored,
   newCoresNotAttached,
   rootCloseSkipsSessions,
