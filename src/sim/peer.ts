@@ -1,4 +1,4 @@
-import type Hypercore from 'hypercore'
+import type Hypercore = require('hypercore')
 import type { CatalogEntry, CoreCatalog } from './catalog'
 import type { SimCore, StoreFactory, StoreLike } from './store-factory'
 

@@ -1,4 +1,4 @@
-import type Hypercore from 'hypercore'
+import type Hypercore = require('hypercore')
 import type { AuditRecord, CorestoreStorage, GetOptions } from './types'
 
 /** What `auditStore` needs of a store (the store passes itself). */

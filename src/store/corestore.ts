@@ -1,5 +1,5 @@
-import ReadyResource from 'ready-resource'
-import Hypercore from 'hypercore'
+import ReadyResource = require('ready-resource')
+import Hypercore = require('hypercore')
 import { CoreTracker, type WatchFn } from './core-tracker'
 import { SessionTracker } from './session-tracker'
 import { StreamTracker } from './stream-tracker'

@@ -1,4 +1,4 @@
-import Hypercore from 'hypercore'
+import Hypercore = require('hypercore')
 import { addDiscoveryHandler } from './discovery-dispatch'
 import { StoredCoreLookup } from './stored-core-lookup'
 import type { Auth } from './core-auth'

@@ -1,4 +1,4 @@
-import type Hypercore from 'hypercore'
+import type Hypercore = require('hypercore')
 
 /** An ed25519 key pair; `secretKey` is null for a key pair that can only verify. */
 export type KeyPair = Hypercore.KeyPair
