@@ -19,6 +19,8 @@ export { converge } from './convergence'
 export type { ConvergenceResult } from './convergence'
 export { checkSessions, checkDurability, checkClosed, trackedSessionCounts, errorCode } from './invariants'
 export type { Violation, InvariantName, CheckResult, CheckContext, Leftovers, Drive } from './invariants'
+export { LivenessChecks } from './liveness'
+export type { LivenessDeps } from './liveness'
 export { snapshotSim } from './snapshot'
 export type { SimSnapshot, PeerSnapshot, CoreSnapshot } from './snapshot'
 

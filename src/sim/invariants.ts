@@ -15,6 +15,9 @@ export type InvariantName =
   | 'uncaught-error'
   | 'step-stuck'
   | 'gc-race'
+  | 'gc-liveness'
+  | 'one-core-per-key'
+  | 'open-after-close'
 
 /** A broken invariant. */
 export interface Violation {

@@ -113,6 +113,7 @@ export async function runScenario (opts: RunOptions): Promise<RunResult> {
     converged = result.ok
     convergeMs = result.waitedMs
     await sim.advance(opts.cooldownMs ?? 30_000)
+    await sim.checkGcLiveness()
     progress('close', scenario.steps.length)
   } finally {
     if (sim.clock.installed) virtualMs = sim.clock.elapsedMs

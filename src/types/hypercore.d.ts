@@ -159,6 +159,8 @@ declare module 'hypercore' {
       state: { storage: CoreStateStorage, length: number } | null
       ready (): Promise<void>
       close (): Promise<void>
+      /** The last step of close(): releases the replicator and the core's storage. */
+      destroy (): Promise<void>
       checkIfIdle (): void
       hasSession (): boolean
       audit (opts?: { dryRun?: boolean }): Promise<AuditResult>

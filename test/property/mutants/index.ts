@@ -10,6 +10,10 @@ import { attachSkipsStored } from './attach-skips-stored'
 import { newCoresNotAttached } from './new-cores-not-attached'
 import { rootCloseSkipsSessions } from './root-close-skips-sessions'
 import { storageCloseNotAwaited } from './storage-close-not-awaited'
+import { attachLeaksOnDeadStream } from './attach-leaks-on-dead-stream'
+import { getSkipsClosingCore } from './get-skips-closing-core'
+import { attachOpensAfterClose } from './attach-opens-after-close'
+import { gcSkipsRecheck } from './gc-skips-recheck'
 
 /** Every planted bug, in the order `npm run mutants` runs them. */
 export const MUTANTS: readonly Mutant[] = [
@@ -23,7 +27,11 @@ export const MUTANTS: readonly Mutant[] = [
   attachSkipsStored,
   newCoresNotAttached,
   rootCloseSkipsSessions,
-  storageCloseNotAwaited
+  storageCloseNotAwaited,
+  attachLeaksOnDeadStream,
+  getSkipsClosingCore,
+  attachOpensAfterClose,
+  gcSkipsRecheck
 ]
 
 /** A mutant by name; throws with the list of names if unknown. */

@@ -10,6 +10,10 @@ import { replication } from './replication'
 import { simConvergence } from './sim-convergence'
 import { simDurability } from './sim-durability'
 import { simDifferential } from './sim-differential'
+import { gcLiveness } from './gc-liveness'
+import { oneCorePerKey } from './one-core-per-key'
+import { closeVsRemote } from './close-vs-remote'
+import { gcBypassSessions } from './gc-bypass-sessions'
 
 /** Every property, in the order `npm test` and the mutant runner use. */
 export const PROPERTIES: readonly Property[] = [
@@ -23,7 +27,11 @@ export const PROPERTIES: readonly Property[] = [
   replication,
   simConvergence,
   simDurability,
-  simDifferential
+  simDifferential,
+  gcLiveness,
+  oneCorePerKey,
+  closeVsRemote,
+  gcBypassSessions
 ]
 
 /** A property by name; throws with the list of names if unknown. */
