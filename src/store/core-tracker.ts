@@ -180,6 +180,11 @@ export class CoreTracker {
     this.timer = null
   }
 
+  /** Discovery keys (hex) of every tracked core, closing ones included. */
+  ids (): Set<string> {
+    return new Set(this.map.keys())
+  }
+
   /** Stops GC and closes every tracked core. */
   async close (): Promise<void> {
     this.stopTimer()

@@ -12,7 +12,7 @@ import { createStaticCore } from './staticify'
 import { Replication } from './replication'
 import { auditStore } from './audit'
 import { DEFAULT_NAMESPACE, deriveKeyPair, deriveNamespace } from './key-derivation'
-import { checkStoreOptions, resolveGcSettings } from './store-options'
+import { checkStoreOptions, resolveGcSettings, resolveSuspend } from './store-options'
 import { asBuffer, checkGetOptions, isBytes, isSet, validateName, type CheckedGetOptions } from './validate'
 import { BAD_ARGUMENT, CORESTORE_CLOSED, STORAGE_EMPTY, STORAGE_LOCKED, isLockError } from './errors'
 import type { TrackedSessions } from './session-tracker'
@@ -110,7 +110,7 @@ export class Corestore extends ReadyResource {
     this.ns = bufferOrNull(opts.namespace) ?? DEFAULT_NAMESPACE
     // `||`, not `??`: upstream reads 0 as "use the default", and the same options must give the same keys.
     this.manifestVersion = opts.manifestVersion || 1
-    this.shouldSuspend = opts.suspend !== false
+    this.shouldSuspend = resolveSuspend(opts)
     this.active = opts.active !== false
 
     if (root !== null) this.corestores.add(this)
@@ -399,10 +399,13 @@ export class Corestore extends ReadyResource {
     }
     for (const store of this.corestores) closing.push(store.close())
     await Promise.all(closing)
-    // The streams are the caller's (as upstream): closing the cores below closes their
-    // channels; the streams themselves stay open until their owner destroys them.
-    this.streamTracker.clear()
+    // The streams are the caller's (as upstream): closing the cores closes their channels,
+    // then any channel of theirs still opening is closed too; the streams stay open until
+    // their owner destroys them.
+    const ids = this.cores.ids()
     await this.cores.close()
+    this.streamTracker.closeChannels(ids)
+    this.streamTracker.clear()
     await this.storage.close()
   }
 }

@@ -34,6 +34,21 @@ export class StreamTracker {
     }
   }
 
+  /**
+   * Closes every replication channel of the given cores (hex discovery keys) still on a
+   * tracked stream. Closing a core closes the channels of its peers, but not one still
+   * opening (hypercore adds the peer once the remote answers): on a stream that outlives
+   * the store, such a channel would hold the closed core for as long as the stream lives.
+   */
+  closeChannels (ids: ReadonlySet<string>): void {
+    for (const { muxer } of this.records) {
+      for (const channel of [...muxer]) {
+        if (channel.closed || channel.protocol !== 'hypercore/alpha' || channel.id === null) continue
+        if (ids.has(channel.id.toString('hex'))) channel.close()
+      }
+    }
+  }
+
   /** Forgets every stream, and its listener, so a stream that outlives the store holds nothing of it. */
   clear (): void {
     for (const record of this.records) record.stream.removeListener('close', record.onclose)

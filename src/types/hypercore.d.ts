@@ -36,8 +36,17 @@ declare module 'hypercore' {
       pair (opts: { protocol: string, id?: Buffer | null }, notify: (id: Buffer) => unknown): void
       unpair (opts: { protocol: string, id?: Buffer | null }): void
       /** The channels open on this side of the muxer. */
-      [Symbol.iterator] (): IterableIterator<{ protocol: string, closed: boolean }>
+      [Symbol.iterator] (): IterableIterator<Channel>
       stream: NoiseStream
+    }
+
+    /** A protomux channel (a core's replication channel: protocol 'hypercore/alpha', id its discovery key). */
+    interface Channel {
+      protocol: string
+      id: Buffer | null
+      opened: boolean
+      closed: boolean
+      close (): void
     }
 
     interface NoiseStream extends Duplex {
