@@ -7,9 +7,12 @@ import type { GroupNotifyHandle as Handle } from './store/group-notify'
 
 // `require('corestore-ts')` must return the class itself, as `require('corestore')`
 // does: `export =` gives that, and `import Corestore from 'corestore-ts'` works on
-// top of it through Node's CommonJS interop. The namespace carries the types.
-const Corestore: typeof CorestoreClass & { CorestoreError: typeof CorestoreErrorClass } =
-  Object.assign(CorestoreClass, { CorestoreError: CorestoreErrorClass })
+// top of it through Node's CommonJS interop (and esModuleInterop). TypeScript
+// compiled to CommonJS without esModuleInterop reads `require(...).default` instead
+// (TS1259 without it): `default` is the class too, so that import works as a value.
+// The namespace carries the types.
+const Corestore: typeof CorestoreClass & { CorestoreError: typeof CorestoreErrorClass, default: typeof CorestoreClass } =
+  Object.assign(CorestoreClass, { CorestoreError: CorestoreErrorClass, default: CorestoreClass })
 type Corestore = CorestoreClass
 
 // eslint-disable-next-line @typescript-eslint/no-namespace -- types must hang off the `export =` class

@@ -22,6 +22,8 @@ export { checkSessions, checkDurability, checkClosed, trackedSessionCounts, erro
 export type { Violation, InvariantName, CheckResult, CheckContext, Leftovers, Drive } from './checks/invariants'
 export { snapshotSim } from './checks/snapshot'
 export type { SimSnapshot, PeerSnapshot, CoreSnapshot } from './checks/snapshot'
+export { LivenessChecks } from './checks/liveness'
+export type { LivenessDeps } from './checks/liveness'
 
 export { VirtualClock, DEFAULT_START_MS, FAKED_GLOBALS } from './clock/virtual-clock'
 export type { Clock, ClockTimer, VirtualClockOptions } from './clock/virtual-clock'

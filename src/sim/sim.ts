@@ -5,6 +5,7 @@ import { CoreCatalog } from './peers/catalog'
 import { converge, type ConvergenceResult } from './checks/convergence'
 import { checkClosed, checkSessions, errorCode, type CheckContext, type CheckResult, type Violation } from './checks/invariants'
 import { GcRacer } from './checks/gc-racer'
+import { LivenessChecks, quietMs } from './checks/liveness'
 import { Lifecycle } from './peers/lifecycle'
 import { MathRandomRoute } from './random/math-random'
 import type { LinkStream } from './network/link'
@@ -69,6 +70,7 @@ export class Sim implements SimContext {
   private readonly ownsDir: boolean
   private readonly lifecycle: Lifecycle
   private readonly racer: GcRacer
+  private readonly liveness: LivenessChecks
   private busy = false
   private faultIds = 0
   private closed = false
@@ -118,6 +120,8 @@ export class Sim implements SimContext {
     })
     this.racer = new GcRacer(this, prng.fork('gc-race'), opts.gcRace)
     this.racer.attach()
+    this.liveness = new LivenessChecks({ peers: this.peers, catalog: this.catalog, log: this.log, now: () => this.clock.installed ? this.clock.elapsedMs : 0, step: () => this.step })
+    this.liveness.attach()
     const lifecycle = this.lifecycle
     this.steps = {
       peers: this.peers,
@@ -270,8 +274,24 @@ export class Sim implements SimContext {
     return { peers: this.peers, catalog: this.catalog, atMs: this.clock.elapsedMs, step: this.step }
   }
 
+  /**
+   * GC liveness, at the end of the cool-down: stops racing GC (a race reopens the core
+   * GC just closed), lets replication go quiet and the GC strikes pass, then checks
+   * every peer keeps open exactly the cores live sessions hold.
+   */
+  async checkGcLiveness (): Promise<CheckResult> {
+    for (const peer of this.peers) peer.onclosing = noop
+    await this.advance(quietMs(this.options.peer, this.store.tunableGc))
+    const result = this.liveness.checkGcLiveness()
+    this.log.account(result)
+    return result
+  }
+
   private runChecks (): CheckResult {
     const result = checkSessions(this.context())
+    const live = this.liveness.check()
+    result.checked += live.checked
+    result.violations.push(...live.violations)
     const hung = this.racer.checkHung(this.clock.elapsedMs, this.step)
     result.checked += hung.checked
     result.violations.push(...hung.violations)

@@ -1,4 +1,4 @@
-import Hypercore from 'hypercore'
+import Hypercore = require('hypercore')
 import crypto from 'hypercore-crypto'
 import { BAD_ARGUMENT } from './errors'
 import { deriveKeyPair } from './key-derivation'

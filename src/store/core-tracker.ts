@@ -34,6 +34,8 @@ export class CoreTracker {
   private readonly settings: GcSettings
   private tick = 0
   private timer: NodeJS.Timeout | null = null
+  // True while someone awaits a `gc` event: the timer then keeps the process alive.
+  private referenced = false
   private readonly cycleBound = this.cycle.bind(this)
 
   constructor (settings: GcSettings) {
@@ -153,16 +155,34 @@ export class CoreTracker {
     core.close().then(done, done)
   }
 
+  /**
+   * Whether the GC timer keeps the process alive. Off by default: GC must never keep a
+   * process alive on its own. The store turns it on while it has `gc` listeners, or a
+   * script awaiting the event would exit (and a test would not end) before it fires.
+   * The timer stops once nothing is idle, so this holds the process for at most
+   * `gcStrikes` intervals past the last core going idle.
+   */
+  setReferenced (on: boolean): void {
+    this.referenced = on
+    if (this.timer === null) return
+    if (on) this.timer.ref()
+    else this.timer.unref()
+  }
+
   private startTimer (): void {
     this.timer = setInterval(this.cycleBound, this.settings.gcIntervalMs)
-    // GC must never keep a process alive on its own.
-    this.timer.unref()
+    if (!this.referenced) this.timer.unref()
   }
 
   private stopTimer (): void {
     if (this.timer === null) return
     clearInterval(this.timer)
     this.timer = null
+  }
+
+  /** Discovery keys (hex) of every tracked core, closing ones included. */
+  ids (): Set<string> {
+    return new Set(this.map.keys())
   }
 
   /** Stops GC and closes every tracked core. */

@@ -1,5 +1,5 @@
-import ReadyResource from 'ready-resource'
-import Hypercore from 'hypercore'
+import ReadyResource = require('ready-resource')
+import Hypercore = require('hypercore')
 import { CoreTracker, type WatchFn } from './core-tracker'
 import { SessionTracker } from './session-tracker'
 import { StreamTracker } from './stream-tracker'
@@ -12,9 +12,9 @@ import { createStaticCore } from './staticify'
 import { Replication } from './replication'
 import { auditStore } from './audit'
 import { DEFAULT_NAMESPACE, deriveKeyPair, deriveNamespace } from './key-derivation'
-import { checkStoreOptions, resolveGcSettings } from './store-options'
+import { checkStoreOptions, resolveGcSettings, resolveSuspend } from './store-options'
 import { asBuffer, checkGetOptions, isBytes, isSet, validateName, type CheckedGetOptions } from './validate'
-import { BAD_ARGUMENT, CORESTORE_CLOSED, STORAGE_EMPTY } from './errors'
+import { BAD_ARGUMENT, CORESTORE_CLOSED, STORAGE_EMPTY, STORAGE_LOCKED, isLockError } from './errors'
 import type { TrackedSessions } from './session-tracker'
 import type {
   AuditRecord, Core, CorestoreOptions, CorestoreStorage, GetOptions, KeyPair,
@@ -31,7 +31,9 @@ interface InternalOptions extends CorestoreOptions {
  * and GC of idle cores. A drop-in for the `corestore` 7 package.
  *
  * Events: `ready`, `close`, `group-active (topic, update)`, and `gc (core)` on the
- * root store when idle-core GC has closed a core.
+ * root store when idle-core GC has closed a core. While anyone listens for `gc`, the
+ * GC timer keeps the process alive (it is unref'd otherwise), so awaiting the event
+ * works.
  */
 export class Corestore extends ReadyResource {
   /** The root store; null on the root itself. */
@@ -48,6 +50,8 @@ export class Corestore extends ReadyResource {
   readonly corestores: Set<Corestore>
   /** True when sessions are opened read-only by default. */
   readonly readOnly: boolean
+  /** True when the storage was opened read-only (`readOnly: true` on the root). */
+  readonly storageReadOnly: boolean
   /** Shared block cache passed to every core, or null. */
   readonly globalCache: unknown
   /** Namespace of named cores opened here. */
@@ -100,15 +104,20 @@ export class Corestore extends ReadyResource {
     this.corestores = root !== null ? root.corestores : new Set()
     this.groupNotifiers = root !== null ? root.groupNotifiers : new GroupNotifiers()
     this.readOnly = opts.writable === false || opts.readOnly === true
+    this.storageReadOnly = root !== null ? root.storageReadOnly : opts.readOnly === true
     this.globalCache = root !== null ? root.globalCache : (opts.globalCache ?? null)
     this.primaryKey = root !== null ? root.primaryKey : bufferOrNull(opts.primaryKey)
     this.ns = bufferOrNull(opts.namespace) ?? DEFAULT_NAMESPACE
     // `||`, not `??`: upstream reads 0 as "use the default", and the same options must give the same keys.
     this.manifestVersion = opts.manifestVersion || 1
-    this.shouldSuspend = opts.suspend !== false
+    this.shouldSuspend = resolveSuspend(opts)
     this.active = opts.active !== false
 
     if (root !== null) this.corestores.add(this)
+    else {
+      this.on('newListener', onNewListener)
+      this.on('removeListener', onRemoveListener)
+    }
     this.ready().catch(noop)
   }
 
@@ -179,9 +188,10 @@ export class Corestore extends ReadyResource {
   session (opts: SessionOptions = {}): Corestore {
     this.assertOpen()
     const root = this.root ?? this
-    // Sessions of a read-only store stay read-only (upstream makes them writable, and
-    // their appends then fail with an uncoded storage error).
-    const inherited = { manifestVersion: this.manifestVersion, writable: this.readOnly ? false : undefined }
+    // As upstream, `writable: false` is this store session's own default, not inherited.
+    // A read-only storage is: upstream's sessions of it claim to be writable and their
+    // appends fail with an uncoded "Batch was not applied".
+    const inherited = { manifestVersion: this.manifestVersion, readOnly: this.storageReadOnly ? true : undefined }
     return new Corestore(null, { ...inherited, ...opts, root } as InternalOptions)
   }
 
@@ -260,7 +270,10 @@ export class Corestore extends ReadyResource {
       // Until it is ready the session is in no tracker: keep it where close() sees it.
       this.pending.add(session)
       const settle = (): void => { this.pending.delete(session) }
-      session.ready().then(settle, settle)
+      session.ready().then(settle, () => {
+        settle()
+        closeUnopened(session)
+      })
     }
     return session
   }
@@ -358,11 +371,11 @@ export class Corestore extends ReadyResource {
       this.primaryKey = await loadPrimaryKey(this.storage, this.primaryKey)
     } catch (err) {
       // ReadyResource never runs _close() after a failed open: release the lock and
-      // the streams made before ready() here, or they outlive the store.
+      // forget the streams made before ready() here, or they outlive the store.
       this.replication?.close()
-      this.streamTracker.destroy()
+      this.streamTracker.clear()
       await this.storage.close().catch(noop)
-      throw err
+      throw isLockError(err) ? STORAGE_LOCKED(this.storage.path, err) : err
     }
   }
 
@@ -386,13 +399,39 @@ export class Corestore extends ReadyResource {
     }
     for (const store of this.corestores) closing.push(store.close())
     await Promise.all(closing)
-    this.streamTracker.destroy()
+    // The streams are the caller's (as upstream): closing the cores closes their channels,
+    // then any channel of theirs still opening is closed too; the streams stay open until
+    // their owner destroys them.
+    const ids = this.cores.ids()
     await this.cores.close()
+    this.streamTracker.closeChannels(ids)
+    this.streamTracker.clear()
     await this.storage.close()
   }
 }
 
 function noop (): void {}
+
+// On the root store only: `this` is the store.
+function onNewListener (this: Corestore, event: string | symbol): void {
+  if (event === 'gc') this.cores.setReferenced(true)
+}
+
+function onRemoveListener (this: Corestore, event: string | symbol): void {
+  if (event === 'gc' && this.listenerCount('gc') === 0) this.cores.setReferenced(false)
+}
+
+/**
+ * A session whose preload failed (store closed, core not stored, bad preload) never
+ * opened, and hypercore leaves it `closed: false` with a `close()` that rethrows the
+ * open error. It holds nothing: mark it closed, as hypercore does when the core fails
+ * to open, so `close()` resolves.
+ */
+function closeUnopened (session: Hypercore): void {
+  if (session.closed || session.opened) return
+  session.closed = true
+  session.emit('close')
+}
 
 function bufferOrNull (v: Uint8Array | null | undefined): Buffer | null {
   return v === undefined || v === null ? null : asBuffer(v)

@@ -3,7 +3,8 @@ import HypercoreError from 'hypercore-errors'
 /**
  * Error codes the store throws. Codes shared with hypercore (`BAD_ARGUMENT`,
  * `STORAGE_EMPTY`, `STORAGE_CONFLICT`) are hypercore-errors instances, so a caller can
- * handle store and core errors alike; only `CORESTORE_CLOSED` is a `CorestoreError`.
+ * handle store and core errors alike; `CORESTORE_CLOSED` and `STORAGE_LOCKED` are
+ * `CorestoreError`s.
  * Match on `err.code`, not on the class.
  */
 export type CorestoreErrorCode =
@@ -11,6 +12,7 @@ export type CorestoreErrorCode =
   | 'STORAGE_EMPTY'
   | 'STORAGE_CONFLICT'
   | 'CORESTORE_CLOSED'
+  | 'STORAGE_LOCKED'
 
 /** An error with a stable `code`, shaped like hypercore's (message `CODE: text`). */
 export class CorestoreError extends Error {
@@ -42,4 +44,22 @@ export function STORAGE_CONFLICT (msg: string): Error {
 /** The store, or its root, is closing or closed. */
 export function CORESTORE_CLOSED (): Error {
   return new CorestoreError('CORESTORE_CLOSED', 'Corestore is closed')
+}
+
+/**
+ * Another store (in this process or another) holds the folder open. hypercore-storage
+ * reports it as an uncoded "File descriptor could not be locked" (the CORESTORE lock
+ * file) or, with `allowBackup`, RocksDB's own LOCK error.
+ */
+export function STORAGE_LOCKED (folder: string, cause: unknown): Error {
+  const why = cause instanceof Error ? cause.message : String(cause)
+  const err = new CorestoreError('STORAGE_LOCKED', `another store holds ${folder} open (${why})`)
+  err.cause = cause
+  return err
+}
+
+/** True for the storage's "the folder is locked by someone else" errors. */
+export function isLockError (err: unknown): boolean {
+  const msg = err instanceof Error ? err.message : ''
+  return msg === 'File descriptor could not be locked' || /[\\/]LOCK: /.test(msg)
 }

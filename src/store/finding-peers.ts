@@ -1,4 +1,4 @@
-import type Hypercore from 'hypercore'
+import type Hypercore = require('hypercore')
 
 /**
  * Store-wide `findingPeers()`: while at least one handle is open, every session

@@ -1,8 +1,26 @@
-import Hypercore from 'hypercore'
+import Hypercore = require('hypercore')
 import { addDiscoveryHandler } from './discovery-dispatch'
 import { StoredCoreLookup } from './stored-core-lookup'
-import type { Corestore } from './corestore'
-import type { Core, Muxer, ProtocolStream, ReplicateOptions } from './types'
+import type { Auth } from './core-auth'
+import type { CoreTracker } from './core-tracker'
+import type { StreamTracker } from './stream-tracker'
+import type { Core, CorestoreStorage, GetOptions, Muxer, ProtocolStream, ReplicateOptions } from './types'
+
+/** What replication needs of the store session it serves (the store passes itself). */
+export interface ReplicationHost {
+  readonly storage: CorestoreStorage
+  readonly cores: CoreTracker
+  readonly streamTracker: StreamTracker
+  /** Whether downloading cores attach to streams. */
+  readonly active: boolean
+  readonly opened: boolean
+  readonly closing: Promise<void> | null
+  ready (): Promise<void>
+  /** True once this store session or its root started closing. */
+  isClosing (): boolean
+  /** The shared core for an auth, made (and tracked) if not open. */
+  openCore (auth: Auth, opts: GetOptions, id?: string): Core
+}
 
 /**
  * Replication of one store session: opens protocol streams, attaches the open
@@ -10,12 +28,12 @@ import type { Core, Muxer, ProtocolStream, ReplicateOptions } from './types'
  * their discovery key.
  */
 export class Replication {
-  private readonly store: Corestore
-  private readonly detachers = new Set<() => void>()
-  private readonly muxers = new WeakSet<Muxer>()
+  private readonly store: ReplicationHost
+  // One per muxer: stops dynamic attach on it and takes the close listener off its stream.
+  private readonly detachers = new Map<Muxer, () => void>()
   private readonly lookup: StoredCoreLookup
 
-  constructor (store: Corestore) {
+  constructor (store: ReplicationHost) {
     this.store = store
     this.lookup = new StoredCoreLookup(store.storage)
   }
@@ -23,20 +41,19 @@ export class Replication {
   replicate (isInitiator: boolean | ProtocolStream | object, opts: ReplicateOptions): ProtocolStream {
     // Our own discovery handler replaces any the caller passed, as upstream does.
     const { ondiscoverykey: _ignored, ...rest } = opts
-    const external = typeof isInitiator === 'object' && isInitiator !== null
     const stream = Hypercore.createProtocolStream(isInitiator, rest)
     const muxer = Hypercore.getProtocolMuxer(stream)
 
     // replicate() twice on one muxer must not look every discovery key up twice.
-    if (!this.muxers.has(muxer)) {
-      this.muxers.add(muxer)
-      const detach = addDiscoveryHandler(muxer, (discoveryKey) => this.attachMaybe(muxer, discoveryKey))
-      this.detachers.add(detach)
-      stream.once('close', () => {
-        detach()
-        this.detachers.delete(detach)
-        this.muxers.delete(muxer)
-      })
+    if (!this.detachers.has(muxer)) {
+      const unpair = addDiscoveryHandler(muxer, (discoveryKey) => this.attachMaybe(muxer, discoveryKey))
+      const detach = (): void => {
+        unpair()
+        stream.removeListener('close', detach)
+        this.detachers.delete(muxer)
+      }
+      this.detachers.set(muxer, detach)
+      stream.once('close', detach)
     }
 
     const { cores, streamTracker } = this.store
@@ -49,7 +66,7 @@ export class Replication {
       stream.noiseStream.opened.then(() => muxer.uncork(), () => muxer.uncork())
     }
 
-    streamTracker.add(stream, muxer, external)
+    streamTracker.add(stream, muxer)
     return stream
   }
 
@@ -67,15 +84,15 @@ export class Replication {
 
     const core = store.openCore({ discoveryKey, key: null, keyPair: null, manifest: null }, { createIfMissing: false }, id)
     if (!core.opened) await core.ready()
-    if (muxer.stream.destroying) return
-    if (!core.replicator.attached(muxer)) core.replicator.attachTo(muxer)
+    // The stream may have died while the core opened: no attach then, but the core
+    // was opened for it and no session holds it, so it must still be offered to GC.
+    if (!muxer.stream.destroying && !core.replicator.attached(muxer)) core.replicator.attachTo(muxer)
     // Attached with no session: let GC collect it once replication is done.
     core.checkIfIdle()
   }
 
-  /** Stops dynamic attach on every stream of this store session. */
+  /** Stops dynamic attach on every stream of this store session (the streams stay the caller's). */
   close (): void {
-    for (const detach of this.detachers) detach()
-    this.detachers.clear()
+    for (const detach of [...this.detachers.values()]) detach()
   }
 }

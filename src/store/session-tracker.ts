@@ -1,4 +1,4 @@
-import type Hypercore from 'hypercore'
+import type Hypercore = require('hypercore')
 
 /** A session list, tagged with the core id it is filed under. */
 export type TrackedSessions = Hypercore[] & { trackerId: string }

@@ -1,4 +1,4 @@
-import Hypercore from 'hypercore'
+import Hypercore = require('hypercore')
 import { BAD_ARGUMENT } from './errors'
 import type { Core, CorestoreStorage, Manifest } from './types'
 

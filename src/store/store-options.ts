@@ -39,3 +39,18 @@ export function resolveGcSettings (opts: CorestoreOptions, oncollect: (core: Cor
     oncollect
   }
 }
+
+/** The platform the store runs on, as upstream's `which-runtime` reads it (Bare or Node). */
+export function currentPlatform (): string {
+  const bare = (globalThis as { Bare?: { platform?: string } }).Bare
+  return bare?.platform ?? process.platform
+}
+
+/**
+ * Whether `suspend()` suspends the storage: as upstream, on by default except on Android,
+ * where only `suspend: true` turns it on (an app written for upstream there never calls
+ * `resume()` after a `suspend()` that did nothing).
+ */
+export function resolveSuspend (opts: CorestoreOptions, platform: string = currentPlatform()): boolean {
+  return platform === 'android' ? opts.suspend === true : opts.suspend !== false
+}

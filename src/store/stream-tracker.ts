@@ -3,11 +3,16 @@ import type { Core, Muxer, ProtocolStream } from './types'
 interface StreamRecord {
   stream: ProtocolStream
   muxer: Muxer
-  /** Made by the caller (a stream or muxer passed in): the store never destroys it. */
-  external: boolean
+  onclose: () => void
 }
 
-/** The live replication streams of a root store. */
+/**
+ * The live replication streams of a root store, so cores that start downloading
+ * attach to all of them. The streams are the caller's, as upstream's are, even those
+ * `replicate()` made: closing the store forgets them and never destroys them (code
+ * written for upstream destroys its streams after closing the store, then awaits
+ * their `close`).
+ */
 export class StreamTracker {
   private readonly records = new Set<StreamRecord>()
 
@@ -15,11 +20,11 @@ export class StreamTracker {
     return this.records.size
   }
 
-  /** Tracks a stream until it closes. */
-  add (stream: ProtocolStream, muxer: Muxer, external: boolean): void {
-    const record: StreamRecord = { stream, muxer, external }
+  /** Tracks a stream until it closes or the store forgets it. */
+  add (stream: ProtocolStream, muxer: Muxer): void {
+    const record: StreamRecord = { stream, muxer, onclose: () => this.records.delete(record) }
     this.records.add(record)
-    stream.once('close', () => this.records.delete(record))
+    stream.once('close', record.onclose)
   }
 
   /** Attaches a core to every live stream it is not attached to yet. */
@@ -29,10 +34,24 @@ export class StreamTracker {
     }
   }
 
-  /** Destroys the streams the store made; leaves external ones to their owner. */
-  destroy (): void {
-    for (const record of [...this.records]) {
-      if (!record.external) record.stream.destroy()
+  /**
+   * Closes every replication channel of the given cores (hex discovery keys) still on a
+   * tracked stream. Closing a core closes the channels of its peers, but not one still
+   * opening (hypercore adds the peer once the remote answers): on a stream that outlives
+   * the store, such a channel would hold the closed core for as long as the stream lives.
+   */
+  closeChannels (ids: ReadonlySet<string>): void {
+    for (const { muxer } of this.records) {
+      for (const channel of [...muxer]) {
+        if (channel.closed || channel.protocol !== 'hypercore/alpha' || channel.id === null) continue
+        if (ids.has(channel.id.toString('hex'))) channel.close()
+      }
     }
+  }
+
+  /** Forgets every stream, and its listener, so a stream that outlives the store holds nothing of it. */
+  clear (): void {
+    for (const record of this.records) record.stream.removeListener('close', record.onclose)
+    this.records.clear()
   }
 }

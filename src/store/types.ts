@@ -1,4 +1,4 @@
-import type Hypercore from 'hypercore'
+import type Hypercore = require('hypercore')
 
 /** An ed25519 key pair; `secretKey` is null for a key pair that can only verify. */
 export type KeyPair = Hypercore.KeyPair
@@ -34,7 +34,7 @@ export interface CorestoreOptions {
   globalCache?: unknown
   /** Manifest version for cores made from a key pair or name. Default 1; 0 also means 1, as upstream does. */
   manifestVersion?: number
-  /** Whether `suspend()` suspends the storage. Default true. */
+  /** Whether `suspend()` suspends the storage. Default true, false on Android (as upstream). */
   suspend?: boolean
   /** Whether downloading cores attach to replication streams. Default true. */
   active?: boolean

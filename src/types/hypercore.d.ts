@@ -35,7 +35,18 @@ declare module 'hypercore' {
       uncork (): void
       pair (opts: { protocol: string, id?: Buffer | null }, notify: (id: Buffer) => unknown): void
       unpair (opts: { protocol: string, id?: Buffer | null }): void
+      /** The channels open on this side of the muxer. */
+      [Symbol.iterator] (): IterableIterator<Channel>
       stream: NoiseStream
+    }
+
+    /** A protomux channel (a core's replication channel: protocol 'hypercore/alpha', id its discovery key). */
+    interface Channel {
+      protocol: string
+      id: Buffer | null
+      opened: boolean
+      closed: boolean
+      close (): void
     }
 
     interface NoiseStream extends Duplex {
@@ -157,6 +168,8 @@ declare module 'hypercore' {
       state: { storage: CoreStateStorage, length: number } | null
       ready (): Promise<void>
       close (): Promise<void>
+      /** The last step of close(): releases the replicator and the core's storage. */
+      destroy (): Promise<void>
       checkIfIdle (): void
       hasSession (): boolean
       audit (opts?: { dryRun?: boolean }): Promise<AuditResult>

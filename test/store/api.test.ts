@@ -6,6 +6,7 @@ import { create } from '../helpers/create'
 import { collect, keepAlive, rejectsCode } from '../helpers/assert'
 import { collected } from '../helpers/gc'
 import type { Core } from '../../src/store/types'
+import { resolveSuspend } from '../../src/store/store-options'
 
 // watch/unwatch, findingPeers, audit, list, getAuth, suspend/resume, staticify.
 // Groups are in groups.test.ts.
@@ -175,6 +176,14 @@ test('api: suspend flushes and suspends the storage, resume brings it back', asy
   const noLogs: string[] = []
   await never.suspend({ log: (msg) => noLogs.push(msg) })
   t.is(noLogs.length, 0, 'suspend: false makes suspend() a no-op')
+})
+
+test('api: suspend defaults as upstream: on, except on Android where only suspend: true turns it on', (t) => {
+  t.is(resolveSuspend({}, 'linux'), true, 'linux: on by default')
+  t.is(resolveSuspend({ suspend: false }, 'darwin'), false, 'suspend: false turns it off')
+  t.is(resolveSuspend({}, 'android'), false, 'android: off by default')
+  t.is(resolveSuspend({ suspend: true }, 'android'), true, 'android: suspend: true turns it on')
+  t.is(resolveSuspend({}), process.platform !== 'android', 'this platform')
 })
 
 test('api: staticify freezes a core under a signer-less manifest with the same blocks', async (t) => {

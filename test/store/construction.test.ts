@@ -122,7 +122,7 @@ test('construction: reopening with another primary key rejects STORAGE_CONFLICT 
   await check.close()
 })
 
-test('construction: writable: false and readOnly make sessions read-only', async (t) => {
+test('construction: writable: false and readOnly make the store\'s sessions read-only; store sessions of readOnly only', async (t) => {
   const dir = await tmpDir(t)
   const writer = new Corestore(dir)
   const core = writer.get({ name: 'a' })
@@ -142,7 +142,16 @@ test('construction: writable: false and readOnly make sessions read-only', async
     const sub = store.session()
     const subCore = sub.get({ name: 'a' })
     await subCore.ready()
-    t.absent(subCore.writable, `${JSON.stringify(opts)}: store sessions inherit read-only`)
+    if ('readOnly' in opts) {
+      // A read-only storage cannot write: upstream's sessions claim writable and fail with
+      // an uncoded "Batch was not applied"; ours stay read-only and say so.
+      t.absent(subCore.writable, 'readOnly: store sessions inherit read-only')
+      await rejectsCode(t, subCore.append('two'), 'SESSION_NOT_WRITABLE', 'readOnly: a store session\'s append rejected with a code')
+    } else {
+      // As upstream 7.12.5: writable: false is the store session's own default.
+      t.ok(subCore.writable, 'writable: false: a session() of it is writable, as upstream')
+      t.is((await subCore.append('two')).length, 2, 'writable: false: and appends')
+    }
     await sub.close()
     await store.close()
   }

@@ -1,14 +1,17 @@
 import test from 'brittle'
 import FakeTimers from '@sinonjs/fake-timers'
-import type Hypercore from 'hypercore'
+import Hypercore from 'hypercore'
 import Corestore from '../../src'
 import { tmpDir } from '../helpers/create'
+import { destroyAll } from '../helpers/replicate'
 import type { T } from '../helpers/assert'
 import { census, trackResources } from '../helpers/resources'
 import type { ProtocolStream } from '../../src/store/types'
 
-// After close() nothing of a store may remain: cores, sessions, streams it made, GC
-// timer, storage handles, or any other timer or handle.
+// After close() nothing of a store may remain: cores, sessions, GC timer, storage
+// handles, or any other timer or handle. The streams replicate() made are the
+// caller's, as upstream's are: close() leaves them open, with none of the store's
+// channels on them, and the caller destroys them (then nothing at all remains).
 
 interface Busy {
   stores: Corestore[]
@@ -50,7 +53,7 @@ async function busyPair (t: T): Promise<Busy> {
 }
 
 /** A writer and a reader replicating one block, plus an idle core pending GC in the writer. */
-async function replicatingPair (dirs: string[], writerOpts: { gcIntervalMs?: number } = {}): Promise<[Corestore, Corestore]> {
+async function replicatingPair (dirs: string[], writerOpts: { gcIntervalMs?: number } = {}): Promise<[Corestore, Corestore, ProtocolStream[]]> {
   const a = new Corestore(dirs[0] as string, writerOpts)
   const b = new Corestore(dirs[1] as string)
   const core = a.get({ name: 'x' })
@@ -63,14 +66,14 @@ async function replicatingPair (dirs: string[], writerOpts: { gcIntervalMs?: num
   s1.pipe(s2).pipe(s1)
   const clone = b.get(core.key as Buffer)
   await clone.get(0)
-  return [a, b]
+  return [a, b, [s1, s2]]
 }
 
 async function closeAll (busy: Busy): Promise<void> {
   for (const store of busy.stores) await store.close()
 }
 
-test('leaks: after close no core, session, stream, GC timer or storage remains', async (t) => {
+test('leaks: after close no core, session, tracked stream, GC timer or storage remains', async (t) => {
   const busy = await busyPair(t)
   const [a] = busy.stores as [Corestore]
   t.ok(a.cores.gcRunning, 'GC timer running before close (an idle core is pending)')
@@ -86,7 +89,9 @@ test('leaks: after close no core, session, stream, GC timer or storage remains',
     t.is(store.corestores.size, 0, `store ${i}: no store session left`)
   }
   t.ok(busy.sessions.every((s) => s.closed), 'every core session closed')
-  t.ok(busy.streams.every((s) => s.destroying || s.destroyed), 'every stream the stores made destroyed')
+  t.ok(busy.streams.every((s) => !s.destroying && !s.destroyed), 'the streams are left to the caller, as upstream')
+  t.ok(busy.streams.every((s) => [...Hypercore.getProtocolMuxer(s)].length === 0), 'with no channel of the stores on them')
+  await destroyAll(busy.streams)
 })
 
 test('leaks: no timer, handle or request made by the stores outlives close()', async (t) => {
@@ -96,12 +101,15 @@ test('leaks: no timer, handle or request made by the stores outlives close()', a
   const tracker = trackResources()
   t.teardown(() => tracker.stop())
 
-  const [a, b] = await replicatingPair(dirs, { gcIntervalMs: 50 })
+  const [a, b, streams] = await replicatingPair(dirs, { gcIntervalMs: 50 })
   const during = tracker.live()
   t.ok(Object.keys(during).some((d) => d.startsWith('Timeout')), `timers live while the stores work: ${JSON.stringify(during)}`)
 
   await a.close()
   await b.close()
+  // The streams are the caller's (as upstream): only their keep-alive intervals remain.
+  t.alike(tracker.live(), { 'Timeout(callInterval)': streams.length }, 'only the caller\'s streams\' keep-alives outlive the stores')
+  await destroyAll(streams) // the caller's, destroyed after the stores close as upstream tests do
   tracker.freeze() // the waits below are the test's own
   await new Promise((resolve) => setImmediate(resolve))
   await new Promise((resolve) => setImmediate(resolve))
@@ -113,11 +121,14 @@ test('leaks: with fake timers, no timer is left after close', async (t) => {
   const dirs = [await tmpDir(t), await tmpDir(t)]
   const clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
   t.teardown(() => clock.uninstall(), { order: 100 })
-  const [a, b] = await replicatingPair(dirs)
+  const [a, b, streams] = await replicatingPair(dirs)
   t.ok(clock.countTimers() > 0, 'timers run while the stores work (GC, keep-alive, ...)')
   await a.close()
   await b.close()
-  t.is(clock.countTimers(), 0, 'no timer left')
+  // Only the streams' own keep-alives (one per stream) may outlive the stores: they are the caller's.
+  t.is(clock.countTimers(), streams.length, 'only the caller\'s streams\' keep-alive timers are left')
+  await destroyAll(streams)
+  t.is(clock.countTimers(), 0, 'no timer left once the caller destroys its streams')
 })
 
 test('leaks: closing a store session leaves the root untouched and leaks nothing of its own', async (t) => {

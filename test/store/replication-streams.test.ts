@@ -18,7 +18,7 @@ function bareLink (t: T): [ProtocolStream, ProtocolStream] {
   return [a, b]
 }
 
-test('replication streams: store.close() destroys the streams it made, not external ones', async (t) => {
+test('replication streams: store.close() leaves every stream to its owner, the ones it made too (as upstream)', async (t) => {
   const a = await create(t)
   const b = await create(t)
   const [extA, extB] = bareLink(t)
@@ -27,7 +27,7 @@ test('replication streams: store.close() destroys the streams it made, not exter
   const made = a.replicate(true)
   const madeOther = b.replicate(false)
   made.pipe(madeOther).pipe(made)
-  t.teardown(() => destroyAll([madeOther]), { order: -1 })
+  t.teardown(() => destroyAll([made, madeOther]), { order: -1 })
 
   const src = a.get({ name: 'x' })
   await src.append('over the external stream')
@@ -35,7 +35,9 @@ test('replication streams: store.close() destroys the streams it made, not exter
   t.alike(await clone.get(0), Buffer.from('over the external stream'), 'replicates')
 
   await a.close()
-  t.ok(made.destroying || made.destroyed, 'the stream a made is destroyed')
+  t.absent(made.destroying, 'the stream a made is left to the caller')
+  t.is([...Hypercore.getProtocolMuxer(made)].length, 0, 'with none of a\'s channels left on it')
+  t.is(a.streamTracker.size, 0, 'and a no longer tracks it')
   t.absent(extA.destroying, 'the external stream is left to its owner')
 })
 
@@ -108,7 +110,8 @@ test('replication streams: one store replicates to several peers at once', async
   const reads = await Promise.all(peers.map((p) => p.get(src.key as Buffer).get(0)))
   t.ok(reads.every((r) => r !== null && r.equals(Buffer.from('to all'))), 'every peer got the block')
   await hub.close()
-  t.ok(made.filter((_, i) => i % 2 === 0).every((s) => s.destroying || s.destroyed), 'closing the hub destroyed its streams')
+  t.absent(made.some((s) => s.destroying), 'closing the hub leaves every stream to its owner')
+  t.ok(made.filter((_, i) => i % 2 === 0).every((s) => [...Hypercore.getProtocolMuxer(s)].length === 0), 'with the hub\'s channels closed')
 })
 
 test('replication streams: open cores are attached to a new stream while it is corked', async (t) => {

@@ -17,6 +17,9 @@ export type InvariantName =
   | 'step-stuck'
   | 'gc-race'
   | 'append-error'
+  | 'gc-liveness'
+  | 'one-core-per-key'
+  | 'open-after-close'
 
 /** A broken invariant. */
 export interface Violation {

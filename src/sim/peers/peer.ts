@@ -1,4 +1,4 @@
-import type Hypercore from 'hypercore'
+import type Hypercore = require('hypercore')
 import type { CatalogEntry, CoreCatalog } from './catalog'
 import type { SimCore, StoreFactory, StoreLike } from './store-factory'
 import { diskErrorCode } from '../disk/disk-error'
@@ -35,6 +35,18 @@ export function checkPeerOptions (opts: PeerOptions = {}): Required<PeerOptions>
   }
   return o
 }
+
+/** Sees what a peer's stores do, for the liveness checks (liveness.ts). */
+export interface StoreObserver {
+  /** The store started tracking a core (any core: dynamic attach included). */
+  core (store: StoreLike, core: SimCore): void
+  /** The peer is about to close the store. */
+  closing (store: StoreLike): void
+  /** The store's close() resolved. */
+  closed (store: StoreLike): void
+}
+
+const NO_OBSERVER: StoreObserver = { core: noop, closing: noop, closed: noop }
 
 /** `up`: running; `crashed`: state dropped, folder kept; `closed`: closed cleanly. */
 export type PeerState = 'up' | 'crashed' | 'closed'
@@ -104,6 +116,8 @@ export class Peer {
   oncollect: (core: number) => void = noop
   /** Called the moment GC starts closing a core, synchronously (see GcRacer). */
   onclosing: (core: SimCore) => void = noop
+  /** Sees its stores' cores and closes (see LivenessChecks). */
+  observer: StoreObserver = NO_OBSERVER
   /** Stores this peer made (restarts make new ones) not yet closed, for the close audit. */
   readonly openStores = new Set<StoreLike>()
   /** Cores any of its stores opened, not yet closed, for the close audit and GcRacer. */
@@ -163,6 +177,7 @@ export class Peer {
   }
 
   private track (store: StoreLike, core: SimCore): void {
+    this.observer.core(store, core)
     this.openCores.add(core)
     // A core whose open failed (a disk fault) is dropped by the store and holds nothing,
     // but hypercore never marks it closed: its close() rethrows the open's error.
@@ -228,7 +243,9 @@ export class Peer {
   }
 
   private async closeStore (store: StoreLike): Promise<void> {
+    this.observer.closing(store)
     await store.close()
+    this.observer.closed(store)
     this.openStores.delete(store)
   }
 

@@ -1,6 +1,6 @@
 import { createRequire } from 'module'
 import path from 'path'
-import type Hypercore from 'hypercore'
+import type Hypercore = require('hypercore')
 import { Corestore } from '../../store/corestore'
 
 /** The internal core of a hypercore session, as far as the simulator looks at it. */

@@ -134,6 +134,7 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     convergeMs = result.waitedMs
     sim.trace.record('phase', { name: 'cooldown' })
     await sim.advance(opts.cooldownMs ?? 30_000)
+    await sim.checkGcLiveness()
     progress('close', scenario.steps.length)
   } finally {
     if (sim.clock.installed) virtualMs = sim.clock.elapsedMs

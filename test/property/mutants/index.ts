@@ -5,7 +5,7 @@ import { gcOneStrikeEarly } from './gc-one-strike-early'
 import { namespaceDropped } from './namespace-dropped'
 import { collectDropsAnyCore } from './collect-drops-any-core'
 import { closeIgnoresPending } from './close-ignores-pending'
-import { streamsNotDestroyed } from './streams-not-destroyed'
+import { closeDestroysStreams } from './close-destroys-streams'
 import { attachSkipsStored } from './attach-skips-stored'
 import { newCoresNotAttached } from './new-cores-not-attached'
 import { rootCloseSkipsSessions } from './root-close-skips-sessions'
@@ -24,6 +24,10 @@ import { waitOptionsDroppedOnPreload } from './wait-options-dropped-on-preload'
 import { remoteCoreNeverCollected } from './remote-core-never-collected'
 import { gcClosesFlushingCore } from './gc-closes-flushing-core'
 import { appendSwallowsWriteError } from './append-swallows-write-error'
+import { attachLeaksOnDeadStream } from './attach-leaks-on-dead-stream'
+import { getSkipsClosingCore } from './get-skips-closing-core'
+import { attachOpensAfterClose } from './attach-opens-after-close'
+import { gcSkipsRecheck } from './gc-skips-recheck'
 
 /** Every planted bug, in the order `npm run mutants` runs them. */
 export const MUTANTS: readonly Mutant[] = [
@@ -33,7 +37,7 @@ export const MUTANTS: readonly Mutant[] = [
   namespaceDropped,
   collectDropsAnyCore,
   closeIgnoresPending,
-  streamsNotDestroyed,
+  closeDestroysStreams,
   attachSkipsStored,
   newCoresNotAttached,
   rootCloseSkipsSessions,
@@ -51,7 +55,11 @@ export const MUTANTS: readonly Mutant[] = [
   waitOptionsDroppedOnPreload,
   remoteCoreNeverCollected,
   gcClosesFlushingCore,
-  appendSwallowsWriteError
+  appendSwallowsWriteError,
+  attachLeaksOnDeadStream,
+  getSkipsClosingCore,
+  attachOpensAfterClose,
+  gcSkipsRecheck
 ]
 
 /** A mutant by name; throws with the list of names if unknown. */

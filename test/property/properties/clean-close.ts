@@ -1,4 +1,6 @@
 import fc from 'fast-check'
+import Hypercore from 'hypercore'
+import type { ProtocolStream } from '../../../src/store/types'
 import type { ScenarioContext } from '../harness/property'
 import { defineProperty } from '../harness/property'
 import type { StepTally } from '../harness/step-tally'
@@ -22,6 +24,11 @@ function arbitrary (ctx: ScenarioContext): fc.Arbitrary<CloseScenario> {
   })
 }
 
+function isDestroying (s: ProtocolStream): boolean {
+  const state = s as unknown as { destroying: boolean, destroyed: boolean }
+  return state.destroying || state.destroyed
+}
+
 /** Everything A made or handed out, checked the moment A.close() resolves. */
 function leftovers (w: StoreWorld): string[] {
   const found: string[] = []
@@ -32,8 +39,12 @@ function leftovers (w: StoreWorld): string[] {
   const open = w.coresSeen.filter((c) => !c.closed).length
   if (open !== 0) found.push(`${open} core(s) not closed`)
   if (w.root.streamTracker.size !== 0) found.push(`${w.root.streamTracker.size} replication stream(s) still tracked`)
-  const live = w.streamsMade.filter((s) => !(s as unknown as { destroyed: boolean }).destroyed).length
-  if (live !== 0) found.push(`${live} replication stream(s) A made not destroyed`)
+  // The streams are the caller's, as upstream's are: A.close() closes A's channels on
+  // them and leaves the streams to whoever destroys them next (the pipes, below).
+  const taken = w.pipes.filter((p) => !p.down && isDestroying(p.a)).length
+  if (taken !== 0) found.push(`A.close() destroyed ${taken} replication stream(s) the caller owns`)
+  const busy = w.pipes.filter((p) => !p.down && !isDestroying(p.a) && [...Hypercore.getProtocolMuxer(p.a)].length > 0).length
+  if (busy !== 0) found.push(`${busy} stream(s) still carry a channel of A`)
   if (!w.root.storage.closed) found.push('storage not closed')
   return found
 }
@@ -56,12 +67,14 @@ async function run (v: CloseScenario, tally: StepTally): Promise<void> {
 /**
  * Clean close: after a scenario of store sessions, sessions, appends, GC ticks,
  * replication pipes to a peer and gets still loading, A.close() leaves nothing: every
- * store session, session and core closed, no stream live or tracked, storage closed and
- * its folder free to reopen at once, and (once the peer closes too) no timer pending.
+ * store session, session and core closed, no stream tracked, the streams A made left
+ * open to their owner (as upstream) with none of A's channels on them, storage closed
+ * and its folder free to reopen at once, and (once the streams are destroyed and the
+ * peer closes too) no timer pending.
  */
 export const cleanClose = defineProperty<CloseScenario>({
   name: 'clean-close',
-  summary: 'after close(): no sessions, cores, streams or timers left, storage closed',
+  summary: 'after close(): no sessions, cores, tracked streams or timers left, storage closed; the caller\'s streams untouched',
   ciRuns: 200,
   arbitrary,
   run,

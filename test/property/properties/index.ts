@@ -12,6 +12,10 @@ import { simDurability } from './sim-durability'
 import { simDifferential } from './sim-differential'
 import { simDiskFaults } from './sim-disk-faults'
 import { simDiskDifferential } from './sim-disk-differential'
+import { gcLiveness } from './gc-liveness'
+import { oneCorePerKey } from './one-core-per-key'
+import { closeVsRemote } from './close-vs-remote'
+import { gcBypassSessions } from './gc-bypass-sessions'
 
 /** Every property, in the order `npm test` and the mutant runner use. */
 export const PROPERTIES: readonly Property[] = [
@@ -27,7 +31,11 @@ export const PROPERTIES: readonly Property[] = [
   simDurability,
   simDifferential,
   simDiskFaults,
-  simDiskDifferential
+  simDiskDifferential,
+  gcLiveness,
+  oneCorePerKey,
+  closeVsRemote,
+  gcBypassSessions
 ]
 
 /** A property by name; throws with the list of names if unknown. */

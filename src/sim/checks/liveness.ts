@@ -1,0 +1,180 @@
+import type { CoreCatalog } from '../peers/catalog'
+import type { CheckResult, InvariantName } from './invariants'
+import type { Peer, StoreObserver } from '../peers/peer'
+import type { SimCore, StoreLike } from '../peers/store-factory'
+import type { ViolationLog } from './violation-log'
+
+/** What the liveness checks need of a simulation. */
+export interface LivenessDeps {
+  peers: readonly Peer[]
+  catalog: CoreCatalog
+  log: ViolationLog
+  /** Virtual time, ms since the run started. */
+  now: () => number
+  /** Current step index, or null. */
+  step: () => number | null
+}
+
+/** Upstream's fixed GC (stores without `gcIntervalMs`/`gcStrikes`): 2 s, 4 strikes. */
+const FIXED_GC = { gcIntervalMs: 2000, gcStrikes: 4 }
+
+/**
+ * Virtual time for replication to go quiet and the GC strikes to pass, in ms: twice a
+ * linger plus the strikes (a core serving a remote goes idle only once the remote's
+ * own linger has passed).
+ */
+export function quietMs (peer: { gcIntervalMs: number, gcStrikes: number, notDownloadingLingerMs: number }, tunableGc: boolean): number {
+  const gc = tunableGc ? peer : FIXED_GC
+  return 2 * (peer.notDownloadingLingerMs + (gc.gcStrikes + 1) * gc.gcIntervalMs)
+}
+
+/** What a store went through, as the checks saw it. */
+interface StoreRecord {
+  peer: Peer
+  /** Every core the store tracked (dynamic attach included), in order. */
+  cores: SimCore[]
+  /** Set once the peer started closing the store (a clean close or a crash's). */
+  closing: boolean
+}
+
+/** hypercore's replication peer, as far as "serving a remote" needs it. */
+interface ReplicationPeer {
+  remoteDownloading: boolean
+}
+
+// ReadyResource's closing promise: also catches a close() the peer did not start.
+function isClosing (store: StoreLike): boolean {
+  return ((store as { closing?: unknown }).closing ?? null) !== null
+}
+
+function isOpen (core: SimCore): boolean {
+  return core.opened && !core.closed
+}
+
+/**
+ * The store's liveness, checked on every peer (ours or any corestore-compatible store):
+ * - `one-core-per-key`: at no moment two open core objects for one discovery key in
+ *   one store (a get racing the close of the previous core waits for that close).
+ *   Checked the moment a core finishes opening, and after every step.
+ * - `open-after-close`: no core tracked once the store's close() started; nothing
+ *   open once it resolved.
+ * - `gc-liveness`: at the end of the cool-down (replication quiet, GC strikes passed)
+ *   a store keeps open exactly the cores live sessions hold, cores opened by dynamic
+ *   attach included: every open core is held by a session the model says is open,
+ *   or still serves a remote that downloads it.
+ */
+export class LivenessChecks {
+  private readonly deps: LivenessDeps
+  private readonly stores = new Map<StoreLike, StoreRecord>()
+
+  constructor (deps: LivenessDeps) {
+    this.deps = deps
+  }
+
+  /** Starts observing every peer's stores (takes each peer's `observer`). */
+  attach (): void {
+    for (const peer of this.deps.peers) peer.observer = this.observer(peer)
+  }
+
+  private observer (peer: Peer): StoreObserver {
+    return {
+      core: (store, core) => this.onCore(peer, store, core),
+      closing: (store) => { this.record(peer, store).closing = true },
+      closed: (store) => this.onClosed(store)
+    }
+  }
+
+  private record (peer: Peer, store: StoreLike): StoreRecord {
+    let r = this.stores.get(store)
+    if (r === undefined) this.stores.set(store, (r = { peer, cores: [], closing: false }))
+    return r
+  }
+
+  private violate (invariant: InvariantName, peer: Peer, core: SimCore | null, detail: string): void {
+    const index = core === null ? -1 : this.deps.catalog.indexOf(core.discoveryKey.toString('hex'))
+    this.deps.log.account({
+      checked: 1,
+      violations: [{ invariant, atMs: this.deps.now(), step: this.deps.step(), peer: peer.index, ...(index === -1 ? {} : { core: index }), detail }]
+    })
+  }
+
+  private onCore (peer: Peer, store: StoreLike, core: SimCore): void {
+    const r = this.record(peer, store)
+    r.cores.push(core)
+    this.deps.log.account({ checked: 1, violations: [] })
+    if (r.closing || isClosing(store)) {
+      this.violate('open-after-close', peer, core, 'the store tracked a new core after its close() started')
+    }
+    core.ready().then(() => this.onOpened(r, core), noop)
+  }
+
+  private onOpened (r: StoreRecord, core: SimCore): void {
+    const twins = r.cores.filter((c) => c !== core && isOpen(c) && c.discoveryKey.equals(core.discoveryKey))
+    this.deps.log.account({ checked: 1, violations: [] })
+    if (twins.length > 0) {
+      this.violate('one-core-per-key', r.peer, core, `a core opened while ${twins.length} other core object(s) of its key were still open`)
+    }
+  }
+
+  private onClosed (store: StoreLike): void {
+    const r = this.stores.get(store)
+    if (r === undefined) return
+    const open = r.cores.filter((c) => !c.closed).length
+    this.deps.log.account({ checked: 1, violations: [] })
+    if (open > 0) this.violate('open-after-close', r.peer, null, `${open} core(s) still open after close() resolved`)
+    this.stores.delete(store)
+  }
+
+  /** After every step: no two open core objects of one key in any store. */
+  check (): CheckResult {
+    const out: CheckResult = { checked: 0, violations: [] }
+    for (const r of this.stores.values()) {
+      const seen = new Map<string, number>()
+      for (const core of r.cores) {
+        if (!isOpen(core)) continue
+        const id = core.discoveryKey.toString('hex')
+        seen.set(id, (seen.get(id) ?? 0) + 1)
+      }
+      out.checked++
+      for (const [id, n] of seen) {
+        if (n < 2) continue
+        const index = this.deps.catalog.indexOf(id)
+        out.violations.push({
+          invariant: 'one-core-per-key', atMs: this.deps.now(), step: this.deps.step(), peer: r.peer.index,
+          ...(index === -1 ? {} : { core: index }), detail: `${n} open core objects for one discovery key`
+        })
+      }
+      // Closed cores are done with: keep the record small on long runs.
+      r.cores = r.cores.filter((c) => !c.closed)
+    }
+    return out
+  }
+
+  /**
+   * GC liveness, for the end of the cool-down: on every running peer, every open core
+   * of its store is held by a live session of the model or serves a downloading remote.
+   */
+  checkGcLiveness (): CheckResult {
+    const out: CheckResult = { checked: 0, violations: [] }
+    for (const [store, r] of this.stores) {
+      const peer = r.peer
+      if (!peer.up || peer.store !== store) continue
+      for (const core of r.cores) {
+        if (!isOpen(core) || core.closing !== null) continue
+        out.checked++
+        const index = this.deps.catalog.indexOf(core.discoveryKey.toString('hex'))
+        const held = index !== -1 && (peer.sessions.get(index)?.length ?? 0) > 0
+        const serving = (core.replicator.peers as ReplicationPeer[]).some((p) => p.remoteDownloading)
+        if (held || serving) continue
+        out.violations.push({
+          invariant: 'gc-liveness', atMs: this.deps.now(), step: this.deps.step(), peer: peer.index,
+          ...(index === -1 ? {} : { core: index }),
+          detail: `core open with no live session and no remote downloading it (${core.replicator.peers.length} replication peer(s)${core.hasSession() ? ', sessions the model does not know' : ''})`
+        })
+      }
+    }
+    return out
+  }
+}
+
+function noop (): void {}
