@@ -15,6 +15,8 @@ export type InvariantName =
   | 'uncaught-error'
   | 'step-stuck'
   | 'gc-race'
+  /** One of the workload's own invariants or its final check (detail: `workload.invariant: ...`). */
+  | 'workload'
 
 /** A broken invariant. */
 export interface Violation {

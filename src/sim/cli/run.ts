@@ -1,7 +1,7 @@
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
-import { checkStoreInstalled, parseRunArgs, USAGE, type RunArgs } from './args'
+import { checkStoreInstalled, checkWorkloadLoads, parseRunArgs, USAGE, type RunArgs } from './args'
 import { progressBar } from './progress'
 import { runInWorker } from './worker'
 import type { RunResult } from '../scenario/runner'
@@ -16,6 +16,7 @@ export async function runCommand (argv: readonly string[]): Promise<number> {
     return 0
   }
   checkStoreInstalled(args.store)
+  checkWorkloadLoads(args.workload)
   const replay = replayCommand(args)
   const bar = progressBar(args.progress, args.steps)
   let result: RunResult

@@ -1,6 +1,9 @@
 import type { CoreSpec } from '../peers/catalog'
 import { Prng, checkSeed } from '../random/prng'
 import { FAULT_KINDS, type FaultKind, type Step } from './steps'
+import type { AnyWorkload } from '../workloads/workload'
+import { drawOpStep, workloadPeers } from '../workloads/generate'
+import { loadWorkload } from '../workloads/load'
 
 /** Options of `generateScenario()`. Only `seed` is required. */
 export interface ScenarioOptions {
@@ -16,6 +19,12 @@ export interface ScenarioOptions {
   durationMs?: number
   /** Fault kinds to inject. Default: drawn from the seed (swarm testing). */
   faults?: readonly FaultKind[]
+  /**
+   * An application to run among the steps: a built-in name (`hyperbee`, `autobase`), a
+   * module path, or a workload object. About half the non-advance steps become its
+   * operations. Default: none.
+   */
+  workload?: string | AnyWorkload
 }
 
 /** The fault kinds of a run and how often each is injected. */
@@ -38,13 +47,22 @@ export interface Scenario {
   durationMs: number
   faultProfile: FaultProfile
   steps: Step[]
+  /** The workload whose operations the `op` steps run: a built-in name, a module path, or the name of a workload given in code. */
+  workload?: string
 }
 
 /** Default scenario size: the issue's target scenario. */
 export const DEFAULT_SCENARIO = Object.freeze({ peers: 8, cores: 16, steps: 300, durationMs: 600_000 })
 
 const BASE_WEIGHTS = { append: 30, get: 20, 'open-session': 10, 'close-session': 10, download: 8, replicate: 2, advance: 20 }
-type BaseKind = keyof typeof BASE_WEIGHTS
+type BaseKind = keyof typeof BASE_WEIGHTS | 'op'
+
+/**
+ * With a workload: its operations take 60 of the 100 base weight, the store's own steps
+ * keep 40 (halved, so its invariants keep running underneath), advances keep 20.
+ */
+const OP_WEIGHT = 60
+const BASE_SHARE_WITH_WORKLOAD = 0.5
 
 /**
  * Generates a scenario from its seed. Every draw comes from generators forked by
@@ -80,8 +98,12 @@ export function generateScenario (opts: ScenarioOptions): Scenario {
   }
 
   const faultProfile = drawFaultProfile(root.fork('faults'), opts.faults)
-  const steps = drawSteps(root.fork('steps'), { peers, cores, readers, links: [...links.values()], stepCount, durationMs, faultProfile, crashes: root.fork('crash-append') })
-  return { seed, peers, cores, readers, links: [...links.values()], durationMs, faultProfile, steps }
+  const workload = typeof opts.workload === 'string' ? loadWorkload(opts.workload) : opts.workload
+  const ops = workload === undefined ? null : { workload, peers: workloadPeers(workload, peers), prng: root.fork('workload') }
+  const steps = drawSteps(root.fork('steps'), { peers, cores, readers, links: [...links.values()], stepCount, durationMs, faultProfile, crashes: root.fork('crash-append'), ops })
+  const scenario: Scenario = { seed, peers, cores, readers, links: [...links.values()], durationMs, faultProfile, steps }
+  if (workload !== undefined) scenario.workload = typeof opts.workload === 'string' ? opts.workload : workload.name
+  return scenario
 }
 
 function drawFaultProfile (prng: Prng, given: readonly FaultKind[] | undefined): FaultProfile {
@@ -113,11 +135,19 @@ interface StepPlan {
   faultProfile: FaultProfile
   /** Draws the in-flight appends of crashes, apart, so they shift no other draw. */
   crashes: Prng
+  /** The workload's operations, drawn apart too; null without a workload. */
+  ops: { workload: AnyWorkload, peers: readonly number[], prng: Prng } | null
 }
 
 function drawSteps (prng: Prng, plan: StepPlan): Step[] {
   const weights: Record<string, number> = { ...BASE_WEIGHTS }
-  const baseTotal = Object.values(BASE_WEIGHTS).reduce((a, b) => a + b, 0)
+  if (plan.ops !== null) {
+    for (const kind of Object.keys(BASE_WEIGHTS) as Array<keyof typeof BASE_WEIGHTS>) {
+      if (kind !== 'advance') weights[kind] = BASE_WEIGHTS[kind] * BASE_SHARE_WITH_WORKLOAD
+    }
+    weights.op = OP_WEIGHT
+  }
+  const baseTotal = Object.values(weights).reduce((a, b) => a + b, 0)
   const faultShare = Object.values(plan.faultProfile.rates).reduce((a, b) => a + (b ?? 0), 0)
   for (const [kind, rate] of Object.entries(plan.faultProfile.rates)) {
     // Scale so each fault kind gets `rate` of all steps.
@@ -178,6 +208,11 @@ function drawSteps (prng: Prng, plan: StepPlan): Step[] {
       case 'advance':
         steps.push({ kind: 'advance', ms: gaps.pop() as number })
         break
+      case 'op': {
+        const ops = plan.ops as NonNullable<StepPlan['ops']>
+        steps.push(drawOpStep(ops.prng, ops.workload, ops.peers))
+        break
+      }
       default:
         steps.push(drawFault(prng, kind as FaultKind, plan))
     }

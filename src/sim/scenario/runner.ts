@@ -6,6 +6,9 @@ import { generateScenario, type FaultProfile, type Scenario, type ScenarioOption
 import type { StoreFactory } from '../peers/store-factory'
 import type { TraceOptions } from '../trace/trace'
 import type { Violation } from '../checks/invariants'
+import type { AnyWorkload } from '../workloads/workload'
+import type { OperationCount } from '../workloads/host'
+import { loadWorkload } from '../workloads/load'
 
 /** Progress of a run, reported after every step. */
 export interface RunProgress {
@@ -35,6 +38,8 @@ export interface RunSettings {
   onProgress?: (progress: RunProgress) => void
   /** Real clock for `realMs`, in ms. Default `performance.now`. */
   realNow?: () => number
+  /** Workloads made in code: a scenario's `workload` name is looked up here first (then built-in names, then module paths). */
+  workloads?: readonly AnyWorkload[]
 }
 
 /** Options of `runScenario()`: the scenario to generate and how to run it. Only `seed` is required. */
@@ -73,6 +78,10 @@ export interface RunResult {
   /** Peak resident set size of the process, in MB. */
   maxRssMb: number
   traceHash: string
+  /** The workload's name, or null. */
+  workload: string | null
+  /** Workload operations run, by name, and how many of them resolved. Empty without a workload. */
+  operations: Record<string, OperationCount>
 }
 
 /**
@@ -82,7 +91,8 @@ export interface RunResult {
  * converge within `healTimeoutMs`), then a cool-down for GC, then a clean close.
  */
 export async function runScenario (opts: RunOptions): Promise<RunResult> {
-  return runGivenScenario(generateScenario(opts), opts)
+  const given = typeof opts.workload === 'object' ? [opts.workload, ...(opts.workloads ?? [])] : opts.workloads
+  return runGivenScenario(generateScenario(opts), { ...opts, ...(given === undefined ? {} : { workloads: given }) })
 }
 
 /**
@@ -92,7 +102,9 @@ export async function runScenario (opts: RunOptions): Promise<RunResult> {
 export async function runGivenScenario (scenario: Scenario, opts: RunSettings = {}): Promise<RunResult> {
   const realNow = opts.realNow ?? (() => performance.now())
   const started = realNow()
+  const workload = scenario.workload === undefined ? undefined : loadWorkload(scenario.workload, { provided: opts.workloads ?? [] })
   const sim = await Sim.create({
+    ...(workload === undefined ? {} : { workload }),
     seed: scenario.seed,
     peers: scenario.peers,
     cores: scenario.cores,
@@ -111,7 +123,7 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
   let convergeMs = 0
   let virtualMs = 0
   try {
-    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, links: scenario.links.length, readers: scenario.readers })
+    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, links: scenario.links.length, readers: scenario.readers, ...(scenario.workload === undefined ? {} : { workload: scenario.workload }) })
     for (let i = 0; i < scenario.steps.length; i++) {
       await sim.apply(scenario.steps[i] as Scenario['steps'][number])
       progress('faults', i + 1)
@@ -122,6 +134,7 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     const result = await sim.converge(opts.healTimeoutMs ?? 120_000)
     converged = result.ok
     convergeMs = result.waitedMs
+    await sim.checkWorkload(opts.healTimeoutMs ?? 120_000)
     await sim.advance(opts.cooldownMs ?? 30_000)
     progress('close', scenario.steps.length)
   } finally {
@@ -153,6 +166,8 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     convergeMs,
     events: sim.scheduler.events,
     maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    traceHash: sim.traceHash
+    traceHash: sim.traceHash,
+    workload: sim.workload?.workload.name ?? null,
+    operations: sim.workload === null ? {} : { ...sim.workload.counts }
   }
 }

@@ -1,3 +1,5 @@
+import type { JsonValue } from '../workloads/workload'
+
 /** Kinds of fault a scenario can inject. */
 export type FaultKind = 'disconnect' | 'partition' | 'stall' | 'slow' | 'crash' | 'restart'
 
@@ -57,6 +59,8 @@ export type Step =
   | { kind: 'restart', peer: number }
   /** Lifts every fault and restarts every crashed peer. */
   | { kind: 'heal' }
+  /** Runs operation `op` of the simulation's workload on a peer's app, with `args` (plain JSON). */
+  | { kind: 'op', peer: number, op: string, args: JsonValue }
 
 /** The kinds of step. */
 export type StepKind = Step['kind']
@@ -73,6 +77,8 @@ export interface StepResult {
   code?: string
   /** Kind-specific: new length (append), block size (get), open sessions (open-session). */
   value?: number
+  /** What a workload operation (`op`) returned. */
+  result?: JsonValue
 }
 
 /** Throws a RangeError if a step names a peer or core that does not exist or has bad fields. */
@@ -119,6 +125,11 @@ export function checkStep (step: Step, peers: number, cores: number): void {
       return
     case 'restart': peer(step.peer); return
     case 'heal': return
+    case 'op':
+      peer(step.peer)
+      if (typeof step.op !== 'string' || step.op.length === 0) throw new RangeError('op: op must name an operation')
+      if (step.args === undefined) throw new RangeError('op: args must be plain JSON (null for none)')
+      return
     default: throw new RangeError(`unknown step kind ${(step as { kind: unknown }).kind as string}`)
   }
 }
@@ -145,5 +156,6 @@ export function describeStep (step: Step): string {
     }
     case 'restart': return `restart p${step.peer}`
     case 'heal': return 'heal'
+    case 'op': return `p${step.peer} ${step.op}${step.args === null ? '' : ` ${JSON.stringify(step.args)}`}`
   }
 }

@@ -28,6 +28,7 @@ function kind (k: Step['kind']): fc.Arbitrary<Step> {
     case 'crash': return fc.tuple(peer, fc.option(fc.constantFrom(1000, 5000), { nil: undefined })).map(([p, downMs]) => ({ kind: 'crash', peer: p, downMs }))
     case 'restart': return peer.map((p) => ({ kind: 'restart', peer: p }))
     case 'heal': return fc.constant({ kind: 'heal' })
+    case 'op': throw new RangeError('op steps run a workload; these properties have none')
   }
 }
 
