@@ -8,6 +8,7 @@ import { StreamTracker } from '../../src/store/stream-tracker'
 import { Replication } from '../../src/store/replication'
 import * as keyDerivation from '../../src/store/key-derivation'
 import * as storeOptions from '../../src/store/store-options'
+import { autobaseHooks, hyperbeeOperations } from '../../src/sim'
 
 // Everything a planted bug may patch: prototypes of the compiled store and module exports.
 const TARGETS: Record<string, object> = {
@@ -18,7 +19,10 @@ const TARGETS: Record<string, object> = {
   'Replication.prototype': Replication.prototype,
   'key-derivation': keyDerivation,
   'store-options': storeOptions,
-  Hypercore
+  Hypercore,
+  // Planted bugs in an app's use of the store: the built-in workloads' parts.
+  hyperbeeOperations,
+  autobaseHooks
 }
 
 function snapshot (): Map<string, unknown> {

@@ -1,6 +1,6 @@
 import type { LinkOptions } from '../network/link'
 import type { PeerOptions } from '../peers/peer'
-import type { FaultKind } from './steps'
+import type { FaultKind, StepResult } from './steps'
 import { Sim } from '../sim'
 import { generateScenario, type FaultProfile, type Scenario, type ScenarioOptions } from './generator'
 import type { StoreFactory } from '../peers/store-factory'
@@ -36,6 +36,8 @@ export interface RunSettings {
   trace?: TraceOptions
   /** Called after every step. */
   onProgress?: (progress: RunProgress) => void
+  /** Called with every step's result, in order (a differential test compares them). */
+  onStep?: (result: StepResult) => void
   /** Real clock for `realMs`, in ms. Default `performance.now`. */
   realNow?: () => number
   /** Workloads made in code: a scenario's `workload` name is looked up here first (then built-in names, then module paths). */
@@ -125,7 +127,8 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
   try {
     sim.trace.record('scenario', { faults: scenario.faultProfile.rates, links: scenario.links.length, readers: scenario.readers, ...(scenario.workload === undefined ? {} : { workload: scenario.workload }) })
     for (let i = 0; i < scenario.steps.length; i++) {
-      await sim.apply(scenario.steps[i] as Scenario['steps'][number])
+      const result = await sim.apply(scenario.steps[i] as Scenario['steps'][number])
+      opts.onStep?.(result)
       progress('faults', i + 1)
     }
     const left = scenario.durationMs - sim.clock.elapsedMs

@@ -99,14 +99,17 @@ type Op = Operation<BaseState, Base, { target: number } | null>
 /** The autobase operations: `add-writer` (on the bootstrap peer), `append` and `read` (any peer). */
 export const autobaseOperations: Record<string, Op> = {
   'add-writer': {
-    weight: 1,
+    weight: 2,
     peers: (peers) => peers.slice(0, 1),
     args: (r, peers) => ({ target: peers.length > 1 ? r.int(1, peers.length - 1) : 0 }),
     run: async (peer: AppPeer<Base>, args, ctx: Ctx) => {
-      const target = ctx.peers[(args as { target: number }).target] as number
+      // The drawn peer, or the next one not added yet: every add-writer adds someone while anyone is left.
+      const from = (args as { target: number }).target
+      const order = [...ctx.peers.slice(from), ...ctx.peers.slice(1, from)]
+      const target = order.find((p) => !ctx.state.added.has(p))
+      if (target === undefined) throw skipped('ALREADY_ADDED', 'every peer was added already')
       const key = ctx.state.locals.get(target)
       if (key === undefined) throw skipped('NO_WRITER_KEY', `peer ${target} has not opened the base`)
-      if (ctx.state.added.has(target)) throw skipped('ALREADY_ADDED', `peer ${target} was added already`)
       await peer.app.append({ add: key })
       ctx.state.added.add(target)
       return { target }

@@ -204,7 +204,8 @@ export const hyperbeeWorkload: Workload<BeeState, Bee> & { requires: () => void 
           continue
         }
         const want = expected(contents, o.gte, o.lt, o.what)
-        if (show(want) !== show(o.entries)) bad.push(`peer ${o.peer} ${o.what} [${o.gte}, ${o.lt}) at version ${o.v}: ${show(o.entries)}; the writer had ${show(want)}`)
+        const read = o.what === 'get' ? `get ${o.gte}` : `${o.what} [${o.gte}, ${o.lt})`
+        if (show(want) !== show(o.entries)) bad.push(`peer ${o.peer} ${read} at version ${o.v}: ${show(o.entries)}; the writer had ${show(want)}`)
       }
       return bad
     },

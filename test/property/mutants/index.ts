@@ -10,6 +10,8 @@ import { attachSkipsStored } from './attach-skips-stored'
 import { newCoresNotAttached } from './new-cores-not-attached'
 import { rootCloseSkipsSessions } from './root-close-skips-sessions'
 import { storageCloseNotAwaited } from './storage-close-not-awaited'
+import { beeReaderStaleSession } from './bee-reader-stale-session'
+import { baseApplyDropsNode } from './base-apply-drops-node'
 
 /** Every planted bug, in the order `npm run mutants` runs them. */
 export const MUTANTS: readonly Mutant[] = [
@@ -23,7 +25,9 @@ export const MUTANTS: readonly Mutant[] = [
   attachSkipsStored,
   newCoresNotAttached,
   rootCloseSkipsSessions,
-  storageCloseNotAwaited
+  storageCloseNotAwaited,
+  beeReaderStaleSession,
+  baseApplyDropsNode
 ]
 
 /** A mutant by name; throws with the list of names if unknown. */

@@ -10,6 +10,8 @@ import { replication } from './replication'
 import { simConvergence } from './sim-convergence'
 import { simDurability } from './sim-durability'
 import { simDifferential } from './sim-differential'
+import { simWorkloads } from './sim-workloads'
+import { simWorkloadDifferential } from './sim-workload-differential'
 
 /** Every property, in the order `npm test` and the mutant runner use. */
 export const PROPERTIES: readonly Property[] = [
@@ -23,7 +25,9 @@ export const PROPERTIES: readonly Property[] = [
   replication,
   simConvergence,
   simDurability,
-  simDifferential
+  simDifferential,
+  simWorkloads,
+  simWorkloadDifferential
 ]
 
 /** A property by name; throws with the list of names if unknown. */
