@@ -203,7 +203,7 @@ export function checkWorkloadLoads (workload: string | undefined): void {
   try {
     loadWorkload(workload)
   } catch (err) {
-    if (err instanceof WorkloadError) throw new CliError(err.code, `--workload ${err.message}`)
+    if (err instanceof WorkloadError) throw new CliError(err.code, `--${err.message}`)
     throw err
   }
 }

@@ -144,6 +144,7 @@ export function checkWorkload (value: unknown, source: string): AnyWorkload {
   const bad = (why: string): never => { throw new WorkloadError('WORKLOAD_INVALID', source, `${why} (expected { name, setup, operations }, see corestore-ts/sim Workload)`) }
   if (typeof value !== 'object' || value === null) bad('does not export a workload')
   const w = value as Record<string, unknown>
+  if (w.name === undefined && w.setup === undefined && w.operations === undefined) bad('does not export a workload')
   if (typeof w.name !== 'string' || w.name.length === 0) bad('has no name')
   const name = w.name as string
   if (typeof w.setup !== 'function') bad(`${name} has no setup function`)
