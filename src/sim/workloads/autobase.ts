@@ -116,6 +116,7 @@ export const autobaseOperations: Record<string, Op> = {
     }
   },
   append: {
+    replicated: true,
     weight: 6,
     args: () => null,
     run: async (peer, _args, ctx): Promise<JsonValue> => {
@@ -130,6 +131,7 @@ export const autobaseOperations: Record<string, Op> = {
     }
   },
   read: {
+    replicated: true,
     weight: 3,
     args: () => null,
     run: async (peer, _args, ctx) => {

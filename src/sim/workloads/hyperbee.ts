@@ -127,12 +127,14 @@ export const hyperbeeOperations: Record<string, Op<Record<string, string | numbe
     }
   },
   get: {
+    replicated: true,
     weight: 4,
     peers: readersOnly,
     args: (r) => ({ key: keyName(r.int(0, KEYS - 1)) }),
     run: (peer, a, ctx) => observe(peer, ctx, 'get', null, String(a.key), String(a.key))
   },
   range: {
+    replicated: true,
     weight: 2,
     peers: readersOnly,
     args: (r) => {
@@ -142,6 +144,7 @@ export const hyperbeeOperations: Record<string, Op<Record<string, string | numbe
     run: (peer, a, ctx) => observe(peer, ctx, 'range', null, String(a.gte), String(a.lt))
   },
   checkout: {
+    replicated: true,
     weight: 2,
     peers: readersOnly,
     args: (r) => ({ at: r.int(0, 999) }),

@@ -51,6 +51,13 @@ export interface WorkloadContext<State, App> {
 export interface Operation<State, App, Args extends JsonValue = JsonValue> {
   /** Relative frequency among the workload's operations; positive. */
   weight: number
+  /**
+   * True if what it returns depends on how far replication had got when it ran (a read
+   * of another peer's writes; an append that needs a writer added over the network).
+   * Two stores time replication differently, so a differential test compares the results
+   * of the other operations only. Default false.
+   */
+  replicated?: boolean
   /** Peers that may run it, from the workload's peers. Default: all of them. */
   peers? (peers: readonly number[]): readonly number[]
   /**
@@ -159,6 +166,8 @@ export function checkWorkload (value: unknown, source: string): AnyWorkload {
     const { weight } = o as Record<string, unknown>
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0) bad(`${name}: operation ${op} needs a positive weight`)
     for (const fn of ['args', 'run'] as const) if (typeof (o as Record<string, unknown>)[fn] !== 'function') bad(`${name}: operation ${op} has no ${fn} function`)
+    const replicated = (o as Record<string, unknown>).replicated
+    if (replicated !== undefined && typeof replicated !== 'boolean') bad(`${name}: operation ${op}: replicated must be a boolean`)
     const peers = (o as Record<string, unknown>).peers
     if (peers !== undefined && typeof peers !== 'function') bad(`${name}: operation ${op}: peers must be a function`)
   }
