@@ -63,3 +63,5 @@ export { hyperbeeWorkload, hyperbeeOperations, HYPERBEE_VERSION } from './worklo
 export type { Bee, BeeState, BeeObservation } from './workloads/hyperbee'
 export { autobaseWorkload, autobaseOperations, autobaseHooks, AUTOBASE_VERSION } from './workloads/autobase'
 export type { Base, BaseState, LogNode, ViewCore, ApplyHost } from './workloads/autobase'
+export { hyperdriveWorkload, hyperdriveOperations, fileContent, HYPERDRIVE_VERSION } from './workloads/hyperdrive'
+export type { DriveApp, DriveState, DriveObservation } from './workloads/hyperdrive'

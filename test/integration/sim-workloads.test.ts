@@ -9,6 +9,7 @@ import { hyperbeeWorkload, loadWorkload, runScenario, Sim, WorkloadError, type B
 import { requireAppPackage } from '../../src/sim/workloads/packages'
 import { beeReaderStaleSession } from '../property/mutants/bee-reader-stale-session'
 import { baseApplyDropsNode } from '../property/mutants/base-apply-drops-node'
+import { driveCheckoutReadsLive } from '../property/mutants/drive-checkout-reads-live'
 import type { Mutant } from '../property/mutants/mutant'
 
 const ROOT = path.join(__dirname, '..', '..', '..')
@@ -68,19 +69,21 @@ test('workloads: a crash drops the app, a restart reopens it from disk; acknowle
   t.alike(await sim.close(), [])
 })
 
-const KILLS: Array<[Mutant, string, string]> = [
-  [beeReaderStaleSession, 'hyperbee', 'hyperbee.reads match the writer'],
-  [baseApplyDropsNode, 'autobase', 'autobase.']
+// Each planted bug in an app, the seed that catches it, and the invariant that does.
+const KILLS: Array<[Mutant, string, number, string]> = [
+  [beeReaderStaleSession, 'hyperbee', 0, 'hyperbee.reads match the writer'],
+  [baseApplyDropsNode, 'autobase', 0, 'autobase.'],
+  [driveCheckoutReadsLive, 'hyperdrive', 2, 'hyperdrive.reads match the writer']
 ]
 
-for (const [mutant, workload, invariant] of KILLS) {
-  test(`workloads: planted bug ${mutant.name} is caught on seed 0`, { timeout: 120_000 }, async (t) => {
-    const clean = await runScenario({ seed: 0, workload, ...SMALL })
-    t.alike(clean.violations, [], `seed 0 is clean without the bug`)
+for (const [mutant, workload, seed, invariant] of KILLS) {
+  test(`workloads: planted bug ${mutant.name} is caught on seed ${seed}`, { timeout: 120_000 }, async (t) => {
+    const clean = await runScenario({ seed, workload, ...SMALL })
+    t.alike(clean.violations, [], `seed ${seed} is clean without the bug`)
     const restore = mutant.apply()
     let caught
     try {
-      caught = await runScenario({ seed: 0, workload, ...SMALL })
+      caught = await runScenario({ seed, workload, ...SMALL })
     } finally {
       restore()
     }

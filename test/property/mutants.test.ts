@@ -8,7 +8,7 @@ import { StreamTracker } from '../../src/store/stream-tracker'
 import { Replication } from '../../src/store/replication'
 import * as keyDerivation from '../../src/store/key-derivation'
 import * as storeOptions from '../../src/store/store-options'
-import { autobaseHooks, hyperbeeOperations } from '../../src/sim'
+import { autobaseHooks, hyperbeeOperations, hyperdriveOperations } from '../../src/sim'
 
 // Everything a planted bug may patch: prototypes of the compiled store and module exports.
 const TARGETS: Record<string, object> = {
@@ -22,7 +22,8 @@ const TARGETS: Record<string, object> = {
   Hypercore,
   // Planted bugs in an app's use of the store: the built-in workloads' parts.
   hyperbeeOperations,
-  autobaseHooks
+  autobaseHooks,
+  hyperdriveOperations
 }
 
 function snapshot (): Map<string, unknown> {

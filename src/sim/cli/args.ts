@@ -52,7 +52,7 @@ export const SCENARIO_FLAGS_HELP = `  --seed N               seed of the run, 0 
   --duration T           virtual duration of the fault phase: 600000, 600s, 10m, 1h (default 10m)
   --faults a,b|none      fault kinds (${FAULT_KINDS.join(', ')}); default: drawn from the seed
   --store S              project | upstream | <package name> (default project)
-  --workload W           run an app among the steps: hyperbee | autobase | ./my-workload.js (default none)`
+  --workload W           run an app among the steps: hyperbee | autobase | hyperdrive | ./my.js (default none)`
 
 /** Usage text of `corestore-sim run`. */
 export const USAGE = `usage: corestore-sim run [options]

@@ -3,11 +3,13 @@ import path from 'path'
 import { checkWorkload, oneLine, WorkloadError, type AnyWorkload } from './workload'
 import { hyperbeeWorkload } from './hyperbee'
 import { autobaseWorkload } from './autobase'
+import { hyperdriveWorkload } from './hyperdrive'
 
-/** The workloads that ship with the simulator, by name; each loads its package at run time. */
+/** The workloads that ship with the simulator, by name; each loads its package when named. */
 export const BUILTIN_WORKLOADS: Readonly<Record<string, AnyWorkload>> = Object.freeze({
   hyperbee: hyperbeeWorkload,
-  autobase: autobaseWorkload
+  autobase: autobaseWorkload,
+  hyperdrive: hyperdriveWorkload
 })
 
 /** Options of `loadWorkload()`. */

@@ -12,6 +12,7 @@ import { rootCloseSkipsSessions } from './root-close-skips-sessions'
 import { storageCloseNotAwaited } from './storage-close-not-awaited'
 import { beeReaderStaleSession } from './bee-reader-stale-session'
 import { baseApplyDropsNode } from './base-apply-drops-node'
+import { driveCheckoutReadsLive } from './drive-checkout-reads-live'
 
 /** Every planted bug, in the order `npm run mutants` runs them. */
 export const MUTANTS: readonly Mutant[] = [
@@ -27,7 +28,8 @@ export const MUTANTS: readonly Mutant[] = [
   rootCloseSkipsSessions,
   storageCloseNotAwaited,
   beeReaderStaleSession,
-  baseApplyDropsNode
+  baseApplyDropsNode,
+  driveCheckoutReadsLive
 ]
 
 /** A mutant by name; throws with the list of names if unknown. */

@@ -4,7 +4,7 @@ import { defineProperty } from '../harness/property'
 
 /** A workload run: which workload, and the seed of the whole scenario. */
 export interface WorkloadRun {
-  workload: 'hyperbee' | 'autobase'
+  workload: 'hyperbee' | 'autobase' | 'hyperdrive'
   seed: number
 }
 
@@ -15,7 +15,7 @@ export const WORKLOAD_SIZE = Object.freeze({ peers: 4, cores: 2, steps: 60, dura
 export const UPSTREAM_GC = Object.freeze({ gcIntervalMs: 2000, gcStrikes: 4 })
 
 export function workloadRun (): fc.Arbitrary<WorkloadRun> {
-  return fc.record({ workload: fc.constantFrom('hyperbee' as const, 'autobase' as const), seed: fc.nat() })
+  return fc.record({ workload: fc.constantFrom('hyperbee' as const, 'autobase' as const, 'hyperdrive' as const), seed: fc.nat() })
 }
 
 /** Runs the scenario of a seed with a workload; returns the run and its step results. */
@@ -39,16 +39,17 @@ export function workloadReplay (r: WorkloadRun, store = 'project'): string {
 
 /**
  * The built-in workloads hold their own invariants on the simulator: a hyperbee writer
- * and its readers, and an autobase whose writers are added through the base, with their
+ * and its readers, an autobase whose writers are added through the base, and a
+ * hyperdrive (entries and blobs) writer and its readers, with their
  * operations mixed among the simulator's steps and faults (crashes drop the apps,
  * restarts reopen them); the simulator's own invariants run underneath. Planted bugs in
  * the apps (test/property/mutants: a reader on a stale snapshot, an apply that drops a
- * node) must fail it.
+ * node, a checkout reading live contents) must fail it.
  */
 export const simWorkloads = defineProperty<WorkloadRun>({
   name: 'sim-workloads',
-  summary: 'hyperbee and autobase workloads keep their own invariants (and the simulator\'s) under faults',
-  ciRuns: 8,
+  summary: 'hyperbee, autobase and hyperdrive workloads keep their own invariants (and the simulator\'s) under faults',
+  ciRuns: 9,
   scenarioTimeoutMs: 120_000,
   arbitrary: workloadRun,
   run: async (r) => {
