@@ -69,7 +69,7 @@ async function main (): Promise<void> {
   }
   await Promise.all(Array.from({ length: jobs }, worker))
   console.log('')
-  console.log('workload  store     runs  violations  real s (mean / max)  speedup (mean)')
+  console.log('workload    store     runs  violations  real s (mean / max)  speedup (mean)')
   let bad = 0
   for (const w of workloads) {
     for (const s of stores) {
@@ -80,7 +80,7 @@ async function main (): Promise<void> {
       const real = mine.map((r) => r.realMs / 1000)
       const mean = real.reduce((a, b) => a + b, 0) / Math.max(1, real.length)
       const speed = mine.reduce((n, r) => n + r.virtualMs / Math.max(1, r.realMs), 0) / Math.max(1, mine.length)
-      console.log(`${w.padEnd(10)}${s.padEnd(10)}${String(mine.length).padEnd(6)}${`${violations}${broken > 0 ? ` (+${broken} broken)` : ''}`.padEnd(12)}${`${mean.toFixed(2)} / ${Math.max(...real).toFixed(2)}`.padEnd(21)}${speed.toFixed(1)}x`)
+      console.log(`${w.padEnd(12)}${s.padEnd(10)}${String(mine.length).padEnd(6)}${`${violations}${broken > 0 ? ` (+${broken} broken)` : ''}`.padEnd(12)}${`${mean.toFixed(2)} / ${Math.max(...real).toFixed(2)}`.padEnd(21)}${speed.toFixed(1)}x`)
     }
   }
   console.log(`load at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)

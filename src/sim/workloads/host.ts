@@ -92,7 +92,7 @@ export class WorkloadHost {
    * setup that fails or does not resolve within the step timeout is a violation here.
    */
   async reopened (i: number): Promise<void> {
-    if (!this.peers.includes(i) || (this.error !== null)) return
+    if (!this.peers.includes(i) || this.error !== null) return
     const result = await this.within(this.setupPeer(i), this.deps.stepTimeoutMs)
     if (result !== null) this.violate(`setup on peer ${i} after its restart ${result}`, i)
   }
@@ -150,7 +150,7 @@ export class WorkloadHost {
   /** The workload's invariants, now. One that throws is a broken workload. */
   checkInvariants (atMs: number, step: number | null): CheckResult {
     const out: CheckResult = { checked: 0, violations: [] }
-    if ((this.error !== null)) return out
+    if (this.error !== null) return out
     for (const [name, fn] of Object.entries(this.workload.invariants ?? {})) {
       out.checked++
       const found = this.call(`invariant ${name}${step === null ? '' : ` (after step ${step})`}`, () => fn(this.ctx))
@@ -166,7 +166,7 @@ export class WorkloadHost {
   async finalCheck (timeoutMs: number): Promise<CheckResult> {
     const out: CheckResult = { checked: 0, violations: [] }
     const check = this.workload.check
-    if (check === undefined || (this.error !== null)) return out
+    if (check === undefined || this.error !== null) return out
     out.checked++
     const { scheduler } = this.deps
     const at = (): number => scheduler.clock.elapsedMs
