@@ -15,5 +15,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off'
     }
+  },
+  {
+    // The report's page script brings DOM types into the program; only it may use the DOM.
+    files: ['src/**/*.ts'],
+    ignores: ['src/sim/report/page/**'],
+    rules: { 'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'location', 'HTMLElement', 'requestAnimationFrame'] }
   }
 )

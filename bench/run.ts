@@ -5,6 +5,7 @@ import { runChild } from './spawn-child'
 import { reportCase, type BenchReport, type CaseReport } from './results'
 import { machineInfo } from './machine'
 import { markdownTable, textTable } from './table'
+import { writeBenchChart } from './chart'
 import { IMPLS, type Impl } from './store-impl'
 import type { ChildOutput } from './child'
 
@@ -19,7 +20,7 @@ interface Args {
 /**
  * Orchestrator of `npm run bench`: runs every case in child processes, our store and
  * upstream alternating (the first of each pair swaps every round), then prints the
- * table and writes bench/results.json and bench/RESULTS.md.
+ * table and writes bench/results.json, bench/RESULTS.md and the chart bench/RESULTS.svg.
  *
  * Flags: --quick (one round), --rounds N, --case id[,id...]
  */
@@ -66,7 +67,8 @@ async function main (argv: string[]): Promise<void> {
   const dir = path.join(__dirname, '..', '..', 'bench')
   fs.writeFileSync(path.join(dir, 'results.json'), JSON.stringify(report, null, 2) + '\n')
   fs.writeFileSync(path.join(dir, 'RESULTS.md'), markdownTable(report) + '\n')
-  process.stderr.write(`\nwrote bench/results.json and bench/RESULTS.md in ${report.totalSeconds.toFixed(0)} s\n`)
+  writeBenchChart(report, dir)
+  process.stderr.write(`\nwrote bench/results.json, bench/RESULTS.md and bench/RESULTS.svg in ${report.totalSeconds.toFixed(0)} s\n`)
 }
 
 function parseArgs (argv: string[]): Args {

@@ -104,12 +104,14 @@ test('crash agreement: the simulator crash of a writer peer keeps the same guara
       stored = { length: found.length, key: found.key }
     }
 
+    // Where the writer stands before its last appends: what it resumed at, seen by it.
+    const resumed = await writerView(sim, writer, entry)
     const length = await applied({ kind: 'append', peer: 0, core: 0, blocks: SIM_FINAL_BLOCKS }, 'append after the crashes')
     t.alike(await sim.close(), [], `seed ${seed}: no invariant of the simulator was violated`)
     // Closed: the clock and storage are real again, and the folder is kept (`dir` given).
     const found = await readFolder(writer.dir, entry.name, (i) => blockContent(entry.name, i), { primaryKey: writer.primaryKey })
     checkResume(t, `seed ${seed} writer after the crashes`, stored.length, stored.key, {
-      openedAt: stored.length,
+      openedAt: resumed.openedAt,
       key: found.key,
       appended: { blocks: SIM_FINAL_BLOCKS, length: length ?? -1, found }
     })

@@ -6,8 +6,12 @@ import { CoreTracker } from '../../src/store/core-tracker'
 import { SessionTracker } from '../../src/store/session-tracker'
 import { StreamTracker } from '../../src/store/stream-tracker'
 import { Replication } from '../../src/store/replication'
+import { FindingPeers } from '../../src/store/finding-peers'
+import { GroupNotifiers } from '../../src/store/group-notify'
 import * as keyDerivation from '../../src/store/key-derivation'
 import * as storeOptions from '../../src/store/store-options'
+import * as discoveryDispatch from '../../src/store/discovery-dispatch'
+import { runTestFile } from './mutants/test-file'
 import { autobaseHooks, hyperbeeOperations, hyperdriveOperations } from '../../src/sim'
 
 // Everything a planted bug may patch: prototypes of the compiled store and module exports.
@@ -17,9 +21,13 @@ const TARGETS: Record<string, object> = {
   'SessionTracker.prototype': SessionTracker.prototype,
   'StreamTracker.prototype': StreamTracker.prototype,
   'Replication.prototype': Replication.prototype,
+  'FindingPeers.prototype': FindingPeers.prototype,
+  'GroupNotifiers.prototype': GroupNotifiers.prototype,
   'key-derivation': keyDerivation,
   'store-options': storeOptions,
+  'discovery-dispatch': discoveryDispatch,
   Hypercore,
+  'Hypercore.prototype': Hypercore.prototype,
   // Planted bugs in an app's use of the store: the built-in workloads' parts.
   hyperbeeOperations,
   autobaseHooks,
@@ -53,5 +61,19 @@ test('mutants: each planted bug patches the store and restores every original', 
     restore()
     t.ok(patched.length > 0, `${m.name} patches ${patched.join(', ')}`)
     t.alike(changed(pristine, snapshot()), [], `${m.name} restored everything it patched`)
+  }
+})
+
+// Planted bugs caught by test files are cheap to check: `npm test` checks each one is
+// still caught (the property-caught ones are checked through their pinned sentinels in
+// regressions.test, and in full by `npm run mutants`).
+test('mutants: every planted bug with test-file killers fails each of them', { timeout: 5 * 60 * 1000 }, async (t) => {
+  const byTests = MUTANTS.filter((m) => (m.killers?.tests?.length ?? 0) > 0)
+  t.ok(byTests.length > 0, `${byTests.length} planted bugs are caught by test files`)
+  for (const m of byTests) {
+    for (const file of m.killers?.tests ?? []) {
+      const run = await runTestFile(m.name, file)
+      t.ok(run.failed, `${m.name}: ${file} fails${run.notOk.length > 0 ? ` (${run.notOk[0] ?? ''})` : ''}`)
+    }
   }
 })

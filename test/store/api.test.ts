@@ -78,15 +78,19 @@ test('api: findingPeers holds reads of sessions before and after it until releas
   const late = store.get({ key: Buffer.alloc(32, 1) })
   await late.ready()
 
-  let released = false
-  const updates = Promise.all([early.update(), late.update()]).then(() => released)
-  // Real work in between: a broken findingPeers would let the updates settle meanwhile.
+  // Each update is watched on its own: one held session must not hide the other.
+  const settled = { early: false, late: false }
+  const earlyUpdate = early.update().then(() => { settled.early = true })
+  const lateUpdate = late.update().then(() => { settled.late = true })
+  // Real work in between: a broken findingPeers would let an update settle meanwhile.
   const busy = store.get({ name: 'busy' })
   for (let i = 0; i < 5; i++) await busy.append(String(i))
   await busy.close()
-  released = true
+  t.absent(settled.early, 'a session opened before findingPeers() waits')
+  t.absent(settled.late, 'a session opened after findingPeers() waits')
   done()
-  t.ok(await updates, 'updates waited for the release')
+  await Promise.all([earlyUpdate, lateUpdate])
+  t.ok(settled.early && settled.late, 'both settle once released')
   done() // twice is harmless
   const free = store.get({ key: Buffer.alloc(32, 2) })
   t.absent(await free.update(), 'after release an update without peers settles at once')

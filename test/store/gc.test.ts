@@ -127,3 +127,29 @@ test('gc: passive cores are collected while a stream is live; a core the remote 
   t.alike(await reader.get(1), Buffer.from('b'), 'and still serves it')
   await reader.close()
 })
+
+test('gc: a core the store opened for a remote is collected once the remote is done with it', async (t) => {
+  keepAlive(t)
+  const a = await create(t, FAST)
+  const b = await create(t, FAST)
+  const writer = a.get({ name: 'served' })
+  await writer.append('x')
+  const gone = collected(a, writer.core as Core)
+  await writer.close()
+  await gone
+  t.is(a.cores.size, 0, 'a has nothing open when b asks')
+  link(t, a, b)
+
+  // No linger: b's core stops downloading, and closes, as soon as its session does.
+  const reader = b.get({ key: writer.key as Buffer, notDownloadingLinger: 0 })
+  t.alike(await reader.get(0), Buffer.from('x'), 'b reads from a')
+  const served = a.cores.get(writer.discoveryKey as Buffer)
+  t.ok(served !== null, 'a opened the core for b, with no session of its own')
+  const done = collected(a, served as Core)
+  await reader.close()
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(resolve, 5000, false) })
+  t.ok(await Promise.race([done.then(() => true), timeout]), 'a collected it once b closed its side')
+  clearTimeout(timer)
+  t.is(a.cores.size, 0, 'and tracks nothing')
+})

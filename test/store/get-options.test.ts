@@ -1,5 +1,8 @@
 import test from 'brittle'
 import crypto from 'hypercore-crypto'
+import type Hypercore from 'hypercore'
+import type Corestore from '../../src'
+import type { GetOptions } from '../../src/store/types'
 import { create } from '../helpers/create'
 import { rejectsCode } from '../helpers/assert'
 
@@ -119,15 +122,52 @@ test('get: group registers the core in the group', async (t) => {
   await plain.close()
 })
 
-test('get: wait: false and timeout bound reads of missing blocks', async (t) => {
+/** One get() per input form, each of a core with no block 0 and no peer to ask. */
+async function everyForm (store: Corestore, opts: GetOptions): Promise<Array<[string, Hypercore]>> {
+  const key = crypto.randomBytes(32)
+  const stored = store.get({ key })
+  await stored.ready()
+  const out: Array<[string, Hypercore]> = [
+    ['by key', store.get({ ...opts, key: crypto.randomBytes(32) })],
+    ['by name', store.get({ ...opts, name: `named-${crypto.randomBytes(4).toString('hex')}` })],
+    ['by discovery key', store.get({ ...opts, discoveryKey: stored.discoveryKey as Buffer })]
+  ]
+  await Promise.all(out.map(([, s]) => s.ready()))
+  await stored.close()
+  return out
+}
+
+// A read that ignored its options would wait for ever: fail in seconds, not at brittle's default.
+test('get: wait: false and timeout bound reads of missing blocks, whatever the get() input', { timeout: 5000 }, async (t) => {
   const store = await create(t)
-  const key = crypto.randomBytes(32) // no peer will ever have it
-  const noWait = store.get({ key, wait: false })
-  t.is(await noWait.get(0), null, 'wait: false: a missing block is null at once')
-  const timed = store.get({ key, timeout: 20 })
-  await rejectsCode(t, timed.get(0), 'REQUEST_TIMEOUT', 'timeout: the read rejects')
-  await noWait.close()
-  await timed.close()
+  for (const [form, session] of await everyForm(store, { wait: false })) {
+    t.is(await session.get(0), null, `wait: false ${form}: a missing block is null at once`)
+    await session.close()
+  }
+  for (const [form, session] of await everyForm(store, { timeout: 20 })) {
+    await rejectsCode(t, session.get(0), 'REQUEST_TIMEOUT', `timeout ${form}: the read rejects`)
+    await session.close()
+  }
+})
+
+test('get: onwait is called when a read has to wait, whatever the get() input', { timeout: 5000 }, async (t) => {
+  const store = await create(t)
+  const waits: Array<[string, number, boolean]> = []
+  let current = ''
+  const onwait = (index: number, session: Hypercore): void => { waits.push([current, index, session.closed]) }
+  for (const [form, session] of await everyForm(store, { onwait, timeout: 20 })) {
+    current = form
+    await rejectsCode(t, session.get(3), 'REQUEST_TIMEOUT', `${form}: the read waited, then timed out`)
+    await session.close()
+  }
+  t.alike(waits, [['by key', 3, false], ['by name', 3, false], ['by discovery key', 3, false]], 'onwait(index, session) once per waiting read, for every form')
+  const plain = store.get({ name: 'plain' })
+  await plain.append('here')
+  current = 'held'
+  const local = store.get({ name: 'plain', onwait })
+  t.alike(await local.get(0), Buffer.from('here'), 'a block held locally is read')
+  t.is(waits.length, 3, 'without waiting: onwait is not called')
+  await Promise.all([plain.close(), local.close()])
 })
 
 test('get: draft is accepted and the session works as usual', async (t) => {

@@ -81,3 +81,30 @@ test('groups: a handle on a topic nobody used lists nothing; a bad topic is refu
   t.is(handle.index, -1, 'destroying twice is harmless')
   throwsCode(t, () => store.notifyGroup('topic' as unknown as Buffer), 'BAD_ARGUMENT', 'topic must be a buffer')
 })
+
+test('groups: destroying one of several handles on a topic unregisters exactly that one', async (t) => {
+  const store = await create(t)
+  const topic = crypto.randomBytes(32)
+  const other = crypto.randomBytes(32)
+  // Three handles on one topic (and one on another in between): the removal swaps handles around.
+  const handles = [store.notifyGroup(topic), store.notifyGroup(other), store.notifyGroup(topic), store.notifyGroup(topic)]
+  const seen = handles.map(() => 0)
+  handles.forEach((h, i) => h.on('update', () => { seen[i] = (seen[i] ?? 0) + 1 }))
+  const core = store.get({ name: 'g', group: topic })
+  await core.append('1')
+  t.alike(seen, [1, 0, 1, 1], 'every handle of the topic saw the append, the other topic none')
+
+  handles[0]?.destroy()
+  await core.append('2')
+  t.alike(seen, [1, 0, 2, 2], 'the first handle destroyed: the other two still get updates')
+
+  handles[3]?.destroy()
+  await core.append('3')
+  t.alike(seen, [1, 0, 3, 2], 'the last one destroyed: the middle one still gets them')
+
+  handles[2]?.destroy()
+  await core.append('4')
+  t.alike(seen, [1, 0, 3, 2], 'all destroyed: nothing more')
+  handles[1]?.destroy()
+  await core.close()
+})

@@ -2,7 +2,7 @@ import test from 'brittle'
 import Hypercore from 'hypercore'
 import { create } from '../helpers/create'
 import { destroyAll } from '../helpers/replicate'
-import { reopen, seedFolder } from '../helpers/seed'
+import { addCore, reopen, seedFolder } from '../helpers/seed'
 import type { T } from '../helpers/assert'
 import type { ProtocolStream } from '../../src/store/types'
 
@@ -60,6 +60,8 @@ test('replication streams: two stores sharing one stream both attach stored core
   // upstream: protomux keeps one pairing handler, so the second store replaces the first.
   const seedA = await seedFolder(t, 'in-a', ['from a'])
   const seedB = await seedFolder(t, 'in-b', ['from b'])
+  // A second core in b's folder that nobody asks for until a has left.
+  const laterB = await addCore(seedB.dir, 'later-in-b', ['later from b'])
   const a = reopen(t, seedA)
   const b = reopen(t, seedB)
   const remote = await create(t)
@@ -79,10 +81,13 @@ test('replication streams: two stores sharing one stream both attach stored core
   t.is(a.cores.get(seedB.discoveryKey), null, 'a did not open b\'s core')
   t.is(b.cores.get(seedA.discoveryKey), null, 'b did not open a\'s core')
 
-  // One store leaving the shared stream must not stop the other's dynamic attach.
+  // One store leaving the shared stream must not stop the other's dynamic attach: the
+  // remote now asks for a core b has not opened yet, so only b's attach can answer.
   await a.close()
-  const again = remote.get({ key: seedB.key })
-  t.alike(await again.get(0), Buffer.from('from b'), 'b still serves after a closed')
+  t.is(b.cores.get(laterB.discoveryKey), null, 'b has not opened its second core')
+  const later = remote.get({ key: laterB.key })
+  t.alike(await later.get(0, { timeout: 10_000 }), Buffer.from('later from b'), 'b still serves after a closed')
+  t.ok(b.cores.get(laterB.discoveryKey) !== null, 'b opened it for the remote')
   t.absent(shared.destroying, 'the shared stream survives a store closing')
 })
 

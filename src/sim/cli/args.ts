@@ -27,6 +27,8 @@ export interface ScenarioArgs {
 /** Parsed `corestore-sim run` arguments. */
 export interface RunArgs extends ScenarioArgs {
   trace: string | null
+  /** Write the HTML report of the run here (`--html`). */
+  html: string | null
   json: boolean
   checkDeterminism: boolean
   progress: boolean
@@ -59,6 +61,7 @@ export const USAGE = `usage: corestore-sim run [options]
 
 ${SCENARIO_FLAGS_HELP}
   --trace FILE           write the JSONL trace to FILE
+  --html FILE            write an HTML report of the run to FILE (see corestore-sim report)
   --json                 end stdout with one JSON object
   --check-determinism    run the seed in two processes and compare their traces
   --no-progress          no progress bar on stderr
@@ -69,6 +72,7 @@ Exit code 1 when an invariant was violated (or runs differ), 2 on a usage or run
 const RUN_FLAGS = {
   ...SCENARIO_FLAGS,
   trace: { type: 'string' },
+  html: { type: 'string' },
   json: { type: 'boolean' },
   'check-determinism': { type: 'boolean' },
   'no-progress': { type: 'boolean' },
@@ -171,10 +175,17 @@ export function parseRunArgs (argv: readonly string[]): RunArgs | null {
   return {
     ...scenarioArgs(values, USAGE),
     trace: (values.trace as string | undefined) ?? null,
+    html: nonEmpty(values.html as string | undefined, '--html'),
     json: values.json === true,
     checkDeterminism: values['check-determinism'] === true,
     progress: values['no-progress'] !== true
   }
+}
+
+function nonEmpty (value: string | undefined, flag: string): string | null {
+  if (value === undefined) return null
+  if (value.length === 0) throw new UsageError(`${flag} needs a file name`, USAGE)
+  return value
 }
 
 /**

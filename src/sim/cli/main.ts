@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { reportCommand } from './report'
 import { runCommand } from './run'
 import { CliError, UsageError } from './usage'
 import { worker } from './worker'
@@ -13,7 +14,8 @@ export interface Command {
 
 /** The subcommands, by name. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
-  run: { summary: 'run one generated scenario and print its summary', main: runCommand }
+  run: { summary: 'run one generated scenario and print its summary', main: runCommand },
+  report: { summary: 'draw a trace as an HTML page (timeline, faults, steps)', main: reportCommand }
 }
 
 /** The general usage: every command with its one line. */

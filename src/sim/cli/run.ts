@@ -3,6 +3,7 @@ import os from 'os'
 import path from 'path'
 import { checkStoreInstalled, checkWorkloadLoads, parseRunArgs, USAGE, type RunArgs } from './args'
 import { progressBar } from './progress'
+import { checkWritable, writeTraceReport } from './report'
 import { runInWorker } from './worker'
 import type { RunResult } from '../scenario/runner'
 import { formatSummary, replayCommand, toJsonResult } from '../trace/summary'
@@ -16,30 +17,42 @@ export async function runCommand (argv: readonly string[]): Promise<number> {
     return 0
   }
   checkStoreInstalled(args.store)
+  if (args.html !== null) checkWritable(args.html)
   checkWorkloadLoads(args.workload)
   const replay = replayCommand(args)
+  // The report is drawn from the trace: without --trace, one in a temporary folder.
+  const tmp = args.html !== null && args.trace === null ? fs.mkdtempSync(path.join(os.tmpdir(), 'corestore-sim-html-')) : null
+  const traced: RunArgs = tmp === null ? args : { ...args, trace: path.join(tmp, 'trace.jsonl') }
   const bar = progressBar(args.progress, args.steps)
   let result: RunResult
   let differs = false
   try {
-    if (args.checkDeterminism) {
-      const twice = await runTwice(args, bar.update)
-      result = twice.result
-      differs = twice.differs
-    } else {
-      result = await runInWorker({ ...scenarioOf(args), trace: args.trace }, bar.update)
+    try {
+      if (args.checkDeterminism) {
+        const twice = await runTwice(traced, bar.update)
+        result = twice.result
+        differs = twice.differs
+      } else {
+        result = await runInWorker({ ...scenarioOf(traced), trace: traced.trace }, bar.update)
+      }
+    } finally {
+      bar.stop()
+    }
+    console.log(formatSummary(result, replay))
+    if (differs && result.violations.length === 0) console.log(`\nreplay: ${replay} --check-determinism`)
+    if (traced.html !== null && traced.trace !== null) {
+      const written = await writeTraceReport(traced.trace, traced.html, { replay })
+      console.log(`\nreport: ${traced.html} (${Math.round(written.bytes / 1024)} kB)`)
     }
   } finally {
-    bar.stop()
+    if (tmp !== null) fs.rmSync(tmp, { recursive: true, force: true })
   }
-  console.log(formatSummary(result, replay))
-  if (differs && result.violations.length === 0) console.log(`\nreplay: ${replay} --check-determinism`)
   if (args.json) console.log(JSON.stringify(toJsonResult(result)))
   return result.violations.length > 0 || differs ? 1 : 0
 }
 
-function scenarioOf (args: RunArgs): Omit<RunArgs, 'trace' | 'json' | 'checkDeterminism' | 'progress'> {
-  const { trace: _trace, json: _json, checkDeterminism: _check, progress: _progress, ...scenario } = args
+function scenarioOf (args: RunArgs): Omit<RunArgs, 'trace' | 'html' | 'json' | 'checkDeterminism' | 'progress'> {
+  const { trace: _trace, html: _html, json: _json, checkDeterminism: _check, progress: _progress, ...scenario } = args
   return scenario
 }
 

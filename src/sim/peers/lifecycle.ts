@@ -98,6 +98,7 @@ export class Lifecycle {
       this.deps.log.error(err)
       return { checked: 0, violations: [] }
     }
+    this.deps.trace.record('up', { p: i })
     this.deps.network.peerUp(i)
     const result = await checkDurability(this.deps.context(), peer, passive)
     this.deps.log.account(result)

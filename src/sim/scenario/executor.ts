@@ -1,7 +1,7 @@
 import type Hypercore from 'hypercore'
 import { blockContent, type CatalogEntry, type CoreCatalog } from '../peers/catalog'
 import { errorCode, type CheckResult } from '../checks/invariants'
-import type { Network } from '../network/network'
+import { linkName, type Network } from '../network/network'
 import type { Peer } from '../peers/peer'
 import type { FaultKind, InflightAppend, Step } from './steps'
 import type { Trace } from '../trace/trace'
@@ -154,7 +154,8 @@ async function download (ctx: StepContext, peer: Peer, entry: CatalogEntry, star
     }, ctx.stepTimeoutMs)
     try {
       await range.done()
-      return OK
+      // hypercore resolves a destroyed range (with false) rather than rejecting it.
+      return timedOut ? { ok: false, code: 'TIMEOUT' } : OK
     } catch (err) {
       return { ok: false, code: timedOut ? 'TIMEOUT' : errorCode(err) }
     } finally {
@@ -165,27 +166,30 @@ async function download (ctx: StepContext, peer: Peer, entry: CatalogEntry, star
 
 async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | 'get' | 'download' | 'open-session' | 'close-session' | 'replicate' | 'advance' | 'op' }>): Promise<StepOutput> {
   const { network, trace } = ctx
+  // Every fault line carries an `id` that its `lift` repeats, so a reader can pair them
+  // (faults of one kind overlap); a fault with no lift lasts until the next `heal`.
+  const id = ctx.nextFaultId()
   const lift = (durationMs: number | undefined, what: string, fn: () => void): void => {
     if (durationMs === undefined) return
     ctx.later(durationMs, () => {
-      trace.record('lift', { f: what })
+      trace.record('lift', { f: what, id })
       fn()
     })
   }
   switch (step.kind) {
     case 'disconnect': {
       // Unique, so overlapping disconnects of one link lift independently.
-      const reason = `disconnect#${ctx.nextFaultId()}`
+      const reason = `disconnect#${id}`
       network.block(step.a, step.b, reason)
       ctx.countFault('disconnect')
-      trace.record('fault', { f: 'disconnect', a: step.a, b: step.b })
+      trace.record('fault', { f: 'disconnect', id, a: step.a, b: step.b, l: linkName(step.a, step.b) })
       lift(step.durationMs, 'disconnect', () => network.unblock(step.a, step.b, reason))
       return OK
     }
     case 'partition': {
       const tag = network.partition(step.side)
       ctx.countFault('partition')
-      trace.record('fault', { f: 'partition', side: step.side })
+      trace.record('fault', { f: 'partition', id, side: step.side })
       lift(step.durationMs, 'partition', () => network.healPartition(tag))
       return OK
     }
@@ -193,7 +197,7 @@ async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | '
       const link = network.connect(step.a, step.b)
       link.stall()
       ctx.countFault('stall')
-      trace.record('fault', { f: 'stall', l: link.name })
+      trace.record('fault', { f: 'stall', id, l: link.name })
       lift(step.durationMs, 'stall', () => link.resume())
       return OK
     }
@@ -201,7 +205,7 @@ async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | '
       const link = network.connect(step.a, step.b)
       link.slow(step.bandwidthBytesPerSec)
       ctx.countFault('slow')
-      trace.record('fault', { f: 'slow', l: link.name, bps: step.bandwidthBytesPerSec })
+      trace.record('fault', { f: 'slow', id, l: link.name, bps: step.bandwidthBytesPerSec })
       lift(step.durationMs, 'slow', () => link.unslow())
       return OK
     }
@@ -213,15 +217,17 @@ async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | '
       if (step.inflightAppend !== undefined) await startInflightAppend(ctx, peer, step.inflightAppend)
       await ctx.crashPeer(step.peer)
       ctx.countFault('crash')
-      const { downMs } = step
-      if (downMs !== undefined) ctx.later(downMs, () => { void ctx.restartPeer(step.peer) })
+      trace.record('fault', { f: 'crash', id, p: step.peer })
+      lift(step.downMs, 'crash', () => { void ctx.restartPeer(step.peer) })
       return OK
     }
     case 'restart': {
       const peer = ctx.peers[step.peer] as Peer
+      trace.record('fault', { f: 'restart', id, p: step.peer })
       if (peer.up) await ctx.closePeer(step.peer)
       ctx.countFault('restart')
       const checked = await ctx.restartPeer(step.peer)
+      trace.record('lift', { f: 'restart', id })
       return checked.violations.length === 0 ? OK : { ok: false, code: 'DURABILITY' }
     }
     case 'heal':

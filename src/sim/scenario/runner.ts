@@ -94,14 +94,16 @@ export interface RunResult {
  */
 export async function runScenario (opts: RunOptions): Promise<RunResult> {
   const given = typeof opts.workload === 'object' ? [opts.workload, ...(opts.workloads ?? [])] : opts.workloads
-  return runGivenScenario(generateScenario(opts), { ...opts, ...(given === undefined ? {} : { workloads: given }) })
+  return runGivenScenario(generateScenario(opts), { ...opts, ...(given === undefined ? {} : { workloads: given }) }, true)
 }
 
 /**
  * Runs a scenario given as data (generated, edited, shrunk or loaded from a file) in
- * the phases of `runScenario`. Same scenario and settings, same trace.
+ * the phases of `runScenario`. Same scenario and settings, same trace. `generated`
+ * (recorded in the trace) says the scenario is exactly what its seed and sizes
+ * generate, so that `run --seed` replays it.
  */
-export async function runGivenScenario (scenario: Scenario, opts: RunSettings = {}): Promise<RunResult> {
+export async function runGivenScenario (scenario: Scenario, opts: RunSettings = {}, generated = false): Promise<RunResult> {
   const realNow = opts.realNow ?? (() => performance.now())
   const started = realNow()
   const workload = scenario.workload === undefined ? undefined : loadWorkload(scenario.workload, { provided: opts.workloads ?? [] })
@@ -125,7 +127,8 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
   let convergeMs = 0
   let virtualMs = 0
   try {
-    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, links: scenario.links.length, readers: scenario.readers, ...(scenario.workload === undefined ? {} : { workload: scenario.workload }) })
+    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, drawn: scenario.faultProfile.drawn, generated, links: scenario.links.length, readers: scenario.readers, steps: scenario.steps.length, durationMs: scenario.durationMs, ...(scenario.workload === undefined ? {} : { workload: scenario.workload }) })
+    sim.trace.record('phase', { name: 'faults' })
     for (let i = 0; i < scenario.steps.length; i++) {
       const result = await sim.apply(scenario.steps[i] as Scenario['steps'][number])
       opts.onStep?.(result)
@@ -134,10 +137,12 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     const left = scenario.durationMs - sim.clock.elapsedMs
     if (left > 0) await sim.advance(left)
     progress('heal', scenario.steps.length)
+    sim.trace.record('phase', { name: 'heal' })
     const result = await sim.converge(opts.healTimeoutMs ?? 120_000)
     converged = result.ok
     convergeMs = result.waitedMs
     await sim.checkWorkload(opts.healTimeoutMs ?? 120_000)
+    sim.trace.record('phase', { name: 'cooldown' })
     await sim.advance(opts.cooldownMs ?? 30_000)
     progress('close', scenario.steps.length)
   } finally {

@@ -22,6 +22,10 @@ export class DiffGet extends ModelStep<DiffModel, DiffWorld> {
     super()
   }
 
+  override get kind (): string {
+    return `get ${this.mode}`
+  }
+
   private target (m: Readonly<DiffModel>): { store: number, core: string } | null {
     const store = this.mode === 'closed-store' ? m.pickClosedStore(this.pick) : m.pickStore(this.pick)
     if (store === null) return null
@@ -104,6 +108,10 @@ export type DiffSessionOp = 'append' | 'read' | 'close' | 'child'
 export class DiffSessionStep extends ModelStep<DiffModel, DiffWorld> {
   constructor (readonly pick: number, readonly op: DiffSessionOp, readonly n: number) {
     super()
+  }
+
+  override get kind (): string {
+    return `session ${this.op}`
   }
 
   check (m: Readonly<DiffModel>): boolean {

@@ -11,6 +11,10 @@ export class PairStep extends ModelStep<PairModel, PairWorld> {
     super()
   }
 
+  override get kind (): string {
+    return this.op
+  }
+
   private get name (): string {
     return `w${this.core}`
   }

@@ -1,4 +1,5 @@
 import type fc from 'fast-check'
+import type { StepTally } from './step-tally'
 
 /** A real system that checks its invariants against the model after every step. */
 export interface Checked<M> {
@@ -28,6 +29,11 @@ export abstract class ModelStep<M extends object, R extends Checked<M>> implemen
 
   /** Shown by fast-check when no model is at hand. */
   abstract toString (): string
+
+  /** What the step tally counts it as: its class, unless a step says more. */
+  get kind (): string {
+    return this.constructor.name
+  }
 }
 
 interface Wrapper {
@@ -45,6 +51,19 @@ export function executedSteps<M extends object, R extends Checked<M>> (cmds: Ite
     out.push((w.cmd ?? item) as ModelStep<M, R>)
   }
   return out
+}
+
+/**
+ * Counts a scenario's steps once it ran to the end: those fast-check ran did real work,
+ * the others were skipped because their precondition was false in the model state.
+ */
+export function countSteps<M extends object, R extends Checked<M>> (cmds: Iterable<fc.AsyncCommand<M, R>>, tally: StepTally): void {
+  for (const item of cmds as Iterable<unknown>) {
+    const w = item as Wrapper
+    const step = (w.cmd ?? item) as ModelStep<M, R>
+    if (w.hasRan === true) tally.did(step.kind)
+    else tally.skipped(step.kind, 'not run: precondition false in the model state')
+  }
 }
 
 /** Re-simulates the steps that ran on a fresh model and prints them, one line each. */

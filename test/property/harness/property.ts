@@ -1,4 +1,5 @@
 import type fc from 'fast-check'
+import type { StepTally } from './step-tally'
 
 /** What a property's arbitrary needs to rebuild a shrunk value. */
 export interface ScenarioContext {
@@ -17,8 +18,11 @@ export interface PropertySpec<T> {
   /** Real-time deadline of one scenario, in milliseconds. Default 20000. */
   scenarioTimeoutMs?: number
   arbitrary (ctx: ScenarioContext): fc.Arbitrary<T>
-  /** Runs one scenario; throws or rejects on a violation. Must release all it opens. */
-  run (value: T): Promise<void>
+  /**
+   * Runs one scenario; throws or rejects on a violation. Must release all it opens.
+   * Counts into `tally` which of its steps did real work and which were skipped, and why.
+   */
+  run (value: T, tally: StepTally): Promise<void>
   /** The scenario as readable steps (only those that ran). */
   describe (value: T): string[]
   /** The scenario's fixed setup (configuration drawn for it), printed before its steps. */
@@ -34,7 +38,7 @@ export interface Property {
   readonly ciRuns: number
   readonly scenarioTimeoutMs: number
   arbitrary (ctx: ScenarioContext): fc.Arbitrary<unknown>
-  run (value: unknown): Promise<void>
+  run (value: unknown, tally: StepTally): Promise<void>
   describe (value: unknown): string[]
   setup (value: unknown): string
   replayPath (value: unknown): string | null
@@ -48,7 +52,7 @@ export function defineProperty<T> (spec: PropertySpec<T>): Property {
     ciRuns: spec.ciRuns,
     scenarioTimeoutMs: spec.scenarioTimeoutMs ?? 20000,
     arbitrary: (ctx) => spec.arbitrary(ctx),
-    run: (value) => spec.run(value as T),
+    run: (value, tally) => spec.run(value as T, tally),
     describe: (value) => spec.describe(value as T),
     setup: (value) => spec.setup?.(value as T) ?? '',
     replayPath: (value) => spec.replayPath?.(value as T) ?? null

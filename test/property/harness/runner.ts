@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import type { Property } from './property'
 import { replayLine, type ReplayTarget } from './replay-line'
 import { withDeadline } from './watchdog'
+import { StepTally } from './step-tally'
 
 /** How to run a property. */
 export interface RunOptions {
@@ -28,6 +29,8 @@ export interface RunReport extends ReplayTarget {
   /** The first line(s) of the violation (null when ok). */
   error: string | null
   realMs: number
+  /** What the generated steps did, over every scenario run (shrinking included). */
+  tally: StepTally
 }
 
 function errorText (err: unknown): string {
@@ -47,9 +50,10 @@ export async function runProperty (prop: Property, opts: RunOptions): Promise<Ru
   // A rejection nobody handled is a bug of the scenario that caused it, not a crash of the run.
   const stray: unknown[] = []
   const onStray = (err: unknown): void => { stray.push(err) }
+  const tally = new StepTally()
   const property = fc.asyncProperty(arb, async (value) => {
     stray.length = 0
-    await withDeadline(`a ${prop.name} scenario`, prop.scenarioTimeoutMs, () => prop.run(value))
+    await withDeadline(`a ${prop.name} scenario`, prop.scenarioTimeoutMs, () => prop.run(value, tally))
     if (stray.length > 0) throw new Error(`UNHANDLED REJECTION: ${errorText(stray[0])}`)
   })
   process.on('unhandledRejection', onStray)
@@ -76,7 +80,8 @@ export async function runProperty (prop: Property, opts: RunOptions): Promise<Ru
     steps: [],
     setup: '',
     error: null,
-    realMs: Math.round(performance.now() - started)
+    realMs: Math.round(performance.now() - started),
+    tally
   }
   if (!details.failed) return report
   report.path = details.counterexamplePath
@@ -93,8 +98,9 @@ export async function runProperty (prop: Property, opts: RunOptions): Promise<Ru
 /** The lines a failing (or passing) run prints: seed always, and on failure the scenario and replay line. */
 export function formatReport (r: RunReport): string[] {
   const head = `${r.property}: seed ${r.seed}, ${r.numRuns} runs${r.mutant !== null ? `, mutant ${r.mutant}` : ''}, ${r.realMs} ms`
-  if (r.ok) return [`${head}: ok`]
-  const lines = [`${head}: FAILED after ${r.runsDone} scenarios (shrinking included)`]
+  const steps = r.tally.format().map((line) => `  ${line}`)
+  if (r.ok) return [`${head}: ok`, ...steps]
+  const lines = [`${head}: FAILED after ${r.runsDone} scenarios (shrinking included)`, ...steps]
   lines.push(`  violation: ${r.error ?? '?'}`)
   lines.push(`  seed: ${r.seed}   path: ${r.path ?? '-'}${r.replayPath !== null ? `   replay path: ${r.replayPath}` : ''}`)
   lines.push(`  shrunk scenario (${r.steps.length} steps):`)

@@ -1,4 +1,4 @@
-/** Base of the fixed seeds `npm test` uses; PROPERTY_SEED overrides it. */
+/** Base of the fixed seeds `npm test` uses: each property's seed is derived from it and the property's name. */
 export const CI_BASE_SEED = 20250501
 
 /** FNV-1a over the parts, as a signed 32-bit integer (fast-check seeds are 32-bit). */
@@ -19,12 +19,20 @@ function envInt (name: string): number | null {
   return n
 }
 
-/** The seed `npm test` runs a property with: fixed per property, or from PROPERTY_SEED. */
+/**
+ * The seed a property runs with in `npm test`: PROPERTY_SEED as is if set (so the seed
+ * a run printed is the one to pass back), else the property's fixed CI seed.
+ */
 export function ciSeed (property: string): number {
-  return deriveSeed(envInt('PROPERTY_SEED') ?? CI_BASE_SEED, property)
+  return envInt('PROPERTY_SEED') ?? deriveSeed(CI_BASE_SEED, property)
 }
 
 /** Runs per property in `npm test`: the property's budget, or PROPERTY_RUNS. */
 export function ciRuns (defaultRuns: number): number {
   return envInt('PROPERTY_RUNS') ?? defaultRuns
+}
+
+/** How to rerun a property with exactly this seed and run count: the variables to set, or one command. */
+export function rerunHint (property: string, seed: number, runs: number): string {
+  return `rerun: PROPERTY_SEED=${seed} PROPERTY_RUNS=${runs} npm run test:property, or npm run replay -- --property ${property} --seed ${seed} --runs ${runs}`
 }

@@ -49,6 +49,26 @@ export async function outcome (fn: () => Promise<string> | string): Promise<Outc
   }
 }
 
+/**
+ * Upstream's errors without a code, by the failure they report, with the code ours
+ * gives the same failure. An upstream error that matches none of these is not
+ * compared loosely: it fails the step until it is classified here.
+ */
+const UPSTREAM_UNCODED: ReadonlyArray<{ message: RegExp, code: string, failure: string }> = [
+  { message: /^Corestore is closed$/, code: 'CORESTORE_CLOSED', failure: 'the store is closed' },
+  { message: /^Invalid Hypercore key$/, code: 'BAD_ARGUMENT', failure: 'the key is not a key' }
+]
+
+/**
+ * Whether two failures are the same failure: the same code where upstream has one;
+ * where it has none, the failure its message reports, given by ours as its code.
+ */
+export function sameFailure (ours: { code: string | null }, theirs: { code: string | null, message: string }): boolean {
+  if (theirs.code !== null) return ours.code === theirs.code
+  const kind = UPSTREAM_UNCODED.find((k) => k.message.test(theirs.message))
+  return kind !== undefined && ours.code === kind.code
+}
+
 function show (o: Outcome): string {
   return o.ok ? `ok ${o.value}` : `error ${o.code ?? '(no code)'}: ${o.message}`
 }
@@ -95,10 +115,9 @@ export class DiffWorld implements Checked<DiffModel> {
   async both (what: string, fn: (side: DiffSide) => Promise<string> | string): Promise<Outcome> {
     const ours = await outcome(() => fn(this.sides[0]))
     const theirs = await outcome(() => fn(this.sides[1]))
-    const same = ours.ok === theirs.ok && (ours.ok
-      ? ours.value === (theirs as { value: string }).value
-      // Error codes must match where upstream has one; upstream's plain Errors match any error.
-      : (theirs as { code: string | null }).code === null || ours.code === (theirs as { code: string | null }).code)
+    const same = ours.ok || theirs.ok
+      ? ours.ok && theirs.ok && ours.value === theirs.value
+      : sameFailure(ours, theirs)
     if (!same) throw new Error(`DIFF: ${what}: ours ${show(ours)}, upstream ${show(theirs)}`)
     return ours
   }

@@ -10,6 +10,18 @@ import { attachSkipsStored } from './attach-skips-stored'
 import { newCoresNotAttached } from './new-cores-not-attached'
 import { rootCloseSkipsSessions } from './root-close-skips-sessions'
 import { storageCloseNotAwaited } from './storage-close-not-awaited'
+import { attachSkipsGcClosed } from './attach-skips-gc-closed'
+import { remoteBlockCorrupted } from './remote-block-corrupted'
+import { appendNotAtomic } from './append-not-atomic'
+import { findingPeersSkipsLateSessions } from './finding-peers-skips-late-sessions'
+import { findingPeersSkipsEarlySessions } from './finding-peers-skips-early-sessions'
+import { groupDestroyRemovesLast } from './group-destroy-removes-last'
+import { sharedStreamCloseUnpairsAll } from './shared-stream-close-unpairs-all'
+import { namedGetOverwrites } from './named-get-overwrites'
+import { closedStoreErrorIsBadArgument } from './closed-store-error-is-bad-argument'
+import { coreOptionsDropped } from './core-options-dropped'
+import { waitOptionsDroppedOnPreload } from './wait-options-dropped-on-preload'
+import { remoteCoreNeverCollected } from './remote-core-never-collected'
 import { beeReaderStaleSession } from './bee-reader-stale-session'
 import { baseApplyDropsNode } from './base-apply-drops-node'
 import { driveCheckoutReadsLive } from './drive-checkout-reads-live'
@@ -27,6 +39,18 @@ export const MUTANTS: readonly Mutant[] = [
   newCoresNotAttached,
   rootCloseSkipsSessions,
   storageCloseNotAwaited,
+  attachSkipsGcClosed,
+  remoteBlockCorrupted,
+  appendNotAtomic,
+  findingPeersSkipsLateSessions,
+  findingPeersSkipsEarlySessions,
+  groupDestroyRemovesLast,
+  sharedStreamCloseUnpairsAll,
+  namedGetOverwrites,
+  closedStoreErrorIsBadArgument,
+  coreOptionsDropped,
+  waitOptionsDroppedOnPreload,
+  remoteCoreNeverCollected,
   beeReaderStaleSession,
   baseApplyDropsNode,
   driveCheckoutReadsLive

@@ -2,6 +2,16 @@
 export type Restore = () => void
 
 /**
+ * The checks of `npm test` that must catch a planted bug: properties (run with npm
+ * test's seeds and run counts) and test files (paths under build/test, run with the bug
+ * switched on by `preload.js`). Each one listed must fail.
+ */
+export interface MutantKillers {
+  properties?: readonly string[]
+  tests?: readonly string[]
+}
+
+/**
  * A planted bug: a monkey-patch of the compiled store applied from test code only,
  * never present in src. `apply` switches it on and returns the function that puts
  * the original back.
@@ -12,6 +22,8 @@ export interface Mutant {
   /** What the bug does, in one line. */
   summary: string
   apply (): Restore
+  /** The checks that must kill it; without, every property runs in order until one fails. */
+  killers?: MutantKillers
 }
 
 /**

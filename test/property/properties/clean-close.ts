@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import type { ScenarioContext } from '../harness/property'
 import { defineProperty } from '../harness/property'
+import type { StepTally } from '../harness/step-tally'
 import { checkLiveSessions } from '../model/invariants'
 import type { StoreWorld } from '../model/store-world'
 import { describeStoreScenario, runStoreScenario, storeReplayPath, storeScenario, storeSetup, type StoreScenario } from './store-scenario'
@@ -37,7 +38,7 @@ function leftovers (w: StoreWorld): string[] {
   return found
 }
 
-async function run (v: CloseScenario): Promise<void> {
+async function run (v: CloseScenario, tally: StepTally): Promise<void> {
   await runStoreScenario(v.base, async (m, w) => checkLiveSessions(m, w), async (_m, w) => {
     for (let i = 0; i < v.finalGets; i++) w.trackUnawaited(w.root.get({ name: `c${i}` }))
     await w.root.close()
@@ -49,7 +50,7 @@ async function run (v: CloseScenario): Promise<void> {
     const timers = w.clock.countTimers()
     if (timers !== 0) found.push(`${timers} timer(s) pending after both stores closed`)
     if (found.length > 0) throw new Error(`CLOSE: after A.close(): ${found.join('; ')}`)
-  }, true)
+  }, true, tally)
 }
 
 /**

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { defineProperty } from '../harness/property'
-import { commandsReplayPath, describeSteps, type ModelStep } from '../harness/model-step'
+import { commandsReplayPath, countSteps, describeSteps, type ModelStep } from '../harness/model-step'
+import type { StepTally } from '../harness/step-tally'
 import { DiffModel } from '../model/diff-model'
 import { DiffWorld } from '../model/diff-world'
 import { DiffGet, DiffSessionStep, type DiffGetMode } from '../commands/diff-core-steps'
@@ -31,10 +32,11 @@ const step: fc.Arbitrary<DiffStep> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(new DiffRestart()) }
 )
 
-async function run (v: DiffScenario): Promise<void> {
+async function run (v: DiffScenario, tally: StepTally): Promise<void> {
   const world = await DiffWorld.open(Buffer.alloc(32, v.primaryKeyByte))
   try {
     await fc.asyncModelRun(() => ({ model: new DiffModel(), real: world }), v.cmds)
+    countSteps(v.cmds, tally)
   } finally {
     await world.dispose()
   }

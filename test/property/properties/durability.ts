@@ -17,10 +17,10 @@ export const durability = defineProperty({
     maxCommands: 24,
     weights: { openStore: 1, closeStore: 1, get: 4, child: 1, close: 2, append: 6, read: 1, tick: 2, restart: 2 }
   }),
-  run: (s) => runStoreScenario(s, async (m, w) => checkLiveSessions(m, w), async (m, w) => {
+  run: (s, tally) => runStoreScenario(s, async (m, w) => checkLiveSessions(m, w), async (m, w) => {
     await w.restart()
     await verifyAcknowledged(m, w, 'at the end, after a last restart')
-  }),
+  }, false, tally),
   describe: (s) => [...describeStoreScenario(s), 'A.close(); A = new Corestore(same dir); every acknowledged block is read back'],
   setup: storeSetup,
   replayPath: storeReplayPath

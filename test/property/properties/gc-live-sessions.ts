@@ -31,7 +31,7 @@ export const gcLiveSessions = defineProperty({
     strikesMax: 2,
     weights: { openStore: 1, closeStore: 1, get: 5, child: 4, close: 4, append: 2, read: 0, tick: 6 }
   }),
-  run: (s) => runStoreScenario(s, readEveryLiveSession),
+  run: (s, tally) => runStoreScenario(s, readEveryLiveSession, undefined, false, tally),
   describe: describeStoreScenario,
   setup: storeSetup,
   replayPath: storeReplayPath

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import type Hypercore from 'hypercore'
 import { REPLICATION_WAIT, waitUntil } from '../harness/settle'
+import type { StepTally } from '../harness/step-tally'
 import { opLabel, opensSession, skipReason, type RaceOp, type RaceSetup } from '../model/race-ops'
 import { disposeRaceWorld, graceIntervals, openRaceWorld, RACE_INTERVAL_MS, routeStorage, type RaceWorld } from '../model/race-world'
 
@@ -100,13 +101,18 @@ async function checkWorking (w: RaceWorld, o: Outcome): Promise<string | null> {
  * Runs a race: builds the setup, starts every op when the scheduler says so, and
  * checks what they handed back. Throws with every violation found.
  */
-export async function runRace (v: RaceScenario): Promise<void> {
+export async function runRace (v: RaceScenario, tally: StepTally | null = null): Promise<void> {
   const w = await openRaceWorld(v.setup, v.ops.includes('attach'))
   const state = { closing: false, violations: [] as string[], outcomes: [] as Outcome[] }
   try {
     const unroute = routeStorage(w, v.sched)
     const running = v.ops.map((op, i) => {
-      if (skipReason(op, v.setup) !== null) return Promise.resolve()
+      const skip = skipReason(op, v.setup)
+      if (skip !== null) {
+        tally?.skipped(op, skip)
+        return Promise.resolve()
+      }
+      tally?.did(op)
       return v.sched.schedule(Promise.resolve(), `op #${i + 1} starts: ${opLabel(op)}`).then(() => runOp(w, op, i, state))
     })
     await v.sched.waitFor(Promise.all(running))

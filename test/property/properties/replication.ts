@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import type Hypercore from 'hypercore'
 import { defineProperty } from '../harness/property'
-import { commandsReplayPath, describeSteps } from '../harness/model-step'
+import { commandsReplayPath, countSteps, describeSteps } from '../harness/model-step'
+import type { StepTally } from '../harness/step-tally'
 import { REPLICATION_WAIT, waitUntil } from '../harness/settle'
 import { PairModel, pairBlock } from '../model/pair-model'
 import { PairWorld } from '../model/pair-world'
@@ -49,11 +50,12 @@ async function heal (m: PairModel, w: PairWorld): Promise<void> {
   }
 }
 
-async function run (v: PairScenario): Promise<void> {
+async function run (v: PairScenario, tally: StepTally): Promise<void> {
   const world = await PairWorld.open()
   try {
     const model = new PairModel()
     await fc.asyncModelRun(() => ({ model, real: world }), v.cmds)
+    countSteps(v.cmds, tally)
     await heal(model, world)
   } finally {
     await world.dispose()

@@ -13,7 +13,7 @@ export const sessionAccounting = defineProperty({
   summary: 'sessions per core per store session, and tracked cores, match the model after every step',
   ciRuns: 300,
   arbitrary: (ctx) => storeScenario(ctx),
-  run: (s) => runStoreScenario(s, async (m, w) => checkAccounting(m, w)),
+  run: (s, tally) => runStoreScenario(s, async (m, w) => checkAccounting(m, w), undefined, false, tally),
   describe: describeStoreScenario,
   setup: storeSetup,
   replayPath: storeReplayPath

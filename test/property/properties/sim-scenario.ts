@@ -1,6 +1,8 @@
 import fc from 'fast-check'
 import { describeStep, runSteps, type RunStepsResult, type Step, type Violation } from '../../../src/sim'
-import { cleanStep, SIM_PEERS, simSteps, type SimStepWeights } from '../model/sim-steps'
+import { cleanStep, SIM_PEERS, simSteps, type SimStepAim, type SimStepWeights } from '../model/sim-steps'
+import { SimResultModel } from '../model/sim-results'
+import type { StepTally } from '../harness/step-tally'
 
 /** A simulator scenario: the simulator's own seed (its links' and peers' draws) and the steps. */
 export interface SimScenario {
@@ -11,6 +13,8 @@ export interface SimScenario {
 /** Knobs of a simulator property. */
 export interface SimShape {
   weights: SimStepWeights
+  /** How reads and crashes are aimed (see `simSteps`). */
+  aim?: SimStepAim
   maxSteps: number
   /** GC of every peer; short, so GC closes cores between steps. */
   gcIntervalMs: number
@@ -26,7 +30,7 @@ export interface SimShape {
 export function simScenario (shape: SimShape): fc.Arbitrary<SimScenario> {
   return fc.record({
     simSeed: fc.nat({ max: 0xffff }),
-    steps: simSteps(shape.weights, shape.maxSteps).map((steps) => steps.map(cleanStep))
+    steps: simSteps(shape.weights, shape.maxSteps, shape.aim).map((steps) => steps.map(cleanStep))
   })
 }
 
@@ -53,6 +57,17 @@ export function requireNoViolations (r: RunStepsResult, only: ReadonlySet<Violat
   const found = only === null ? r.violations : r.violations.filter((v) => only.has(v.invariant))
   if (found.length > 0) throw new Error(`SIM: ${found.slice(0, 3).map(showViolation).join('; ')}${found.length > 3 ? ` (+${found.length - 3} more)` : ''}`)
   if (only === null && r.convergence !== null && !r.convergence.ok) throw new Error('SIM: no convergence after the heal')
+}
+
+/**
+ * Throws if a step result is not what a correct store gives (see `SimResultModel`);
+ * counts every step as real work or skipped, with the reason, into `tally`.
+ */
+export function requireStepResults (r: RunStepsResult, tally: StepTally): void {
+  const model = new SimResultModel(tally)
+  model.checkAll(r.results)
+  const found = model.violations
+  if (found.length > 0) throw new Error(`STEP: ${found.slice(0, 3).join('; ')}${found.length > 3 ? ` (+${found.length - 3} more)` : ''}`)
 }
 
 /** The steps, one line each, as the simulator prints them. */

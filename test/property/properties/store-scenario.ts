@@ -1,5 +1,6 @@
 import fc from 'fast-check'
-import { commandsReplayPath, describeSteps } from '../harness/model-step'
+import { commandsReplayPath, countSteps, describeSteps } from '../harness/model-step'
+import type { StepTally } from '../harness/step-tally'
 import type { ScenarioContext } from '../harness/property'
 import { storeCommands, type StepWeights, DEFAULT_WEIGHTS } from '../commands/store-arbitraries'
 import { StoreModel, type GcConfig } from '../model/store-model'
@@ -31,18 +32,20 @@ export function storeScenario (ctx: ScenarioContext, shape: StoreScenarioShape =
 /**
  * Runs the steps on a fresh root store (and peer store B if `withPeer`) with
  * `invariant` checked after each one, then `atEnd` (before the store closes), and
- * always releases the stores and the clock.
+ * always releases the stores and the clock. Counts the steps into `tally` if given.
  */
 export async function runStoreScenario (
   s: StoreScenario,
   invariant: (m: StoreModel, w: StoreWorld) => Promise<void>,
   atEnd: (m: StoreModel, w: StoreWorld) => Promise<void> = async () => {},
-  withPeer = false
+  withPeer = false,
+  tally: StepTally | null = null
 ): Promise<void> {
   const world = await StoreWorld.open({ gc: s.gc, primaryKey: Buffer.alloc(32, s.primaryKeyByte), invariant, withPeer })
   try {
     const model = new StoreModel(s.gc)
     await fc.asyncModelRun(() => ({ model, real: world }), s.cmds)
+    if (tally !== null) countSteps(s.cmds, tally)
     await atEnd(model, world)
   } finally {
     await world.dispose()
