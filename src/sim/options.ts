@@ -5,6 +5,7 @@ import { checkPeerOptions, type PeerOptions } from './peers/peer'
 import { checkSeed } from './random/prng'
 import type { StoreFactory } from './peers/store-factory'
 import type { TraceOptions } from './trace/trace'
+import { checkWorkload, type AnyWorkload } from './workloads/workload'
 
 /** Initial links: every pair, none, or the pairs listed. */
 export type Topology = 'mesh' | 'none' | Array<[number, number]>
@@ -37,6 +38,8 @@ export interface SimOptions {
   dir?: string
   /** Trace file and detail. Default: no file, deliveries recorded, lines not kept. */
   trace?: TraceOptions
+  /** An application to run on the peers (`op` steps, its invariants; see Workload). Default: none. */
+  workload?: AnyWorkload
 }
 
 /** SimOptions with defaults applied and checked. */
@@ -55,6 +58,7 @@ export interface ResolvedSimOptions {
   gcRace: number
   dir: string | null
   trace: TraceOptions
+  workload: AnyWorkload | null
 }
 
 /** Applies defaults and validates; throws RangeError or TypeError on bad options. */
@@ -84,7 +88,8 @@ export function resolveSimOptions (opts: SimOptions): ResolvedSimOptions {
     stepTimeoutMs,
     gcRace,
     dir: opts.dir ?? null,
-    trace: opts.trace ?? {}
+    trace: opts.trace ?? {},
+    workload: opts.workload === undefined ? null : checkWorkload(opts.workload, 'the workload option')
   }
 }
 

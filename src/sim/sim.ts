@@ -23,6 +23,8 @@ import { VirtualClock } from './clock/virtual-clock'
 import { lengthsOf, snapshotSim, type SimSnapshot } from './checks/snapshot'
 import { ViolationLog } from './checks/violation-log'
 import { SimDisks } from './disk/sim-disks'
+import { WorkloadHost } from './workloads/host'
+import { WorkloadError } from './workloads/workload'
 
 /**
  * A deterministic simulation of several stores replicating over simulated links, on a
@@ -59,6 +61,8 @@ export class Sim implements SimContext {
   readonly log: ViolationLog
   /** Faults injected so far, by kind. */
   readonly faults: Partial<Record<FaultKind, number>> = {}
+  /** The application running on the peers (`options.workload`), or null. */
+  readonly workload: WorkloadHost | null
   /** Steps applied so far. */
   stepCount = 0
   /** Index of the step being applied, or null. */
@@ -108,7 +112,16 @@ export class Sim implements SimContext {
     for (const disk of this.disks.disks) {
       disk.onfail = (kind, code) => this.trace.record('dfail', { p: disk.index, op: kind, code })
     }
+    try {
+      this.workload = opts.workload === null
+        ? null
+        : new WorkloadHost(opts.workload, { peers: this.peers, scheduler: this.scheduler, trace: this.trace, log: this.log, stepTimeoutMs: this.stepTimeoutMs, step: () => this.step })
+    } catch (err) {
+      if (this.ownsDir) fs.rmSync(this.dir, { recursive: true, force: true })
+      throw err
+    }
     this.lifecycle = new Lifecycle({
+      app: this.workload,
       peers: this.peers,
       catalog: this.catalog,
       network: this.network,
@@ -143,7 +156,11 @@ export class Sim implements SimContext {
       closePeer: (i) => lifecycle.closePeer(i),
       restartPeer: (i) => lifecycle.restartPeer(i),
       recoverPeer: (i) => lifecycle.recoverPeer(i),
-      healAll: () => lifecycle.healAll()
+      healAll: () => lifecycle.healAll(),
+      runOp: (peer, op, args) => {
+        if (this.workload === null) throw new RangeError(`step op ${op}: the simulation has no workload`)
+        return this.workload.runOp(peer, op, args)
+      }
     }
   }
 
@@ -183,8 +200,12 @@ export class Sim implements SimContext {
 
   private async setup (): Promise<void> {
     const o = this.options
-    this.trace.record('sim', { fmt: TRACE_FORMAT, seed: o.seed, peers: o.peers, cores: o.cores.length, store: this.store.name, gc: this.store.tunableGc ? [o.peer.gcIntervalMs, o.peer.gcStrikes] : 'fixed' })
+    this.trace.record('sim', { fmt: TRACE_FORMAT, seed: o.seed, peers: o.peers, cores: o.cores.length, store: this.store.name, gc: this.store.tunableGc ? [o.peer.gcIntervalMs, o.peer.gcStrikes] : 'fixed', ...(o.workload === null ? {} : { workload: o.workload.name }) })
     await this.lifecycle.setup(o.cores, o.links, o.peer.notDownloadingLingerMs, this.stepTimeoutMs)
+    if (this.workload !== null) {
+      this.scheduler.beginEpoch()
+      await this.workload.setupAll()
+    }
   }
 
   private openStreams (a: number, b: number): [LinkStream, LinkStream] | null {
@@ -216,6 +237,7 @@ export class Sim implements SimContext {
       } else {
         const outcome = await this.scheduler.run(executeStep(this.steps, step), this.stepTimeoutMs * 3)
         if (outcome.state === 'resolved') out = outcome.value
+        else if (outcome.state === 'rejected' && outcome.error instanceof WorkloadError) throw outcome.error
         else if (outcome.state === 'rejected') out = { ok: false, code: errorCode(outcome.error) }
         else {
           out = { ok: false, code: 'STUCK' }
@@ -223,7 +245,7 @@ export class Sim implements SimContext {
         }
       }
       const result: StepResult = { index, step, atMs: this.clock.elapsedMs, ...out }
-      this.trace.record('res', { i: index, ok: out.ok, ...(out.code === undefined ? {} : { code: out.code }), ...(out.value === undefined ? {} : { v: out.value }) })
+      this.trace.record('res', { i: index, ok: out.ok, ...(out.code === undefined ? {} : { code: out.code }), ...(out.value === undefined ? {} : { v: out.value }), ...(out.result === undefined ? {} : { r: out.result }) })
       this.runChecks()
       this.trace.record('len', { i: index, v: lengthsOf(this.peers, this.catalog) })
       return result
@@ -296,8 +318,33 @@ export class Sim implements SimContext {
     result.checked += hung.checked
     result.violations.push(...hung.violations)
     this.log.drainErrors(result, this.clock.elapsedMs, this.step, this.scheduler.errors.splice(0))
+    if (this.workload !== null) {
+      // A workload broken where nobody could throw (a restart's setup in a timer) stops the run here.
+      if (this.workload.error !== null) throw this.workload.error
+      const app = this.workload.checkInvariants(this.clock.elapsedMs, this.step)
+      result.checked += app.checked
+      result.violations.push(...app.violations)
+    }
     this.log.account(result)
     return result
+  }
+
+  /**
+   * The workload's final check (see `Workload.check`), driven for up to `timeoutMs` of
+   * virtual time; call it at quiescence, after `converge`. Returns what it found (also
+   * added to `violations`); throws a WorkloadError if the check itself is broken.
+   */
+  async checkWorkload (timeoutMs: number): Promise<CheckResult> {
+    this.enter()
+    try {
+      if (this.workload === null) return { checked: 0, violations: [] }
+      this.scheduler.beginEpoch()
+      const result = await this.workload.finalCheck(timeoutMs)
+      this.log.account(result)
+      return result
+    } finally {
+      this.busy = false
+    }
   }
 
   /** What every peer holds now, for models to compare against. */
@@ -340,7 +387,8 @@ export class Sim implements SimContext {
       this.lifecycle.stop()
       if (this.clock.installed) {
         await this.lifecycle.closeAll(this.stepTimeoutMs)
-        this.runChecks()
+        if (this.workload?.error === null) this.runChecks()
+        else this.log.account(checkSessions(this.context()))
         this.log.account(checkClosed(this.context(), {
           timers: this.clock.pendingTimers,
           storageOps: this.scheduler.gate.inflight,

@@ -110,12 +110,14 @@ test('package: import Corestore from \'corestore-ts\' works in ESM', async (t) =
 test('package: corestore-ts/sim resolves and loads', (t) => {
   const script = `
     const sim = require('corestore-ts/sim')
-    console.log(JSON.stringify({ resolved: require.resolve('corestore-ts/sim'), exports: Object.keys(sim).length }))
+    const apps = Object.keys(require.cache).filter((f) => /node_modules[\\/](hyperbee|autobase|hyperdrive)[\\/]/.test(f))
+    console.log(JSON.stringify({ resolved: require.resolve('corestore-ts/sim'), exports: Object.keys(sim).length, apps: apps.length }))
   `
   const res = runJson(['-e', script])
   t.ok(res.ok, `child ran: ${res.stderr}`)
   t.is(res.value.resolved, path.join(ROOT, 'dist', 'sim', 'index.js'), 'resolved from "exports"')
   t.ok(Number(res.value.exports) > 0, 'the sim entry exports something')
+  t.is(res.value.apps, 0, 'no workload package (hyperbee, autobase, hyperdrive) is loaded until a workload is named')
   t.ok(fs.existsSync(path.join(ROOT, 'dist', 'sim', 'index.d.ts')), 'the sim entry ships types')
 })
 

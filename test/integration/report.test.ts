@@ -81,14 +81,15 @@ test('report: a generated run carries the command that replays it', { timeout: 1
 test('report: lines and steps of kinds it does not know are drawn generically', (t) => {
   const events: TraceEvent[] = [
     { t: 0, k: 'sim', fmt: TRACE_FORMAT, seed: 1, peers: 2, cores: 1, store: 'project' },
-    { t: 10, k: 'step', i: 0, s: { kind: 'op', peer: 1, op: 'put', args: { key: 'a' } } },
+    { t: 10, k: 'step', i: 0, s: { kind: 'shuffle', peer: 1, op: 'put', args: { key: 'a' } } },
     { t: 12, k: 'op-done', p: 1, c: 0, ms: 2 },
     { t: 12, k: 'res', i: 0, ok: true },
     { t: 20, k: 'disk-note', detail: 'slow fsync' },
     { t: 30, k: 'step', i: 1, s: { kind: 'disk-full', peer: 0 } },
     { t: 30, k: 'fault', f: 'disk-full', id: 9, p: 0 },
     { t: 30, k: 'res', i: 1, ok: true },
-    { t: 90, k: 'lift', f: 'disk-full', id: 9 }
+    { t: 90, k: 'lift', f: 'disk-full', id: 9 },
+    { t: 95, k: 'step', i: 2, s: { kind: 'op', peer: 1, op: 'put', args: { key: 'a' } } }
   ]
   const data = collectReport(events)
   const html = renderReport(data)
@@ -96,8 +97,9 @@ test('report: lines and steps of kinds it does not know are drawn generically', 
   t.ok(data.marks.some((m) => m.kind === 'other' && m.p === 1 && m.c === 0 && m.tip.includes('p1 op-done c0 ms=2')), 'a line naming a peer is a grey mark on its lane')
   t.ok(data.marks.some((m) => m.kind === 'other' && m.p === -1 && m.tip.includes('slow fsync')), 'a line naming none goes on the events row')
   t.ok(html.includes('id="row-events"'), 'which is drawn')
-  t.ok(data.marks.some((m) => m.kind === 'step' && m.p === 1 && m.tip.includes('p1 op op="put"')), 'an unknown step kind is a mark on its peer')
-  t.is(data.steps[0]?.text, 'p1 op op="put" args={"key":"a"}', 'and a readable line in the step list')
+  t.ok(data.marks.some((m) => m.kind === 'step' && m.p === 1 && m.tip.includes('p1 shuffle op="put"')), 'an unknown step kind is a mark on its peer')
+  t.is(data.steps[0]?.text, 'p1 shuffle op="put" args={"key":"a"}', 'and a readable line in the step list')
+  t.is(data.steps[2]?.text, 'p1 put {"key":"a"}', 'a workload operation (a known kind) reads as describeStep writes it')
   const disk = data.faults.find((f) => f.f === 'disk-full')
   t.alike([disk?.from, disk?.to, disk?.ended, disk?.peers], [30, 90, 'lift', [0]], 'an unknown fault kind is a band too')
   t.is(count(html, 'class="pshade f-disk-full"'), 1, 'shading the lane of its peer')

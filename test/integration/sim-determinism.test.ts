@@ -37,7 +37,7 @@ test('determinism: same seed, same traceHash in separate processes; another seed
   const [ja, jb, jc] = [lastJson(a.stdout), lastJson(b.stdout), lastJson(c.stdout)]
   t.is(ja.traceHash, jb.traceHash)
   t.not(ja.traceHash, jc.traceHash)
-  t.alike(Object.keys(ja), ['seed', 'peers', 'cores', 'steps', 'virtualMs', 'realMs', 'speedup', 'messages', 'bytes', 'faults', 'gcCollected', 'invariantsChecked', 'violations', 'traceHash'])
+  t.alike(Object.keys(ja), ['seed', 'peers', 'cores', 'steps', 'virtualMs', 'realMs', 'speedup', 'messages', 'bytes', 'faults', 'gcCollected', 'invariantsChecked', 'violations', 'traceHash', 'workload', 'operations'])
   t.alike(ja.violations, [])
   t.is(ja.seed, 42)
   t.ok((ja.virtualMs as number) >= 60_000)

@@ -12,6 +12,7 @@ import * as keyDerivation from '../../src/store/key-derivation'
 import * as storeOptions from '../../src/store/store-options'
 import * as discoveryDispatch from '../../src/store/discovery-dispatch'
 import { runTestFile } from './mutants/test-file'
+import { autobaseHooks, hyperbeeOperations, hyperdriveOperations } from '../../src/sim'
 
 // Everything a planted bug may patch: prototypes of the compiled store and module exports.
 const TARGETS: Record<string, object> = {
@@ -26,7 +27,11 @@ const TARGETS: Record<string, object> = {
   'store-options': storeOptions,
   'discovery-dispatch': discoveryDispatch,
   Hypercore,
-  'Hypercore.prototype': Hypercore.prototype
+  'Hypercore.prototype': Hypercore.prototype,
+  // Planted bugs in an app's use of the store: the built-in workloads' parts.
+  hyperbeeOperations,
+  autobaseHooks,
+  hyperdriveOperations
 }
 
 function snapshot (): Map<string, unknown> {

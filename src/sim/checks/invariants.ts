@@ -20,6 +20,8 @@ export type InvariantName =
   | 'gc-liveness'
   | 'one-core-per-key'
   | 'open-after-close'
+  /** One of the workload's own invariants or its final check (detail: `workload.invariant: ...`). */
+  | 'workload'
 
 /** A broken invariant. */
 export interface Violation {

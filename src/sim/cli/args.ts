@@ -7,6 +7,8 @@ import { FAULT_KINDS, type FaultKind } from '../scenario/steps'
 import { DEFAULT_SCENARIO } from '../scenario/generator'
 import { UPSTREAM_PACKAGE } from '../peers/store-factory'
 import { CliError, UsageError } from './usage'
+import { loadWorkload } from '../workloads/load'
+import { WorkloadError } from '../workloads/workload'
 
 /** The scenario a command runs: the flags `run` and `fuzz` share. */
 export interface ScenarioArgs {
@@ -18,6 +20,8 @@ export interface ScenarioArgs {
   /** Given fault kinds; undefined: drawn from the seed. */
   faults?: FaultKind[]
   store: string
+  /** `--workload`: a built-in workload name or a module path; undefined: none. */
+  workload?: string
 }
 
 /** Parsed `corestore-sim run` arguments. */
@@ -38,7 +42,8 @@ export const SCENARIO_FLAGS = {
   steps: { type: 'string' },
   duration: { type: 'string' },
   faults: { type: 'string' },
-  store: { type: 'string' }
+  store: { type: 'string' },
+  workload: { type: 'string' }
 } as const satisfies ParseArgsConfig['options']
 
 /** Help text of the scenario flags (indented two spaces, one flag per line). */
@@ -48,7 +53,8 @@ export const SCENARIO_FLAGS_HELP = `  --seed N               seed of the run, 0 
   --steps N              steps of the fault phase (default ${DEFAULT_SCENARIO.steps})
   --duration T           virtual duration of the fault phase: 600000, 600s, 10m, 1h (default 10m)
   --faults a,b|none      fault kinds (${FAULT_KINDS.join(', ')}); default: drawn from the seed
-  --store S              project | upstream | <package name> (default project)`
+  --store S              project | upstream | <package name> (default project)
+  --workload W           run an app among the steps: hyperbee | autobase | hyperdrive | ./my.js (default none)`
 
 /** Usage text of `corestore-sim run`. */
 export const USAGE = `usage: corestore-sim run [options]
@@ -124,6 +130,11 @@ export function scenarioArgs (values: Record<string, string | boolean | undefine
   }
   if (out.store.length === 0) throw new UsageError('--store needs a value', usage)
   if (faults !== undefined) out.faults = usageOf(() => parseFaults(faults), usage)
+  const workload = str('workload')
+  if (workload !== undefined) {
+    if (workload.length === 0) throw new UsageError('--workload needs a value', usage)
+    out.workload = workload
+  }
   return out
 }
 
@@ -190,5 +201,20 @@ export function checkStoreInstalled (store: string, fromDir: string = process.cw
   } catch {
     const version = pkg === UPSTREAM_PACKAGE ? '@7' : ''
     throw new CliError('STORE_NOT_INSTALLED', `--store ${store}: the package ${pkg} is not installed in ${path.resolve(fromDir)}; install it with \`npm install --save-dev ${pkg}${version}\` (or use --store project)`)
+  }
+}
+
+/**
+ * Checks, before any simulation starts, that `--workload` names a workload that loads:
+ * a built-in one whose package is installed, or a module that exports a workload.
+ * Anything else is a one-line error (exit code 2).
+ */
+export function checkWorkloadLoads (workload: string | undefined): void {
+  if (workload === undefined) return
+  try {
+    loadWorkload(workload)
+  } catch (err) {
+    if (err instanceof WorkloadError) throw new CliError(err.code, `--${err.message}`)
+    throw err
   }
 }

@@ -1,7 +1,7 @@
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
-import { checkStoreInstalled, parseRunArgs, USAGE, type RunArgs } from './args'
+import { checkStoreInstalled, checkWorkloadLoads, parseRunArgs, USAGE, type RunArgs } from './args'
 import { progressBar } from './progress'
 import { checkWritable, writeTraceReport } from './report'
 import { runInWorker } from './worker'
@@ -18,6 +18,7 @@ export async function runCommand (argv: readonly string[]): Promise<number> {
   }
   checkStoreInstalled(args.store)
   if (args.html !== null) checkWritable(args.html)
+  checkWorkloadLoads(args.workload)
   const replay = replayCommand(args)
   // The report is drawn from the trace: without --trace, one in a temporary folder.
   const tmp = args.html !== null && args.trace === null ? fs.mkdtempSync(path.join(os.tmpdir(), 'corestore-sim-html-')) : null

@@ -57,6 +57,7 @@ export async function worker (json: string | undefined): Promise<number> {
       durationMs: job.durationMs,
       store: job.store,
       ...(job.faults === undefined ? {} : { faults: job.faults }),
+      ...(job.workload === undefined ? {} : { workload: job.workload }),
       trace: { file: job.trace },
       onProgress: (progress) => {
         // IPC is outside the simulated world; one message per step is plenty.

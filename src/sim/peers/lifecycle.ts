@@ -13,10 +13,22 @@ const OPEN_ATTEMPTS = 3
 const passive: Drive = <T>(p: Promise<T>): Promise<Outcome<T>> =>
   p.then((value) => ({ state: 'resolved' as const, value }), (error: unknown) => ({ state: 'rejected' as const, error }))
 
+/** What an application on the peers (a workload) does when a peer goes down or comes back. */
+export interface AppHooks {
+  /** Before a clean close of the peer's store: close the app. */
+  closing (peer: number): Promise<void>
+  /** After a crash killed the peer's database, before its store is dropped: drop the app. */
+  crashed (peer: number): Promise<void>
+  /** After a restart (store open, links up, durability checked): reopen the app. */
+  reopened (peer: number): Promise<void>
+}
+
 /** What the lifecycle needs of a simulation. */
 export interface LifecycleDeps extends Pick<SimContext, 'peers' | 'catalog' | 'network' | 'disks' | 'scheduler' | 'trace' | 'log'> {
   /** Where a durability check runs. */
   context: () => CheckContext
+  /** The application on the peers, if any. */
+  app?: AppHooks | null
 }
 
 /**
@@ -72,13 +84,15 @@ export class Lifecycle {
   async crashPeer (i: number): Promise<void> {
     this.deps.network.peerDown(i)
     this.deps.trace.record('crash', { p: i })
-    await this.held(i, () => (this.deps.peers[i] as Peer).crash())
+    const app = this.deps.app
+    await this.held(i, () => (this.deps.peers[i] as Peer).crash(app == null ? undefined : () => app.crashed(i)))
   }
 
   /** Cuts a peer's links, then closes it cleanly. */
   async closePeer (i: number): Promise<void> {
     this.deps.network.peerDown(i)
     this.deps.trace.record('close', { p: i })
+    await this.deps.app?.closing(i)
     await this.held(i, () => (this.deps.peers[i] as Peer).close())
   }
 
@@ -124,6 +138,7 @@ export class Lifecycle {
     // open does): a restart a timer starts must not outlive the step it falls in.
     const result = await this.deps.disks.quiet(i, () => checkDurability(this.deps.context(), peer, passive))
     this.deps.log.account(result)
+    if (peer.up) await this.deps.app?.reopened(i)
     return result
   }
 
@@ -159,6 +174,9 @@ export class Lifecycle {
     this.stop()
     network.cutAll()
     for (const peer of peers) {
+      // The app closes before its store, as an application closes its objects first.
+      const app = this.deps.app
+      if (app != null && peer.up) await scheduler.run(app.closing(peer.index), timeoutMs)
       const outcome = await scheduler.run(this.held(peer.index, () => peer.close()), timeoutMs)
       if (outcome.state === 'rejected') log.error(outcome.error)
       else if (outcome.state === 'pending') log.error(new Error(`closing peer ${peer.index} timed out`))

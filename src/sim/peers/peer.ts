@@ -310,9 +310,10 @@ export class Peer {
    * any storage completion is delivered again) so the folder (and its lock) can be
    * reopened in this process: it keeps what RocksDB applied and nothing else. Then the
    * abandoned objects are closed to release their timers: with the database gone they
-   * cannot write anything more.
+   * cannot write anything more. `dropApp` runs at that point too, before the store is
+   * closed: an application's objects (a workload's) are abandoned the same way.
    */
-  async crash (): Promise<void> {
+  async crash (dropApp?: () => Promise<void>): Promise<void> {
     const store = this.store
     if (store === null) return
     this.store = null
@@ -322,6 +323,7 @@ export class Peer {
     this.stopAppends()
     const storage = store.storage as CrashableStorage
     if (storage.rocks !== undefined) await storage.rocks.close({ force: true })
+    if (dropApp !== undefined) await dropApp().catch(noop)
     await this.closeStore(store).catch(noop)
   }
 

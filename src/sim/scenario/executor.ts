@@ -7,12 +7,15 @@ import type { Peer } from '../peers/peer'
 import type { FaultKind, InflightAppend, Step } from './steps'
 import type { Trace } from '../trace/trace'
 import type { Clock } from '../clock/virtual-clock'
+import type { JsonValue } from '../workloads/workload'
 
 /** What a step produced, before the simulator stamps index and time on it. */
 export interface StepOutput {
   ok: boolean
   code?: string
   value?: number
+  /** What a workload operation returned. */
+  result?: JsonValue
 }
 
 /** What the executor needs of a simulation. */
@@ -42,6 +45,8 @@ export interface StepContext extends DiskFaultContext {
   closePeer (peer: number): Promise<void>
   /** Lifts every fault and restarts crashed peers. */
   healAll (): Promise<void>
+  /** Runs a workload operation (`op` step); throws a WorkloadError if the simulation has no workload. */
+  runOp (peer: number, op: string, args: JsonValue): Promise<StepOutput>
 }
 
 const OK: StepOutput = { ok: true }
@@ -75,6 +80,7 @@ export async function executeStep (ctx: StepContext, step: Step): Promise<StepOu
     case 'replicate':
       ctx.network.connect(step.a, step.b)
       return OK
+    case 'op': return ctx.runOp(step.peer, step.op, step.args)
     case 'advance':
       // The simulator drives time itself for this step; it never reaches the executor.
       throw new Error('advance steps are run by the simulator')
@@ -194,7 +200,7 @@ async function download (ctx: StepContext, peer: Peer, entry: CatalogEntry, star
   })
 }
 
-async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | 'get' | 'download' | 'open-session' | 'close-session' | 'replicate' | 'advance' }>): Promise<StepOutput> {
+async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | 'get' | 'download' | 'open-session' | 'close-session' | 'replicate' | 'advance' | 'op' }>): Promise<StepOutput> {
   const { network, trace } = ctx
   // Every fault line carries an `id` that its `lift` repeats, so a reader can pair them
   // (faults of one kind overlap); a fault with no lift lasts until the next `heal`.

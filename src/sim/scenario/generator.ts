@@ -2,6 +2,9 @@ import type { CoreSpec } from '../peers/catalog'
 import { Prng, checkSeed } from '../random/prng'
 import { DISK_FAULT_KINDS, FAULT_KINDS, type DiskFaultKind, type FaultKind, type Step } from './steps'
 import { drawDiskProfile, PERFECT_DISK, type DiskProfile } from '../disk/disk-profile'
+import type { AnyWorkload } from '../workloads/workload'
+import { drawOpStep, workloadPeers } from '../workloads/generate'
+import { loadWorkload } from '../workloads/load'
 
 /** Options of `generateScenario()`. Only `seed` is required. */
 export interface ScenarioOptions {
@@ -19,6 +22,12 @@ export interface ScenarioOptions {
   faults?: readonly FaultKind[]
   /** Peers' disks: `drawn` from the seed, one profile per peer (swarm testing), or all `perfect`. Default `drawn`. */
   disks?: 'drawn' | 'perfect'
+  /**
+   * An application to run among the steps: a built-in name (`hyperbee`, `autobase`), a
+   * module path, or a workload object. About half the non-advance steps become its
+   * operations. Default: none.
+   */
+  workload?: string | AnyWorkload
 }
 
 /** The fault kinds of a run and how often each is injected. */
@@ -43,13 +52,22 @@ export interface Scenario {
   /** Disk profile of each peer; absent (older replay files) means perfect disks. */
   disks?: DiskProfile[]
   steps: Step[]
+  /** The workload whose operations the `op` steps run: a built-in name, a module path, or the name of a workload given in code. */
+  workload?: string
 }
 
 /** Default scenario size: the issue's target scenario. */
 export const DEFAULT_SCENARIO = Object.freeze({ peers: 8, cores: 16, steps: 300, durationMs: 600_000 })
 
 const BASE_WEIGHTS = { append: 30, get: 20, 'open-session': 10, 'close-session': 10, download: 8, replicate: 2, advance: 20 }
-type BaseKind = keyof typeof BASE_WEIGHTS
+type BaseKind = keyof typeof BASE_WEIGHTS | 'op'
+
+/**
+ * With a workload: its operations take 60 of the 100 base weight, the store's own steps
+ * keep 40 (halved, so its invariants keep running underneath), advances keep 20.
+ */
+const OP_WEIGHT = 60
+const BASE_SHARE_WITH_WORKLOAD = 0.5
 
 /**
  * Generates a scenario from its seed. Every draw comes from generators forked by
@@ -87,8 +105,12 @@ export function generateScenario (opts: ScenarioOptions): Scenario {
   const faultProfile = drawFaultProfile(root.fork('faults'), root.fork('disk-faults'), opts.faults)
   const disksFork = root.fork('disks')
   const disks = Array.from({ length: peers }, () => (opts.disks ?? 'drawn') === 'drawn' ? drawDiskProfile(disksFork) : { ...PERFECT_DISK })
-  const steps = drawSteps(root.fork('steps'), { peers, cores, readers, links: [...links.values()], stepCount, durationMs, faultProfile, crashes: root.fork('crash-append'), closeFirst: root.fork('append-close-first') })
-  return { seed, peers, cores, readers, links: [...links.values()], durationMs, faultProfile, disks, steps }
+  const workload = typeof opts.workload === 'string' ? loadWorkload(opts.workload) : opts.workload
+  const ops = workload === undefined ? null : { workload, peers: workloadPeers(workload, peers), prng: root.fork('workload') }
+  const steps = drawSteps(root.fork('steps'), { peers, cores, readers, links: [...links.values()], stepCount, durationMs, faultProfile, crashes: root.fork('crash-append'), closeFirst: root.fork('append-close-first'), ops })
+  const scenario: Scenario = { seed, peers, cores, readers, links: [...links.values()], durationMs, faultProfile, disks, steps }
+  if (workload !== undefined) scenario.workload = typeof opts.workload === 'string' ? opts.workload : workload.name
+  return scenario
 }
 
 /** The fault kinds drawn before disk faults existed: their draws stay as they were. */
@@ -134,11 +156,19 @@ interface StepPlan {
   crashes: Prng
   /** Draws which appends close their session first, apart, for the same reason. */
   closeFirst: Prng
+  /** The workload's operations, drawn apart too; null without a workload. */
+  ops: { workload: AnyWorkload, peers: readonly number[], prng: Prng } | null
 }
 
 function drawSteps (prng: Prng, plan: StepPlan): Step[] {
   const weights: Record<string, number> = { ...BASE_WEIGHTS }
-  const baseTotal = Object.values(BASE_WEIGHTS).reduce((a, b) => a + b, 0)
+  if (plan.ops !== null) {
+    for (const kind of Object.keys(BASE_WEIGHTS) as Array<keyof typeof BASE_WEIGHTS>) {
+      if (kind !== 'advance') weights[kind] = BASE_WEIGHTS[kind] * BASE_SHARE_WITH_WORKLOAD
+    }
+    weights.op = OP_WEIGHT
+  }
+  const baseTotal = Object.values(weights).reduce((a, b) => a + b, 0)
   const faultShare = Object.values(plan.faultProfile.rates).reduce((a, b) => a + (b ?? 0), 0)
   for (const [kind, rate] of Object.entries(plan.faultProfile.rates)) {
     // Scale so each fault kind gets `rate` of all steps.
@@ -201,6 +231,11 @@ function drawSteps (prng: Prng, plan: StepPlan): Step[] {
       case 'advance':
         steps.push({ kind: 'advance', ms: gaps.pop() as number })
         break
+      case 'op': {
+        const ops = plan.ops as NonNullable<StepPlan['ops']>
+        steps.push(drawOpStep(ops.prng, ops.workload, ops.peers))
+        break
+      }
       default:
         steps.push(drawFault(prng, kind as FaultKind, plan))
     }

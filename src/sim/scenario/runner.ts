@@ -1,12 +1,15 @@
 import type { LinkOptions } from '../network/link'
 import type { PeerOptions } from '../peers/peer'
-import type { FaultKind } from './steps'
+import type { FaultKind, StepResult } from './steps'
 import { Sim } from '../sim'
 import { generateScenario, type FaultProfile, type Scenario, type ScenarioOptions } from './generator'
 import type { StoreFactory } from '../peers/store-factory'
 import type { TraceOptions } from '../trace/trace'
 import type { Violation } from '../checks/invariants'
 import type { DiskStats } from '../disk/sim-disk'
+import type { AnyWorkload } from '../workloads/workload'
+import type { OperationCount } from '../workloads/host'
+import { loadWorkload } from '../workloads/load'
 
 /** Progress of a run, reported after every step. */
 export interface RunProgress {
@@ -34,8 +37,12 @@ export interface RunSettings {
   trace?: TraceOptions
   /** Called after every step. */
   onProgress?: (progress: RunProgress) => void
+  /** Called with every step's result, in order (a differential test compares them). */
+  onStep?: (result: StepResult) => void
   /** Real clock for `realMs`, in ms. Default `performance.now`. */
   realNow?: () => number
+  /** Workloads made in code: a scenario's `workload` name is looked up here first (then built-in names, then module paths). */
+  workloads?: readonly AnyWorkload[]
 }
 
 /** Options of `runScenario()`: the scenario to generate and how to run it. Only `seed` is required. */
@@ -78,6 +85,10 @@ export interface RunResult {
   /** Peak resident set size of the process, in MB. */
   maxRssMb: number
   traceHash: string
+  /** The workload's name, or null. */
+  workload: string | null
+  /** Workload operations run, by name, and how many of them resolved. Empty without a workload. */
+  operations: Record<string, OperationCount>
 }
 
 /**
@@ -87,7 +98,8 @@ export interface RunResult {
  * converge within `healTimeoutMs`), then a cool-down for GC, then a clean close.
  */
 export async function runScenario (opts: RunOptions): Promise<RunResult> {
-  return runGivenScenario(generateScenario(opts), opts, true)
+  const given = typeof opts.workload === 'object' ? [opts.workload, ...(opts.workloads ?? [])] : opts.workloads
+  return runGivenScenario(generateScenario(opts), { ...opts, ...(given === undefined ? {} : { workloads: given }) }, true)
 }
 
 /**
@@ -99,7 +111,9 @@ export async function runScenario (opts: RunOptions): Promise<RunResult> {
 export async function runGivenScenario (scenario: Scenario, opts: RunSettings = {}, generated = false): Promise<RunResult> {
   const realNow = opts.realNow ?? (() => performance.now())
   const started = realNow()
+  const workload = scenario.workload === undefined ? undefined : loadWorkload(scenario.workload, { provided: opts.workloads ?? [] })
   const sim = await Sim.create({
+    ...(workload === undefined ? {} : { workload }),
     seed: scenario.seed,
     peers: scenario.peers,
     cores: scenario.cores,
@@ -119,10 +133,11 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
   let convergeMs = 0
   let virtualMs = 0
   try {
-    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, drawn: scenario.faultProfile.drawn, generated, links: scenario.links.length, readers: scenario.readers, steps: scenario.steps.length, durationMs: scenario.durationMs })
+    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, drawn: scenario.faultProfile.drawn, generated, links: scenario.links.length, readers: scenario.readers, steps: scenario.steps.length, durationMs: scenario.durationMs, ...(scenario.workload === undefined ? {} : { workload: scenario.workload }) })
     sim.trace.record('phase', { name: 'faults' })
     for (let i = 0; i < scenario.steps.length; i++) {
-      await sim.apply(scenario.steps[i] as Scenario['steps'][number])
+      const result = await sim.apply(scenario.steps[i] as Scenario['steps'][number])
+      opts.onStep?.(result)
       progress('faults', i + 1)
     }
     const left = scenario.durationMs - sim.clock.elapsedMs
@@ -132,6 +147,7 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     const result = await sim.converge(opts.healTimeoutMs ?? 120_000)
     converged = result.ok
     convergeMs = result.waitedMs
+    await sim.checkWorkload(opts.healTimeoutMs ?? 120_000)
     sim.trace.record('phase', { name: 'cooldown' })
     await sim.advance(opts.cooldownMs ?? 30_000)
     await sim.checkGcLiveness()
@@ -167,6 +183,8 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     convergeMs,
     events: sim.scheduler.events,
     maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    traceHash: sim.traceHash
+    traceHash: sim.traceHash,
+    workload: sim.workload?.workload.name ?? null,
+    operations: sim.workload === null ? {} : { ...sim.workload.counts }
   }
 }

@@ -1,3 +1,5 @@
+import type { JsonValue } from '../workloads/workload'
+
 /** Kinds of fault a scenario can inject. */
 export type FaultKind = 'disconnect' | 'partition' | 'stall' | 'slow' | 'crash' | 'restart' | DiskFaultKind
 
@@ -77,6 +79,8 @@ export type Step =
   | { kind: 'read-error', peer: number, reads?: number }
   /** Lifts every fault and restarts every crashed peer. */
   | { kind: 'heal' }
+  /** Runs operation `op` of the simulation's workload on a peer's app, with `args` (plain JSON). */
+  | { kind: 'op', peer: number, op: string, args: JsonValue }
 
 /** The kinds of step. */
 export type StepKind = Step['kind']
@@ -93,6 +97,8 @@ export interface StepResult {
   code?: string
   /** Kind-specific: new length (append), block size (get), open sessions (open-session). */
   value?: number
+  /** What a workload operation (`op`) returned. */
+  result?: JsonValue
 }
 
 /** Throws a RangeError if a step names a peer or core that does not exist or has bad fields. */
@@ -145,6 +151,11 @@ export function checkStep (step: Step, peers: number, cores: number): void {
     case 'disk-full': peer(step.peer); count(step.durationMs, 'durationMs'); return
     case 'read-error': peer(step.peer); count(step.reads, 'reads', 1); return
     case 'heal': return
+    case 'op':
+      peer(step.peer)
+      if (typeof step.op !== 'string' || step.op.length === 0) throw new RangeError('op: op must name an operation')
+      if (step.args === undefined) throw new RangeError('op: args must be plain JSON (null for none)')
+      return
     default: {
       // Exhaustive at compile time; at run time a step read from JSON may be anything.
       const unknown: never = step
@@ -178,5 +189,6 @@ export function describeStep (step: Step): string {
     case 'disk-full': return `disk-full p${step.peer}${lasting(step.durationMs)}`
     case 'read-error': return `read-error p${step.peer}${step.reads === undefined ? '' : ` x${step.reads}`}`
     case 'heal': return 'heal'
+    case 'op': return `p${step.peer} ${step.op}${step.args === null ? '' : ` ${JSON.stringify(step.args)}`}`
   }
 }

@@ -2,7 +2,7 @@ import type { RunResult } from '../scenario/runner'
 
 /** The `--json` fields, in their output order. */
 const JSON_FIELDS = ['seed', 'peers', 'cores', 'steps', 'virtualMs', 'realMs', 'speedup', 'messages', 'bytes',
-  'faults', 'gcCollected', 'invariantsChecked', 'violations', 'traceHash'] as const
+  'faults', 'gcCollected', 'invariantsChecked', 'violations', 'traceHash', 'workload', 'operations'] as const
 
 /** The `--json` object: exactly these fields of a run, in this order. */
 export type JsonResult = Pick<RunResult, typeof JSON_FIELDS[number]>
@@ -24,12 +24,26 @@ export interface ReplayArgs {
   store: string
   /** Fault kinds given on the command line; undefined when drawn from the seed. */
   faults?: readonly string[]
+  /** The workload given with `--workload`, if any. */
+  workload?: string
 }
 
 /** The one command line that replays a run. */
 export function replayCommand (a: ReplayArgs): string {
   const faults = a.faults === undefined ? '' : ` --faults ${a.faults.length === 0 ? 'none' : a.faults.join(',')}`
-  return `npx corestore-sim run --seed ${a.seed} --peers ${a.peers} --cores ${a.cores} --steps ${a.steps} --duration ${a.durationMs}ms${faults} --store ${a.store}`
+  const workload = a.workload === undefined ? '' : ` --workload ${a.workload}`
+  return `npx corestore-sim run --seed ${a.seed} --peers ${a.peers} --cores ${a.cores} --steps ${a.steps} --duration ${a.durationMs}ms${faults}${workload} --store ${a.store}`
+}
+
+function workloadRows (r: RunResult): Array<[string, string]> {
+  if (r.workload === null) return []
+  const ops = Object.entries(r.operations)
+  const runs = ops.reduce((n, [, c]) => n + c.runs, 0)
+  const ok = ops.reduce((n, [, c]) => n + c.ok, 0)
+  return [
+    ['workload', r.workload],
+    ['operations ok / run', `${ok} / ${runs}${ops.length === 0 ? '' : `: ${ops.map(([name, c]) => `${name} ${c.ok}/${c.runs}`).join(', ')}`}`]
+  ]
 }
 
 /** The human summary of a run: a two-column table, then the violations if any. */
@@ -50,6 +64,7 @@ export function formatSummary (r: RunResult, replay: string): string {
     ['faults injected', injected.length > 0 ? injected : 'none'],
     ['disk ops / stalls / failed (w, r)', `${r.disk.operations} / ${r.disk.stalls} / ${r.disk.failedWrites}, ${r.disk.failedReads}`],
     ['GC closed cores (raced by a get)', `${r.gcCollected} (${r.gcRaces}${r.gcRacesAbandoned > 0 ? `, ${r.gcRacesAbandoned} cut short by a disk fault or restart` : ''})`],
+    ...workloadRows(r),
     ['convergence after heal', r.converged ? `ok in ${r.convergeMs} ms virtual` : 'FAILED'],
     ['invariants checked', String(r.invariantsChecked)],
     ['violations', String(r.violations.length)],

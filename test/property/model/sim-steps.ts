@@ -68,6 +68,7 @@ function kind (k: Step['kind'], aim: Required<SimStepAim>): fc.Arbitrary<Drawn> 
     case 'disk-full': return fc.tuple(peer, lasting).map(([p, durationMs]) => ({ kind: k, peer: p, durationMs }))
     case 'read-error': return fc.tuple(peer, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })).map(([p, reads]) => ({ kind: 'read-error', peer: p, reads }))
     case 'heal': return fc.constant({ kind: 'heal' })
+    case 'op': throw new RangeError('op steps run a workload; these properties have none')
   }
 }
 

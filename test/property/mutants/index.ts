@@ -28,6 +28,9 @@ import { attachLeaksOnDeadStream } from './attach-leaks-on-dead-stream'
 import { getSkipsClosingCore } from './get-skips-closing-core'
 import { attachOpensAfterClose } from './attach-opens-after-close'
 import { gcSkipsRecheck } from './gc-skips-recheck'
+import { beeReaderStaleSession } from './bee-reader-stale-session'
+import { baseApplyDropsNode } from './base-apply-drops-node'
+import { driveCheckoutReadsLive } from './drive-checkout-reads-live'
 
 /** Every planted bug, in the order `npm run mutants` runs them. */
 export const MUTANTS: readonly Mutant[] = [
@@ -59,7 +62,10 @@ export const MUTANTS: readonly Mutant[] = [
   attachLeaksOnDeadStream,
   getSkipsClosingCore,
   attachOpensAfterClose,
-  gcSkipsRecheck
+  gcSkipsRecheck,
+  beeReaderStaleSession,
+  baseApplyDropsNode,
+  driveCheckoutReadsLive
 ]
 
 /** A mutant by name; throws with the list of names if unknown. */

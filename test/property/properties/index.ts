@@ -16,6 +16,8 @@ import { gcLiveness } from './gc-liveness'
 import { oneCorePerKey } from './one-core-per-key'
 import { closeVsRemote } from './close-vs-remote'
 import { gcBypassSessions } from './gc-bypass-sessions'
+import { simWorkloads } from './sim-workloads'
+import { simWorkloadDifferential } from './sim-workload-differential'
 
 /** Every property, in the order `npm test` and the mutant runner use. */
 export const PROPERTIES: readonly Property[] = [
@@ -35,7 +37,9 @@ export const PROPERTIES: readonly Property[] = [
   gcLiveness,
   oneCorePerKey,
   closeVsRemote,
-  gcBypassSessions
+  gcBypassSessions,
+  simWorkloads,
+  simWorkloadDifferential
 ]
 
 /** A property by name; throws with the list of names if unknown. */

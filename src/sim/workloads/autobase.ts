@@ -1,0 +1,257 @@
+import { requireAppPackage } from './packages'
+import type { AppPeer, JsonValue, Operation, Workload, WorkloadContext } from './workload'
+
+/** The autobase version this workload is tested with (an optional peer dependency). */
+export const AUTOBASE_VERSION = '7.28.1'
+
+/** A node a writer appends: writer `w`'s `i`-th append. */
+export interface LogNode { w: number, i: number }
+
+/** The view the workload's `open` makes: a core of appended nodes (JSON). */
+export interface ViewCore {
+  readonly length: number
+  get (index: number, opts?: { timeout?: number }): Promise<unknown>
+  append (value: unknown): Promise<unknown>
+}
+
+/** What `apply` gets to add a writer (Autobase's host calls). */
+export interface ApplyHost {
+  addWriter (key: Buffer, opts: { indexer: boolean }): Promise<void>
+}
+
+/** The part of an Autobase (7.28) the workload uses. */
+export interface Base {
+  readonly key: Buffer
+  readonly local: { readonly key: Buffer }
+  readonly writable: boolean
+  readonly view: ViewCore
+  ready (): Promise<void>
+  close (): Promise<void>
+  append (value: unknown): Promise<unknown>
+  update (): Promise<void>
+}
+
+type Apply = (nodes: Array<{ value: unknown }>, view: ViewCore, host: ApplyHost) => Promise<void>
+type BaseConstructor = new (store: unknown, bootstrap: Buffer | null, opts: Record<string, unknown>) => Base
+
+/** The model: who was added, what each writer appended, what readers saw. */
+export interface BaseState {
+  /** The bootstrap key (the first peer's base). */
+  bootstrap: Buffer | null
+  /** Each peer's local writer key, hex. */
+  locals: Map<number, string>
+  /** Peers added through an acknowledged add-writer node (the first peer is the bootstrap writer). */
+  added: Set<number>
+  /** Appends started, per writer: the next `i`. */
+  started: Map<number, number>
+  /** Appends acknowledged, per writer. */
+  acked: Map<number, Set<number>>
+  /** Views read, not yet checked by the invariants. */
+  seen: Array<{ peer: number, view: LogNode[] }>
+}
+
+type Ctx = WorkloadContext<BaseState, Base>
+
+/**
+ * The view functions every base is made with. `apply` applies nodes in the order the
+ * base linearized them: an add-writer node adds a writer through the base's own path, any
+ * other node goes to the view. Exported so a planted bug can replace `apply`.
+ */
+export const autobaseHooks: { apply: Apply } = {
+  apply: async (nodes, view, host) => {
+    for (const { value } of nodes) {
+      const v = value as { add?: string }
+      if (typeof v.add === 'string') await host.addWriter(Buffer.from(v.add, 'hex'), { indexer: false })
+      else await view.append(value)
+    }
+  }
+}
+
+let Autobase: BaseConstructor | null = null
+
+function loadAutobase (): BaseConstructor {
+  Autobase ??= requireAppPackage<BaseConstructor>('autobase', 'autobase', AUTOBASE_VERSION)
+  return Autobase
+}
+
+function isNode (v: unknown): v is LogNode {
+  return typeof v === 'object' && v !== null && Number.isInteger((v as LogNode).w) && Number.isInteger((v as LogNode).i)
+}
+
+/** Reads a base's whole view (local blocks; waits bounded). */
+async function readView (base: Base, timeoutMs: number): Promise<LogNode[]> {
+  const out: LogNode[] = []
+  const length = base.view.length
+  for (let i = 0; i < length; i++) {
+    const v = await base.view.get(i, { timeout: timeoutMs })
+    out.push(isNode(v) ? { w: v.w, i: v.i } : { w: -1, i })
+  }
+  return out
+}
+
+/** An operation that had nothing to do: counted as not done, with this code. */
+function skipped (code: string, message: string): Error {
+  return Object.assign(new Error(message), { code })
+}
+
+type Op = Operation<BaseState, Base, { target: number } | null>
+
+/** The autobase operations: `add-writer` (on the bootstrap peer), `append` and `read` (any peer). */
+export const autobaseOperations: Record<string, Op> = {
+  'add-writer': {
+    weight: 2,
+    peers: (peers) => peers.slice(0, 1),
+    args: (r, peers) => ({ target: peers.length > 1 ? r.int(1, peers.length - 1) : 0 }),
+    run: async (peer: AppPeer<Base>, args, ctx: Ctx) => {
+      // The drawn peer, or the next one not added yet: every add-writer adds someone while anyone is left.
+      const from = (args as { target: number }).target
+      const order = [...ctx.peers.slice(from), ...ctx.peers.slice(1, from)]
+      const target = order.find((p) => !ctx.state.added.has(p))
+      if (target === undefined) throw skipped('ALREADY_ADDED', 'every peer was added already')
+      const key = ctx.state.locals.get(target)
+      if (key === undefined) throw skipped('NO_WRITER_KEY', `peer ${target} has not opened the base`)
+      await peer.app.append({ add: key })
+      ctx.state.added.add(target)
+      return { target }
+    }
+  },
+  append: {
+    replicated: true,
+    weight: 6,
+    args: () => null,
+    run: async (peer, _args, ctx): Promise<JsonValue> => {
+      if (!peer.app.writable) throw skipped('NOT_WRITABLE', `peer ${peer.index} is not a writer (yet)`)
+      const i = ctx.state.started.get(peer.index) ?? 0
+      ctx.state.started.set(peer.index, i + 1)
+      await peer.app.append({ w: peer.index, i })
+      let acked = ctx.state.acked.get(peer.index)
+      if (acked === undefined) ctx.state.acked.set(peer.index, (acked = new Set()))
+      acked.add(i)
+      return { i }
+    }
+  },
+  read: {
+    replicated: true,
+    weight: 3,
+    args: () => null,
+    run: async (peer, _args, ctx) => {
+      await peer.app.update()
+      const view = await readView(peer.app, ctx.timeoutMs)
+      ctx.state.seen.push({ peer: peer.index, view })
+      return { length: view.length }
+    }
+  }
+}
+
+/** Why a view is not a valid order of the appended nodes, or null. */
+function invalidOrder (state: BaseState, view: readonly LogNode[]): string | null {
+  const last = new Map<number, number>()
+  const seen = new Set<string>()
+  for (const [at, node] of view.entries()) {
+    const id = `${node.w}:${node.i}`
+    if (node.w < 0) return `block ${at} is not an appended node`
+    if (node.i >= (state.started.get(node.w) ?? 0)) return `node ${id} at ${at} was never appended`
+    if (seen.has(id)) return `node ${id} appears twice`
+    seen.add(id)
+    const prev = last.get(node.w)
+    if (prev !== undefined && prev > node.i) return `node ${id} at ${at} comes after ${node.w}:${prev}: out of the writer's order`
+    last.set(node.w, node.i)
+  }
+  // A node references the writer's previous one: its acknowledged predecessors must be there.
+  for (const [w, max] of last) {
+    for (const i of state.acked.get(w) ?? []) {
+      if (i < max && !seen.has(`${w}:${i}`)) return `node ${w}:${i} is missing but ${w}:${max} is there: lost by apply`
+    }
+  }
+  return null
+}
+
+function showView (view: readonly LogNode[]): string {
+  const text = view.map((n) => `${n.w}:${n.i}`).join(' ')
+  return text.length > 120 ? `${text.slice(0, 120)}...` : text
+}
+
+/**
+ * Autobase 7.28 on the simulator: the first peer bootstraps the base; the others open it
+ * by key and become writers only when the bootstrap peer appends an add-writer node
+ * (applied by `apply` through the base's own `addWriter`); writers append nodes; any
+ * peer updates and reads its linearized view.
+ *
+ * Invariants (after every step): every view read is a valid order of the appended nodes
+ * (each node once, never invented, each writer's nodes in its order, none of a writer's
+ * acknowledged nodes missing before a later one of it); only added peers are writable.
+ * Final check: after the heal every peer's view is identical and holds every
+ * acknowledged node.
+ */
+export const autobaseWorkload: Workload<BaseState, Base> & { requires: () => void } = {
+  name: 'autobase',
+  requires: () => { loadAutobase() },
+  init: () => ({ bootstrap: null, locals: new Map(), added: new Set(), started: new Map(), acked: new Map(), seen: [] }),
+  async setup (peer, ctx) {
+    const Ctor = loadAutobase()
+    const first = peer.index === ctx.peers[0]
+    if (!first && ctx.state.bootstrap === null) throw new Error('the first peer has not made the base')
+    const base = new Ctor(peer.store, ctx.state.bootstrap, {
+      valueEncoding: 'json',
+      open: (store: { get (name: string, opts: object): ViewCore }) => store.get('view', { valueEncoding: 'json' }),
+      apply: (nodes: Array<{ value: unknown }>, view: ViewCore, host: ApplyHost) => autobaseHooks.apply(nodes, view, host)
+    })
+    await base.ready()
+    if (first) {
+      ctx.state.bootstrap = base.key
+      ctx.state.added.add(peer.index)
+    }
+    ctx.state.locals.set(peer.index, base.local.key.toString('hex'))
+    return base
+  },
+  teardown: (peer) => peer.app.close(),
+  operations: autobaseOperations,
+  invariants: {
+    'views are valid orders': (ctx) => {
+      const bad: string[] = []
+      for (const { peer, view } of ctx.state.seen.splice(0)) {
+        const why = invalidOrder(ctx.state, view)
+        if (why !== null) bad.push(`peer ${peer}: ${why} (view: ${showView(view)})`)
+      }
+      return bad
+    },
+    'writers are added through the base': (ctx) => {
+      const bad: string[] = []
+      for (const p of ctx.peers) {
+        const base = ctx.app(p)
+        if (base !== null && base.writable && !ctx.state.added.has(p)) bad.push(`peer ${p} is writable but was never added`)
+      }
+      return bad
+    }
+  },
+  async check (ctx) {
+    const total = [...ctx.state.acked.values()].reduce((n, s) => n + s.size, 0)
+    let views = new Map<number, LogNode[]>()
+    const down = ctx.peers.filter((p) => ctx.app(p) === null)
+    if (down.length > 0) return `peers ${down.join(', ')} have no running base after the heal`
+    for (let round = 0; round < 120; round++) {
+      for (const p of ctx.peers) await (ctx.app(p) as Base).update()
+      const lengths = ctx.peers.map((p) => (ctx.app(p) as Base).view.length)
+      if (lengths.every((n) => n === lengths[0] && n >= total) || round === 119) {
+        views = new Map()
+        for (const p of ctx.peers) views.set(p, await readView(ctx.app(p) as Base, ctx.timeoutMs))
+        const first = JSON.stringify(views.get(ctx.peers[0] as number))
+        if (ctx.peers.every((p) => JSON.stringify(views.get(p)) === first)) break
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+    }
+    const bad: string[] = []
+    const reference = views.get(ctx.peers[0] as number) ?? []
+    for (const [p, view] of views) {
+      const why = invalidOrder(ctx.state, view)
+      if (why !== null) bad.push(`peer ${p}: ${why}`)
+      if (JSON.stringify(view) !== JSON.stringify(reference)) bad.push(`peer ${p}'s view differs from peer ${ctx.peers[0] as number}'s: ${showView(view)} vs ${showView(reference)}`)
+      const present = new Set(view.map((n) => `${n.w}:${n.i}`))
+      for (const [w, acked] of ctx.state.acked) {
+        const lost = [...acked].filter((i) => !present.has(`${w}:${i}`))
+        if (lost.length > 0) bad.push(`peer ${p}'s view lost acknowledged node(s) ${lost.slice(0, 5).map((i) => `${w}:${i}`).join(', ')}`)
+      }
+    }
+    return bad
+  }
+}

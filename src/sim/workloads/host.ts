@@ -1,0 +1,248 @@
+import type { SimContext } from '../context'
+import { errorCode, type CheckResult, type Violation } from '../checks/invariants'
+import type { Peer } from '../peers/peer'
+import type { StoreLike } from '../peers/store-factory'
+import type { StepOutput } from '../scenario/executor'
+import { oneLine, WorkloadError, type AnyWorkload, type JsonValue, type WorkloadContext } from './workload'
+import { workloadPeers } from './generate'
+
+/** Runs and successes of one operation. */
+export interface OperationCount {
+  /** Steps that ran it. */
+  runs: number
+  /** Of those, how many resolved (did the app's work, not down or failed). */
+  ok: number
+}
+
+/** What the host needs of a simulation. */
+export interface WorkloadHostDeps extends Pick<SimContext, 'peers' | 'scheduler' | 'trace' | 'log'> {
+  /** Virtual timeout of one network wait, in ms (the step timeout). */
+  stepTimeoutMs: number
+  /** Index of the step being applied, or null. */
+  step: () => number | null
+}
+
+type AnyContext = WorkloadContext<unknown, unknown>
+
+/**
+ * Runs a workload on a simulation's peers: its setups (at start, and after each restart),
+ * its operations (one per `op` step), its invariants (after every step) and its final
+ * check (after the heal). The peers' apps live here; a crash drops one.
+ *
+ * A workload that breaks its contract (an operation or invariant that throws
+ * synchronously, a first setup that fails or never resolves) throws a `WorkloadError`:
+ * the run stops (exit code 2). What the app gets wrong is a violation (exit code 1).
+ */
+export class WorkloadHost {
+  /** The workload. */
+  readonly workload: AnyWorkload
+  /** Peers it runs on. */
+  readonly peers: readonly number[]
+  /** Runs and successes, by operation name (every operation listed, 0 included). */
+  readonly counts: Record<string, OperationCount> = {}
+  private readonly deps: WorkloadHostDeps
+  /** Running apps by peer, with the store each was opened on. */
+  private readonly apps = new Map<number, { app: unknown, store: StoreLike }>()
+  private readonly ctx: AnyContext
+  /** The error that broke the workload, once it broke (the run stops at the next check). */
+  error: WorkloadError | null = null
+
+  constructor (workload: AnyWorkload, deps: WorkloadHostDeps) {
+    this.workload = workload
+    this.deps = deps
+    this.peers = workloadPeers(workload, deps.peers.length)
+    for (const op of Object.keys(workload.operations)) this.counts[op] = { runs: 0, ok: 0 }
+    const state = this.call('init', () => workload.init?.() ?? {})
+    this.ctx = {
+      state,
+      peers: this.peers,
+      timeoutMs: deps.stepTimeoutMs,
+      app: (i) => this.apps.get(i)?.app ?? null,
+      record: (fields) => deps.trace.record('workload', { w: workload.name, ...fields })
+    }
+  }
+
+  /** The app of a peer, or null. */
+  app (peer: number): unknown {
+    return this.apps.get(peer)?.app ?? null
+  }
+
+  /** Opens the app on every peer, in order. A failure or a hang is a broken workload. */
+  async setupAll (): Promise<void> {
+    for (const i of this.peers) {
+      const outcome = await this.deps.scheduler.run(this.setupPeer(i), this.deps.stepTimeoutMs)
+      if (outcome.state === 'pending') this.fail('WORKLOAD_BROKEN', `setup on peer ${i} did not resolve within ${this.deps.stepTimeoutMs} ms of virtual time`)
+      if (outcome.state === 'rejected') {
+        if (outcome.error instanceof WorkloadError) throw outcome.error
+        this.fail('WORKLOAD_BROKEN', `setup on peer ${i} failed: ${oneLine(outcome.error)}`)
+      }
+    }
+  }
+
+  private async setupPeer (i: number): Promise<void> {
+    const peer = this.deps.peers[i] as Peer
+    const store = peer.requireStore()
+    const app = await this.call(`setup on peer ${i}`, () => this.workload.setup({ index: i, store }, this.ctx))
+    if (peer.store === store && peer.up) this.apps.set(i, { app, store })
+    this.deps.trace.record('app', { p: i, up: true })
+  }
+
+  /**
+   * After a restart: reopens the app from the peer's disk. It runs inside a step, so a
+   * setup that fails or does not resolve within the step timeout is a violation here.
+   */
+  async reopened (i: number): Promise<void> {
+    if (!this.peers.includes(i) || this.error !== null) return
+    const result = await this.within(this.setupPeer(i), this.deps.stepTimeoutMs)
+    if (result !== null) this.violate(`setup on peer ${i} after its restart ${result}`, i)
+  }
+
+  /** Before a clean close of the peer's store: closes the app (a failure is a violation). */
+  async closing (i: number): Promise<void> {
+    const app = this.apps.get(i)
+    if (app === undefined) return
+    this.apps.delete(i)
+    this.deps.trace.record('app', { p: i, up: false })
+    const result = await this.within(this.teardown(i, app), this.deps.stepTimeoutMs)
+    if (result !== null) this.violate(`teardown on peer ${i} ${result}`, i)
+  }
+
+  /**
+   * After a crash, its store's database already gone: the app is dropped; it is closed
+   * only to release its timers (it cannot write anything more), errors ignored.
+   */
+  async crashed (i: number): Promise<void> {
+    const app = this.apps.get(i)
+    if (app === undefined) return
+    this.apps.delete(i)
+    this.deps.trace.record('app', { p: i, up: false, crash: true })
+    await this.within(this.teardown(i, app), this.deps.stepTimeoutMs)
+  }
+
+  private teardown (i: number, running: { app: unknown, store: StoreLike }): Promise<void> {
+    const teardown = this.workload.teardown
+    if (teardown === undefined) return Promise.resolve()
+    return this.call(`teardown on peer ${i}`, () => teardown({ index: i, store: running.store, app: running.app }, this.ctx))
+  }
+
+  /** Runs one `op` step on a peer's app. */
+  async runOp (peer: number, op: string, args: JsonValue): Promise<StepOutput> {
+    const spec = Object.prototype.hasOwnProperty.call(this.workload.operations, op) ? this.workload.operations[op] : undefined
+    if (spec === undefined) this.fail('WORKLOAD_INVALID', `step ${this.deps.step() ?? '?'}: no operation ${JSON.stringify(op)} (operations: ${Object.keys(this.workload.operations).join(', ')})`)
+    const count = this.counts[op] as OperationCount
+    count.runs++
+    const p = this.deps.peers[peer] as Peer
+    const running = this.apps.get(peer)
+    if (!p.up) return { ok: false, code: 'PEER_DOWN' }
+    if (running === undefined) return { ok: false, code: 'APP_DOWN' }
+    const result = this.call(`operation ${op} on peer ${peer} (step ${this.deps.step() ?? '?'})`,
+      () => (spec as NonNullable<typeof spec>).run({ index: peer, store: running.store, app: running.app }, args, this.ctx))
+    // An operation must bound its own waits; one that does not is cut off here, not counted as done.
+    const limit = this.deps.stepTimeoutMs * 2
+    const outcome = await this.settleWithin(Promise.resolve(result), limit)
+    if (outcome.state === 'pending') return { ok: false, code: 'OP_TIMEOUT' }
+    if (outcome.state === 'rejected') return { ok: false, code: errorCode(outcome.error) }
+    count.ok++
+    const value = outcome.value
+    return value === undefined ? { ok: true } : { ok: true, result: toJson(value) }
+  }
+
+  /** The workload's invariants, now. One that throws is a broken workload. */
+  checkInvariants (atMs: number, step: number | null): CheckResult {
+    const out: CheckResult = { checked: 0, violations: [] }
+    if (this.error !== null) return out
+    for (const [name, fn] of Object.entries(this.workload.invariants ?? {})) {
+      out.checked++
+      const found = this.call(`invariant ${name}${step === null ? '' : ` (after step ${step})`}`, () => fn(this.ctx))
+      for (const detail of messages(found, `invariant ${name}`, this)) out.violations.push(this.violation(`${name}: ${detail}`, atMs, step))
+    }
+    return out
+  }
+
+  /**
+   * The final check, driven for up to `timeoutMs` of virtual time. A check that throws
+   * is a broken workload; one that does not finish in time is a violation.
+   */
+  async finalCheck (timeoutMs: number): Promise<CheckResult> {
+    const out: CheckResult = { checked: 0, violations: [] }
+    const check = this.workload.check
+    if (check === undefined || this.error !== null) return out
+    out.checked++
+    const { scheduler } = this.deps
+    const at = (): number => scheduler.clock.elapsedMs
+    const outcome = await scheduler.run(this.call('final check', () => check(this.ctx)), timeoutMs)
+    if (outcome.state === 'pending') {
+      out.violations.push(this.violation(`final check: did not finish within ${timeoutMs} ms of virtual time after the heal`, at(), null))
+    } else if (outcome.state === 'rejected') {
+      if (outcome.error instanceof WorkloadError) throw outcome.error
+      this.fail('WORKLOAD_BROKEN', `final check threw: ${oneLine(outcome.error)}`)
+    } else {
+      for (const detail of messages(outcome.value, 'final check', this)) out.violations.push(this.violation(`final check: ${detail}`, at(), null))
+    }
+    this.deps.trace.record('workload-check', { w: this.workload.name, bad: out.violations.length })
+    return out
+  }
+
+  /** Calls workload code; a synchronous throw becomes a WorkloadError naming `what`. */
+  private call<T> (what: string, fn: () => T): T {
+    try {
+      return fn()
+    } catch (err) {
+      return this.fail('WORKLOAD_BROKEN', `${what} threw: ${oneLine(err)}`)
+    }
+  }
+
+  /** Marks the workload broken and throws. */
+  fail (code: string, message: string): never {
+    const err = new WorkloadError(code, this.workload.name, message)
+    this.error ??= err
+    throw err
+  }
+
+  private violation (detail: string, atMs: number, step: number | null, peer?: number): Violation {
+    return { invariant: 'workload', atMs, step, ...(peer === undefined ? {} : { peer }), detail: `${this.workload.name}.${detail}` }
+  }
+
+  private violate (detail: string, peer: number): void {
+    const result = { checked: 1, violations: [this.violation(detail, this.deps.scheduler.clock.elapsedMs, this.deps.step(), peer)] }
+    this.deps.log.account(result)
+  }
+
+  /** Waits for `promise` up to `ms` of virtual time (the caller is being driven); null if it resolved, else why not. */
+  private async within (promise: Promise<unknown>, ms: number): Promise<string | null> {
+    let outcome
+    try {
+      outcome = await this.settleWithin(promise, ms)
+    } catch (err) {
+      return `threw: ${oneLine(err)}`
+    }
+    if (outcome.state === 'pending') return `did not resolve within ${ms} ms of virtual time`
+    if (outcome.state === 'rejected') return `failed: ${oneLine(outcome.error)}`
+    return null
+  }
+
+  private settleWithin<T> (promise: Promise<T>, ms: number): Promise<{ state: 'resolved', value: T } | { state: 'rejected', error: unknown } | { state: 'pending' }> {
+    const clock = this.deps.scheduler.clock
+    return new Promise((resolve) => {
+      const timer = clock.setTimeout(() => resolve({ state: 'pending' }), ms)
+      promise.then(
+        (value) => { clock.clearTimeout(timer); resolve({ state: 'resolved', value }) },
+        (error: unknown) => { clock.clearTimeout(timer); resolve({ state: 'rejected', error }) }
+      )
+    })
+  }
+}
+
+/** An invariant's or check's answer as messages; anything else is a broken workload. */
+function messages (found: unknown, what: string, host: WorkloadHost): string[] {
+  if (found === undefined || found === null || found === '') return []
+  if (typeof found === 'string') return [found]
+  if (Array.isArray(found) && found.every((m) => typeof m === 'string')) return found.filter((m) => m.length > 0)
+  return host.fail('WORKLOAD_BROKEN', `${what} returned ${typeof found}: it must return a message, a list of messages, or nothing`)
+}
+
+/** An operation's result as plain JSON (what steps and traces can hold). */
+function toJson (value: unknown): JsonValue {
+  const text = JSON.stringify(value)
+  return text === undefined ? null : JSON.parse(text) as JsonValue
+}

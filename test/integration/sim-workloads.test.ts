@@ -1,0 +1,149 @@
+// Workloads on the simulator: the README's example runs as a file, crashes drop the app
+// and restarts reopen it, planted bugs in the apps are caught on a known seed, and a
+// broken workload is one line and exit 2 (a violated invariant exit 1), never a hang.
+import test from 'brittle'
+import { spawn } from 'child_process'
+import fs from 'fs'
+import path from 'path'
+import { hyperbeeWorkload, loadWorkload, runScenario, Sim, WorkloadError, type Bee } from '../../src/sim'
+import { requireAppPackage } from '../../src/sim/workloads/packages'
+import { beeReaderStaleSession } from '../property/mutants/bee-reader-stale-session'
+import { baseApplyDropsNode } from '../property/mutants/base-apply-drops-node'
+import { driveCheckoutReadsLive } from '../property/mutants/drive-checkout-reads-live'
+import type { Mutant } from '../property/mutants/mutant'
+
+const ROOT = path.join(__dirname, '..', '..', '..')
+const CLI = path.join(__dirname, '..', '..', 'src', 'sim', 'cli', 'main.js')
+const EXAMPLE = path.join(ROOT, 'examples', 'chat-workload.js')
+const FIXTURES = './test/integration/fixtures/workloads'
+const TINY = ['--peers', '2', '--cores', '1', '--steps', '20', '--duration', '10s', '--no-progress']
+const SMALL = { peers: 4, cores: 2, steps: 60, durationMs: 60_000 }
+const STACK = /^\s+at /m
+
+interface Ran { code: number | null, stdout: string, stderr: string }
+
+function cli (args: string[]): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+test('workloads: the README example is this file, and it runs clean with work done', { timeout: 120_000 }, async (t) => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+  const source = fs.readFileSync(EXAMPLE, 'utf8')
+  t.ok(readme.includes(source.trim()), 'README shows examples/chat-workload.js verbatim')
+  const r = await runScenario({ seed: 1, workload: EXAMPLE, ...SMALL })
+  t.alike(r.violations, [])
+  t.is(r.workload, 'chat')
+  t.ok(r.operations.post !== undefined && r.operations.post.ok > 0, `posts done: ${JSON.stringify(r.operations.post)}`)
+  t.ok(r.operations.read !== undefined && r.operations.read.ok > 0, `reads done: ${JSON.stringify(r.operations.read)}`)
+})
+
+test('workloads: a crash drops the app, a restart reopens it from disk; acknowledged puts survive', { timeout: 60_000 }, async (t) => {
+  const sim = await Sim.create({ seed: 3, peers: 2, cores: 0, workload: hyperbeeWorkload })
+  t.teardown(() => sim.close())
+  const host = sim.workload
+  if (host === null) throw new Error('no workload host')
+  const before = host.app(0) as Bee
+  for (let i = 0; i < 3; i++) {
+    const r = await sim.apply({ kind: 'op', peer: 0, op: 'put', args: { key: `k0${i}`, value: `v${i}` } })
+    t.ok(r.ok, `put ${i}: ${JSON.stringify(r)}`)
+  }
+  t.is(before.version, 4, 'header + 3 puts')
+  await sim.apply({ kind: 'crash', peer: 0 })
+  t.is(host.app(0), null, 'the crash dropped the app')
+  const down = await sim.apply({ kind: 'op', peer: 0, op: 'put', args: { key: 'k09', value: 'x' } })
+  t.is(down.code, 'PEER_DOWN')
+  await sim.apply({ kind: 'restart', peer: 0 })
+  const after = host.app(0) as Bee | null
+  t.ok(after !== null && after !== before, 'setup made a new app')
+  t.is(after?.version, 4, 'reopened at the acknowledged version')
+  const read = await sim.apply({ kind: 'op', peer: 1, op: 'checkout', args: { at: 2 } })
+  t.ok(read.ok, `a reader reads the bee: ${JSON.stringify(read.result)}`)
+  t.alike(await sim.close(), [])
+})
+
+// Each planted bug in an app, the seed that catches it, and the invariant that does.
+const KILLS: Array<[Mutant, string, number, string]> = [
+  [beeReaderStaleSession, 'hyperbee', 0, 'hyperbee.reads match the writer'],
+  [baseApplyDropsNode, 'autobase', 0, 'autobase.'],
+  [driveCheckoutReadsLive, 'hyperdrive', 2, 'hyperdrive.reads match the writer']
+]
+
+for (const [mutant, workload, seed, invariant] of KILLS) {
+  test(`workloads: planted bug ${mutant.name} is caught on seed ${seed}`, { timeout: 120_000 }, async (t) => {
+    const clean = await runScenario({ seed, workload, ...SMALL })
+    t.alike(clean.violations, [], `seed ${seed} is clean without the bug`)
+    const restore = mutant.apply()
+    let caught
+    try {
+      caught = await runScenario({ seed, workload, ...SMALL })
+    } finally {
+      restore()
+    }
+    const found = caught.violations.filter((v) => v.invariant === 'workload' && v.detail.startsWith(invariant))
+    t.ok(found.length > 0, `${found.length} violation(s), first: ${found[0]?.detail ?? 'none'}`)
+  })
+}
+
+const BROKEN: Array<[string, number, RegExp]> = [
+  ['not-a-workload', 2, /^corestore-sim: --workload \S+not-a-workload\.js: does not export a workload/],
+  ['op-throws', 2, /^corestore-sim: error: workload fixture: operation boom on peer \d+ \(step \d+\) threw: TypeError: kaboom$/],
+  ['invariant-throws', 2, /^corestore-sim: error: workload fixture: invariant reads state \(after step \d+\) threw: TypeError/],
+  ['setup-hangs', 2, /^corestore-sim: error: workload fixture: setup on peer 0 did not resolve within 10000 ms of virtual time$/],
+  ['invariant-fails', 1, /^$/],
+  ['check-hangs', 1, /^$/]
+]
+
+test('workloads: a broken workload is one line and exit 2; a violated invariant exit 1; never a hang', { timeout: 300_000 }, async (t) => {
+  for (const [name, code, stderr] of BROKEN) {
+    const r = await cli(['run', '--seed', '1', ...TINY, '--workload', `${FIXTURES}/${name}.js`])
+    t.is(r.code, code, `${name}: exit ${code}`)
+    const first = r.stderr.split('\n')[0] ?? ''
+    t.ok(stderr.test(first), `${name}: ${first}`)
+    t.absent(STACK.test(r.stderr), `${name}: no stack trace`)
+    if (code === 1) t.ok(/\[\d+ ms\] workload.*fixture\./.test(r.stdout), `${name}: the violation names the workload`)
+  }
+  const hung = await cli(['run', '--seed', '1', ...TINY, '--workload', `${FIXTURES}/op-hangs.js`, '--json'])
+  t.is(hung.code, 0, 'an operation that never settles is cut off, not a hang')
+  const json = JSON.parse(hung.stdout.trim().split('\n').pop() as string) as { operations: Record<string, { runs: number, ok: number }> }
+  t.ok((json.operations.wait?.runs ?? 0) > 0 && json.operations.wait?.ok === 0, `counted as not done: ${JSON.stringify(json.operations)}`)
+  for (const [spec, message] of [['nosuch', /no such workload \(built in: hyperbee, autobase/], ['./nosuch.js', /cannot find module/]] as const) {
+    const r = await cli(['run', ...TINY, '--workload', spec])
+    t.is(r.code, 2, `${spec}: exit 2`)
+    t.ok(message.test(r.stderr) && r.stderr.trim().split('\n').length === 1, `${spec}: ${r.stderr.trim()}`)
+  }
+})
+
+test('workloads: a missing app package says how to install it', (t) => {
+  try {
+    requireAppPackage('hyperbee', 'no-such-package-for-corestore-sim', '1.2.3')
+    t.fail('should throw')
+  } catch (err) {
+    t.ok(err instanceof WorkloadError)
+    t.is((err as WorkloadError).code, 'WORKLOAD_MISSING_PACKAGE')
+    t.is((err as Error).message, 'workload hyperbee: the package no-such-package-for-corestore-sim is not installed; install it with `npm install --save-dev no-such-package-for-corestore-sim@1.2.3`')
+  }
+  t.is(loadWorkload('hyperbee'), hyperbeeWorkload, 'built-in names load when their package is installed')
+})
+
+test('workloads: the JSON summary names the workload and counts operations; same seed, same trace', { timeout: 180_000 }, async (t) => {
+  const small = ['--peers', '3', '--cores', '2', '--steps', '40', '--duration', '30s', '--no-progress']
+  const [a, det] = await Promise.all([
+    cli(['run', '--seed', '5', ...small, '--workload', 'autobase', '--json']),
+    cli(['run', '--seed', '5', ...small, '--workload', 'hyperbee', '--check-determinism'])
+  ])
+  t.is(a.code, 0, a.stderr)
+  const j = JSON.parse(a.stdout.trim().split('\n').pop() as string) as Record<string, unknown>
+  t.is(j.workload, 'autobase')
+  t.alike(Object.keys(j.operations as object), ['add-writer', 'append', 'read'])
+  t.ok(/--workload autobase/.test(a.stdout) || (j.violations as unknown[]).length === 0, 'a replay line would name the workload')
+  t.is(det.code, 0, det.stderr)
+  t.ok(/determinism: 2 processes, same trace/.test(det.stdout), 'workload runs are deterministic across processes')
+})

@@ -1,0 +1,3 @@
+import { propertyTest } from './harness/property-test'
+
+propertyTest('sim-workload-differential')
