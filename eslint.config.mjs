@@ -20,6 +20,14 @@ export default tseslint.config(
     // The report's page script brings DOM types into the program; only it may use the DOM.
     files: ['src/**/*.ts'],
     ignores: ['src/sim/report/page/**'],
-    rules: { 'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'location', 'HTMLElement', 'requestAnimationFrame'] }
+    rules: {
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'location', 'HTMLElement', 'requestAnimationFrame'],
+      // Shipped declarations keep the import: a default import of hypercore (an `export =`
+      // module) breaks TypeScript users without esModuleInterop (TS1259).
+      'no-restricted-syntax': ['error', {
+        selector: "ImportDeclaration[source.value='hypercore'] > ImportDefaultSpecifier",
+        message: "import hypercore with `import Hypercore = require('hypercore')` (or `import type Hypercore = require(...)`): a default import breaks consumers without esModuleInterop"
+      }]
+    }
   }
 )

@@ -133,7 +133,7 @@ export class Sim implements SimContext {
     })
     this.racer = new GcRacer(this, prng.fork('gc-race'), opts.gcRace)
     this.racer.attach()
-    this.liveness = new LivenessChecks({ peers: this.peers, catalog: this.catalog, log: this.log, now: () => this.clock.installed ? this.clock.elapsedMs : 0, step: () => this.step })
+    this.liveness = new LivenessChecks({ peers: this.peers, catalog: this.catalog, log: this.log, now: () => this.clock.installed ? this.clock.elapsedMs : 0, step: () => this.step, refusesWrites: (i) => this.disks.get(i).readOnly })
     this.liveness.attach()
     const lifecycle = this.lifecycle
     this.steps = {
@@ -177,6 +177,11 @@ export class Sim implements SimContext {
   /** Races that could not end in a working session: the disk failed, or the store closed under them. */
   get gcRacesAbandoned (): number {
     return this.racer.abandoned
+  }
+
+  /** Core closes that failed on a disk refusing writes, left `closed: false` (tolerated, counted: see LivenessDeps.refusesWrites). */
+  get failedCoreCloses (): number {
+    return this.liveness.failedCloses
   }
 
   /** Individual invariant conditions evaluated so far. */

@@ -1,5 +1,5 @@
 import type { SimContext } from '../context'
-import type Hypercore from 'hypercore'
+import type Hypercore = require('hypercore')
 import { errorCode, type Violation } from './invariants'
 import type { Peer } from '../peers/peer'
 

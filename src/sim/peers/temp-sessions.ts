@@ -1,4 +1,4 @@
-import type Hypercore from 'hypercore'
+import type Hypercore = require('hypercore')
 
 /**
  * The sessions a peer opened outside the model (`Peer.tempSession`), per core index,

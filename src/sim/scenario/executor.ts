@@ -1,4 +1,4 @@
-import type Hypercore from 'hypercore'
+import type Hypercore = require('hypercore')
 import { blockContent, type CatalogEntry, type CoreCatalog } from '../peers/catalog'
 import { errorCode, type CheckResult, type InvariantName } from '../checks/invariants'
 import { checkFailedAppend, injectDiskFault, type DiskFaultContext } from '../disk/disk-steps'

@@ -75,6 +75,8 @@ export interface RunResult {
   gcRaces: number
   /** Of those, races a disk fault failed or a restart cut short (not checked). */
   gcRacesAbandoned: number
+  /** Core closes that failed on a disk refusing writes (tolerated, not violations; see LivenessChecks). */
+  failedCoreCloses: number
   invariantsChecked: number
   violations: Violation[]
   converged: boolean
@@ -177,6 +179,7 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     gcCollected: sim.peers.reduce((n, p) => n + p.collected, 0),
     gcRaces: sim.gcRaces,
     gcRacesAbandoned: sim.gcRacesAbandoned,
+    failedCoreCloses: sim.failedCoreCloses,
     invariantsChecked: sim.invariantsChecked,
     violations: sim.violations,
     converged,

@@ -62,7 +62,7 @@ export function formatSummary (r: RunResult, replay: string): string {
     ['messages / bytes', `${r.messages} / ${r.bytes}`],
     [`faults ${r.faultProfile.drawn ? 'drawn' : 'given'} (share of steps)`, rates.length > 0 ? rates : 'none'],
     ['faults injected', injected.length > 0 ? injected : 'none'],
-    ['disk ops / stalls / failed (w, r)', `${r.disk.operations} / ${r.disk.stalls} / ${r.disk.failedWrites}, ${r.disk.failedReads}`],
+    ['disk ops / stalls / failed (w, r)', `${r.disk.operations} / ${r.disk.stalls} / ${r.disk.failedWrites}, ${r.disk.failedReads}${r.failedCoreCloses > 0 ? ` (${r.failedCoreCloses} core close(s) failed on a disk refusing writes: tolerated)` : ''}`],
     ['GC closed cores (raced by a get)', `${r.gcCollected} (${r.gcRaces}${r.gcRacesAbandoned > 0 ? `, ${r.gcRacesAbandoned} cut short by a disk fault or restart` : ''})`],
     ...workloadRows(r),
     ['convergence after heal', r.converged ? `ok in ${r.convergeMs} ms virtual` : 'FAILED'],

@@ -1,4 +1,4 @@
-import type Hypercore from 'hypercore'
+import type Hypercore = require('hypercore')
 import { requireAppPackage } from './packages'
 import type { AppPeer, Operation, Workload, WorkloadContext } from './workload'
 
