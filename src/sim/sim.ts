@@ -21,6 +21,7 @@ import type { SimContext } from './context'
 import { VirtualClock } from './clock/virtual-clock'
 import { lengthsOf, snapshotSim, type SimSnapshot } from './checks/snapshot'
 import { ViolationLog } from './checks/violation-log'
+import { checkFdBudget, explainOpenFailure } from './peers/fd-budget'
 
 /**
  * A deterministic simulation of several stores replicating over simulated links, on a
@@ -142,14 +143,18 @@ export class Sim implements SimContext {
 
   /** Builds a simulation: opens every peer's store, creates the cores on their owners, links peers. */
   static async create (options: SimOptions): Promise<Sim> {
-    const sim = new Sim(resolveSimOptions(options))
+    const resolved = resolveSimOptions(options)
+    checkFdBudget(resolved.peers)
+    const sim = new Sim(resolved)
     sim.scheduler.start()
     process.on('unhandledRejection', sim.onUnhandled)
     try {
       await sim.setup()
     } catch (err) {
+      // Counted before close() gives the descriptors back: the real cause, not the next error.
+      const explained = explainOpenFailure(err, resolved.peers)
       await sim.close().catch(noop)
-      throw err
+      throw explained
     }
     return sim
   }

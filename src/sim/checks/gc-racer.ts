@@ -1,7 +1,7 @@
 import type { SimContext } from '../context'
 import { errorCode, type CheckResult } from './invariants'
 import type { Peer } from '../peers/peer'
-import type { Prng } from '../random/prng'
+import { deriveSeed, mixSeed, type Prng } from '../random/prng'
 
 /** What the racer needs of a simulation. */
 export type GcRacerDeps = Pick<SimContext, 'peers' | 'catalog' | 'scheduler' | 'trace' | 'log' | 'step'>
@@ -12,6 +12,11 @@ export type GcRacerDeps = Pick<SimContext, 'peers' | 'catalog' | 'scheduler' | '
  * and reads its last local block. The invariant: a get racing GC gets a working
  * session (ready resolves, the read does not fail, and both finish without waiting on
  * anything: a race still pending when the system is idle is hung). Violations are `gc-race`.
+ *
+ * Whether a close is raced depends only on the run's seed, the peer, the core's name
+ * and how many times GC closed that core on that peer before: not on how many other
+ * closes came first. A shrunk scenario (fewer steps, other cores gone) races the
+ * closes that matter just as the original run did.
  */
 export class GcRacer {
   /** Races started. */
@@ -20,6 +25,7 @@ export class GcRacer {
   private readonly prng: Prng
   private readonly probability: number
   private pending: Array<{ peer: Peer, core: number }> = []
+  private readonly closes = new Map<string, number>()
   private readonly inflight = new Set<{ peer: number, core: number }>()
 
   constructor (deps: GcRacerDeps, prng: Prng, probability: number) {
@@ -35,10 +41,19 @@ export class GcRacer {
     for (const peer of this.deps.peers) {
       peer.onclosing = (core) => {
         const index = this.deps.catalog.indexOf(core.discoveryKey.toString('hex'))
-        if (index !== -1 && this.prng.chance(this.probability)) this.pending.push({ peer, core: index })
+        if (index !== -1 && this.draw(peer.index, this.deps.catalog.get(index).name)) this.pending.push({ peer, core: index })
       }
     }
     this.deps.scheduler.afterEvent = () => this.flush()
+  }
+
+  /** The decision for the next GC close of core `name` on peer `peer` (see the class comment). */
+  private draw (peer: number, name: string): boolean {
+    const key = `${peer}/${name}`
+    const n = this.closes.get(key) ?? 0
+    this.closes.set(key, n + 1)
+    const u = mixSeed(deriveSeed(this.prng.seed, key), n) / 2 ** 32
+    return u < this.probability
   }
 
   private flush (): void {
@@ -72,7 +87,7 @@ export class GcRacer {
     }, (err: unknown) => {
       this.inflight.delete(race)
       trace.record('race', { p: peer.index, c: core, ok: false, code: errorCode(err) })
-      log.violate('gc-race', `a session opened while GC closed the core failed: ${errorCode(err)}`, scheduler.clock.elapsedMs, this.deps.step)
+      log.account({ checked: 1, violations: [{ invariant: 'gc-race', atMs: scheduler.clock.elapsedMs, step: this.deps.step, peer: peer.index, core, detail: `a session opened while GC closed the core failed: ${errorCode(err)}` }] })
     }).finally(() => {
       session.close().catch((err: unknown) => log.error(err))
     })

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { fuzzCommand } from './fuzz'
+import { replayCommand } from './replay'
 import { runCommand } from './run'
 import { CliError, UsageError } from './usage'
 import { worker } from './worker'
@@ -13,7 +15,9 @@ export interface Command {
 
 /** The subcommands, by name. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
-  run: { summary: 'run one generated scenario and print its summary', main: runCommand }
+  run: { summary: 'run one generated scenario and print its summary (a failure is shrunk)', main: runCommand },
+  replay: { summary: 'rerun a saved scenario (a replay file) exactly', main: replayCommand },
+  fuzz: { summary: 'run many seeds in parallel processes; shrink and save the first failure', main: fuzzCommand }
 }
 
 /** The general usage: every command with its one line. */

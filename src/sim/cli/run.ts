@@ -4,6 +4,10 @@ import path from 'path'
 import { checkStoreInstalled, parseRunArgs, USAGE, type RunArgs } from './args'
 import { progressBar } from './progress'
 import { runInWorker } from './worker'
+import { checkPeersFit, type SeedJob } from './jobs'
+import { WorkerPool } from './pool'
+import { formatShrunk, shrinkFailure, type ShrunkFailure } from './shrink-failure'
+import { generateScenario } from '../scenario/generator'
 import type { RunResult } from '../scenario/runner'
 import { formatSummary, replayCommand, toJsonResult } from '../trace/summary'
 import { firstDifference } from '../trace/trace'
@@ -16,6 +20,7 @@ export async function runCommand (argv: readonly string[]): Promise<number> {
     return 0
   }
   checkStoreInstalled(args.store)
+  checkPeersFit(args.peers)
   const replay = replayCommand(args)
   const bar = progressBar(args.progress, args.steps)
   let result: RunResult
@@ -26,20 +31,65 @@ export async function runCommand (argv: readonly string[]): Promise<number> {
       result = twice.result
       differs = twice.differs
     } else {
-      result = await runInWorker({ ...scenarioOf(args), trace: args.trace }, bar.update)
+      result = await runInWorker(seedJob(args, args.trace), bar.update)
     }
   } finally {
     bar.stop()
   }
   console.log(formatSummary(result, replay))
   if (differs && result.violations.length === 0) console.log(`\nreplay: ${replay} --check-determinism`)
-  if (args.json) console.log(JSON.stringify(toJsonResult(result)))
+  let shrunk: ShrunkFailure | null = null
+  if (result.violations.length > 0 && (args.shrink || args.save !== null)) {
+    shrunk = await shrink(args, result)
+    console.log('')
+    for (const line of formatShrunk(shrunk)) console.log(line)
+  }
+  if (args.json) console.log(JSON.stringify({ ...toJsonResult(result), ...(shrunk === null ? {} : { shrunk: shrunkJson(shrunk) }) }))
   return result.violations.length > 0 || differs ? 1 : 0
 }
 
-function scenarioOf (args: RunArgs): Omit<RunArgs, 'trace' | 'json' | 'checkDeterminism' | 'progress'> {
-  const { trace: _trace, json: _json, checkDeterminism: _check, progress: _progress, ...scenario } = args
-  return scenario
+/** Shrinks the failing run in as many processes as there are cores, and saves its replay file. */
+async function shrink (args: RunArgs, result: RunResult): Promise<ShrunkFailure> {
+  const pool = new WorkerPool({ size: args.shrink ? os.availableParallelism() : 1 })
+  try {
+    return await shrinkFailure({
+      scenario: generateScenario(seedJob(args, null).args),
+      store: args.store,
+      options: {},
+      workload: null,
+      violations: result.violations,
+      stepResults: result.stepResults,
+      pool,
+      budgetMs: args.shrinkTimeMs,
+      noShrink: !args.shrink,
+      save: args.save,
+      note: `corestore-sim run --seed ${args.seed}`,
+      log: (line) => process.stderr.write(`${line}\n`)
+    })
+  } finally {
+    await pool.close()
+  }
+}
+
+/** The `shrunk` field of `--json`. */
+export function shrunkJson (s: ShrunkFailure): Record<string, unknown> {
+  return {
+    invariant: s.failure.invariant,
+    steps: s.scenario.steps.length,
+    peers: s.scenario.peers,
+    cores: s.scenario.cores.length,
+    runs: s.runs,
+    realMs: Math.round(s.realMs),
+    outOfTime: s.outOfTime,
+    reproduced: s.reproduced,
+    replayFile: s.replayFile,
+    traceFile: s.traceFile
+  }
+}
+
+function seedJob (args: RunArgs, trace: string | null): SeedJob {
+  const { seed, peers, cores, steps, durationMs, faults, store } = args
+  return { kind: 'seed', args: { seed, peers, cores, steps, durationMs, store, ...(faults === undefined ? {} : { faults }) }, workload: null, trace }
 }
 
 /** Runs the seed in two processes at once and compares their traces line by line. */
@@ -48,8 +98,8 @@ async function runTwice (args: RunArgs, onProgress: Parameters<typeof runInWorke
   try {
     const files = [path.join(dir, 'a.jsonl'), path.join(dir, 'b.jsonl')] as const
     const [a, b] = await Promise.all([
-      runInWorker({ ...scenarioOf(args), trace: files[0] }, onProgress),
-      runInWorker({ ...scenarioOf(args), trace: files[1] }, () => {})
+      runInWorker(seedJob(args, files[0]), onProgress),
+      runInWorker(seedJob(args, files[1]), () => {})
     ])
     const diff = firstDifference(readLines(files[0]), readLines(files[1]))
     const differs = diff !== null || a.traceHash !== b.traceHash

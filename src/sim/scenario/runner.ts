@@ -1,11 +1,11 @@
 import type { LinkOptions } from '../network/link'
 import type { PeerOptions } from '../peers/peer'
-import type { FaultKind } from './steps'
+import type { FaultKind, StepResult } from './steps'
 import { Sim } from '../sim'
 import { generateScenario, type FaultProfile, type Scenario, type ScenarioOptions } from './generator'
 import type { StoreFactory } from '../peers/store-factory'
 import type { TraceOptions } from '../trace/trace'
-import type { Violation } from '../checks/invariants'
+import type { InvariantName, Violation } from '../checks/invariants'
 
 /** Progress of a run, reported after every step. */
 export interface RunProgress {
@@ -35,6 +35,12 @@ export interface RunSettings {
   onProgress?: (progress: RunProgress) => void
   /** Real clock for `realMs`, in ms. Default `performance.now`. */
   realNow?: () => number
+  /**
+   * Stop as soon as this invariant is violated: the remaining steps, the heal phase and
+   * the cool-down are skipped (the simulation still closes). For shrinking, which only
+   * asks whether a candidate still fails. Default: run everything.
+   */
+  stopOnInvariant?: InvariantName
 }
 
 /** Options of `runScenario()`: the scenario to generate and how to run it. Only `seed` is required. */
@@ -73,6 +79,8 @@ export interface RunResult {
   /** Peak resident set size of the process, in MB. */
   maxRssMb: number
   traceHash: string
+  /** What each step of the fault phase did, in order (virtual time when it finished). */
+  stepResults: StepResult[]
 }
 
 /**
@@ -110,20 +118,26 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
   let converged = false
   let convergeMs = 0
   let virtualMs = 0
+  const stepResults: StepResult[] = []
+  const stopped = (): boolean => opts.stopOnInvariant !== undefined && sim.violations.some((v) => v.invariant === opts.stopOnInvariant)
   try {
     sim.trace.record('scenario', { faults: scenario.faultProfile.rates, links: scenario.links.length, readers: scenario.readers })
-    for (let i = 0; i < scenario.steps.length; i++) {
-      await sim.apply(scenario.steps[i] as Scenario['steps'][number])
+    for (let i = 0; i < scenario.steps.length && !stopped(); i++) {
+      stepResults.push(await sim.apply(scenario.steps[i] as Scenario['steps'][number]))
       progress('faults', i + 1)
     }
-    const left = scenario.durationMs - sim.clock.elapsedMs
-    if (left > 0) await sim.advance(left)
-    progress('heal', scenario.steps.length)
-    const result = await sim.converge(opts.healTimeoutMs ?? 120_000)
-    converged = result.ok
-    convergeMs = result.waitedMs
-    await sim.advance(opts.cooldownMs ?? 30_000)
-    progress('close', scenario.steps.length)
+    if (!stopped()) {
+      const left = scenario.durationMs - sim.clock.elapsedMs
+      if (left > 0) await sim.advance(left)
+      progress('heal', scenario.steps.length)
+      const result = await sim.converge(opts.healTimeoutMs ?? 120_000)
+      converged = result.ok
+      convergeMs = result.waitedMs
+    }
+    if (!stopped()) {
+      await sim.advance(opts.cooldownMs ?? 30_000)
+      progress('close', scenario.steps.length)
+    }
   } finally {
     if (sim.clock.installed) virtualMs = sim.clock.elapsedMs
     await sim.close()
@@ -153,6 +167,7 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     convergeMs,
     events: sim.scheduler.events,
     maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    traceHash: sim.traceHash
+    traceHash: sim.traceHash,
+    stepResults
   }
 }
