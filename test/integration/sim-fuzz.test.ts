@@ -4,7 +4,7 @@
 import test from 'brittle'
 import fs from 'fs'
 import path from 'path'
-import { readReplayFile, shardSeeds, WorkerPool, type SimJob } from '../../src/sim'
+import { checkFdBudget, explainOpenFailure, fdsNeeded, FdLimitError, readReplayFile, shardSeeds, WorkerPool, type SimJob } from '../../src/sim'
 import { tmpDir } from '../helpers/create'
 import { cli, lastJson, STACK, type Ran } from './sim-cli-helpers'
 
@@ -126,4 +126,15 @@ test('run: more peers than the descriptor limit allows is refused up front, nami
   t.is(r.stderr.trim().split('\n').length, 1, 'one line')
   t.ok(/--peers 1024: 1024 peers need about \d+ file descriptors .* this process may open 1000 \(ulimit -n\); raise it with `ulimit -n \d+`/.test(r.stderr), r.stderr)
   t.absent(STACK.test(r.stderr))
+})
+
+test('fd budget: computed from the peers; an EMFILE while opening peers is reported as what it is', (t) => {
+  t.execution(() => checkFdBudget(8, 1000))
+  t.exception(() => checkFdBudget(1024, 1000), /1024 peers need about \d+ file descriptors .* may open 1000 \(ulimit -n\)/)
+  t.is(fdsNeeded(1024) > fdsNeeded(512), true)
+  const emfile = explainOpenFailure(new Error('open peer 372: While open a file for appending: /tmp/x/peer-372/db/000000.dbtmp: Too many open files'), 1024)
+  t.ok(emfile instanceof FdLimitError, 'an FdLimitError')
+  t.ok(/^out of file descriptors .*while opening 1024 peers: open peer 372: .*raise it with `ulimit -n \d+`/.test((emfile as Error).message), (emfile as Error).message)
+  const other = new Error('ENOENT: no such file or directory, mkdir /tmp/x/peer-997')
+  t.is(explainOpenFailure(other, 8), other, 'other errors pass through while descriptors are plentiful')
 })

@@ -88,6 +88,8 @@ async function campaign (args: FuzzArgs, pool: WorkerPool): Promise<FuzzReport> 
           if (!args.keepGoing) stop = true
         }
       } catch (err) {
+        // Ctrl-C reaches the simulation processes too: their deaths are not failures.
+        if (interrupted) return
         errors.push(new Error(`seed ${seed}: ${err instanceof Error ? err.message : String(err)}`))
         stop = true
       }

@@ -106,6 +106,8 @@ export async function worker (arg: string | undefined): Promise<number> {
 }
 
 function serve (): Promise<number> {
+  // The parent decides when a pooled process stops (Ctrl-C lets running seeds finish).
+  process.on('SIGINT', () => {})
   return new Promise((resolve) => {
     let queue = Promise.resolve()
     process.on('message', (msg: JobMessage) => {

@@ -123,6 +123,14 @@ export class Link {
     return this.slowBytesPerSec ?? this.opts.bandwidthBytesPerSec
   }
 
+  /** The stream of peer `peer`'s end while connected, else null. */
+  streamOf (peer: number): LinkStream | null {
+    if (this.dirs === null) return null
+    if (peer === this.a) return this.dirs[0].from
+    if (peer === this.b) return this.dirs[1].from
+    return null
+  }
+
   /** Starts carrying bytes between `streamA` (peer a's end) and `streamB` (peer b's end). */
   connect (streamA: LinkStream, streamB: LinkStream): void {
     if (this.dirs !== null) throw new Error(`link ${this.name} is connected already`)

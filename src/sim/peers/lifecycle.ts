@@ -66,11 +66,23 @@ export class Lifecycle {
     await this.deps.scheduler.hold((this.deps.peers[i] as Peer).crash())
   }
 
-  /** Cuts a peer's links, then closes it cleanly. */
+  /**
+   * Closes a peer cleanly, as an application closes its store: with its links still up,
+   * so that `close()` must destroy the replication streams the store made (a stream it
+   * leaves open is a `left-open` violation); then cuts what is left of its links.
+   */
   async closePeer (i: number): Promise<void> {
-    this.deps.network.peerDown(i)
-    this.deps.trace.record('close', { p: i })
-    await this.deps.scheduler.hold((this.deps.peers[i] as Peer).close())
+    const { network, trace, scheduler, log } = this.deps
+    trace.record('close', { p: i })
+    const streams = network.linksOf(i).map((link) => link.streamOf(i)).filter((s): s is NonNullable<typeof s> => s !== null)
+    await scheduler.hold((this.deps.peers[i] as Peer).close())
+    const open = streams.filter((s) => !(s.destroying || s.destroyed))
+    const ctx = this.deps.context()
+    log.account({
+      checked: 1,
+      violations: open.length === 0 ? [] : [{ invariant: 'left-open', atMs: ctx.atMs, step: ctx.step, peer: i, detail: `close() left ${open.length} replication stream(s) the store made open` }]
+    })
+    network.peerDown(i)
   }
 
   /** Reopens a crashed or closed peer, reconnects it, and checks its acknowledged appends. */

@@ -60,13 +60,17 @@ export interface ShrinkScenarioOptions {
  */
 export async function shrinkScenario (scenario: Scenario, opts: ShrinkScenarioOptions): Promise<ShrinkOutcome<Scenario>> {
   const timing = new WeakMap<Scenario, readonly number[]>()
+  const seen = new WeakMap<Scenario, ScenarioFailure>([[scenario, opts.failure]])
   if (opts.stepEndsMs !== undefined) timing.set(scenario, opts.stepEndsMs)
   return shrink(scenario, {
-    passes: scenarioPasses(opts.failure, timing),
+    passes: scenarioPasses({ timing, seen }),
     fails: async (candidate) => {
+      if (!readersReachOwners(candidate)) return false
       const result = await opts.run(candidate)
       if (result.stepResults !== undefined) timing.set(candidate, result.stepResults.map((r) => r.atMs))
-      return sameFailure(opts.failure, result.violations)
+      const match = failureOf(result.violations.filter((v) => v.invariant === opts.failure.invariant))
+      if (match !== null) seen.set(candidate, match)
+      return match !== null
     },
     parallel: opts.parallel ?? 1,
     budgetMs: opts.budgetMs ?? 60_000,
@@ -104,17 +108,46 @@ function mergeAdvances (steps: readonly Step[]): Step[] {
   return out
 }
 
-/** The passes of `shrinkScenario`, in order. `timing` has the step end times of scenarios that ran. */
-export function scenarioPasses (failure: ScenarioFailure, timing: WeakMap<Scenario, readonly number[]> = new WeakMap()): Array<ShrinkPass<Scenario>> {
+/**
+ * True when every reader of a core can reach its owner over the scenario's links
+ * (those made at start and by `replicate` steps). Convergence after healing assumes it:
+ * a candidate that cut a reader off would fail convergence on any store, so shrinking
+ * never offers one (it would turn a real failure into an artefact of the topology).
+ */
+export function readersReachOwners (s: Scenario): boolean {
+  const root = Array.from({ length: s.peers }, (_, i) => i)
+  const find = (x: number): number => {
+    while (root[x] !== x) x = root[x] = root[root[x] as number] as number
+    return x
+  }
+  const join = (a: number, b: number): void => { root[find(a)] = find(b) }
+  for (const [a, b] of s.links) join(a, b)
+  for (const step of s.steps) if (step.kind === 'replicate') join(step.a, step.b)
+  return s.cores.every((core, c) => (s.readers[c] ?? []).every((r) => find(r) === find(core.owner)))
+}
+
+/** What shrinking learnt from the runs of the scenarios it tried (keyed by scenario object). */
+export interface ShrinkMemory {
+  /** Virtual time each step finished at. */
+  timing: WeakMap<Scenario, readonly number[]>
+  /** The kept invariant's first violation in that scenario's run, in its own numbering. */
+  seen: WeakMap<Scenario, ScenarioFailure>
+}
+
+/** The passes of `shrinkScenario`, in order. */
+export function scenarioPasses (memory: ShrinkMemory): Array<ShrinkPass<Scenario>> {
+  const { timing, seen } = memory
   return [
-    once('truncate', (s) => {
+    offer('truncate', (s) => {
       // Steps after the one the failure was found at cannot have caused it, unless the
       // failure shows only at heal or close time (then `step` is null).
-      const cut = failure.step === null ? [] : [setSteps(s, s.steps.slice(0, failure.step + 1))]
-      return cut.filter((c) => c.steps.length < s.steps.length)
+      const step = seen.get(s)?.step ?? null
+      return step === null || step + 1 >= s.steps.length ? [] : [setSteps(s, s.steps.slice(0, step + 1))]
     }),
-    offer('shorten', (s) => s.durationMs > 0 ? [{ ...s, durationMs: 0 }, { ...s, durationMs: Math.floor(s.durationMs / 2) }] : []),
-    once('focus', (s) => focus(s, failure, timing.get(s))),
+    offer('focus', (s) => {
+      const failure = seen.get(s)
+      return failure === undefined ? [] : focus(s, failure, timing.get(s))
+    }),
     // Delta debugging over the cores, then the peers: halves first, then quarters...
     // Steps that go with them leave an advance of their duration (see restrictScenario).
     removeChunks('drop-cores', (s) => indexes(s.cores.length), (s, kept) => restrictScenario(s, () => true, (c) => kept.includes(c), timing.get(s)) as Scenario),
@@ -127,26 +160,14 @@ export function scenarioPasses (failure: ScenarioFailure, timing: WeakMap<Scenar
     removeChunks('remove-steps', getSteps, setSteps),
     removeChunks('remove-steps-keep-time', getSteps, setSteps, sameTime(timing)),
     removeChunks('drop-links', (s) => s.links, (s, links) => ({ ...s, links })),
-    simplifyEach('simplify-steps', getSteps, setSteps, simplerSteps)
+    simplifyEach('simplify-steps', getSteps, setSteps, simplerSteps),
+    // Last: candidates stop at the failure, so the fault phase's length rarely matters.
+    offer('shorten', (s) => s.durationMs > 0 ? [{ ...s, durationMs: 0 }, { ...s, durationMs: Math.floor(s.durationMs / 2) }] : [])
   ]
 }
 
 function indexes (n: number): number[] {
   return Array.from({ length: n }, (_, i) => i)
-}
-
-/** A pass that offers its candidates once, in the first round: they read indexes of the original scenario. */
-function once<T> (name: string, candidates: (value: T) => T[]): ShrinkPass<T> {
-  let done = false
-  return {
-    name,
-    async run (ctx) {
-      if (done) return
-      done = true
-      const list = candidates(ctx.current)
-      if (list.length > 0) await ctx.tryFirst(list)
-    }
-  }
 }
 
 /**
