@@ -25,6 +25,7 @@ import { ViolationLog } from './checks/violation-log'
 import { SimDisks } from './disk/sim-disks'
 import { WorkloadHost } from './workloads/host'
 import { WorkloadError } from './workloads/workload'
+import { checkFdBudget, explainOpenFailure } from './peers/fd-budget'
 
 /**
  * A deterministic simulation of several stores replicating over simulated links, on a
@@ -133,7 +134,15 @@ export class Sim implements SimContext {
     })
     this.racer = new GcRacer(this, prng.fork('gc-race'), opts.gcRace)
     this.racer.attach()
-    this.liveness = new LivenessChecks({ peers: this.peers, catalog: this.catalog, log: this.log, now: () => this.clock.installed ? this.clock.elapsedMs : 0, step: () => this.step, refusesWrites: (i) => this.disks.get(i).readOnly })
+    this.liveness = new LivenessChecks({
+      peers: this.peers,
+      catalog: this.catalog,
+      log: this.log,
+      now: () => this.clock.installed ? this.clock.elapsedMs : 0,
+      step: () => this.step,
+      refusesWrites: (i) => this.disks.get(i).readOnly,
+      runsApp: () => this.workload !== null
+    })
     this.liveness.attach()
     const lifecycle = this.lifecycle
     this.steps = {
@@ -191,14 +200,18 @@ export class Sim implements SimContext {
 
   /** Builds a simulation: opens every peer's store, creates the cores on their owners, links peers. */
   static async create (options: SimOptions): Promise<Sim> {
-    const sim = new Sim(resolveSimOptions(options))
+    const resolved = resolveSimOptions(options)
+    checkFdBudget(resolved.peers)
+    const sim = new Sim(resolved)
     sim.scheduler.start(sim.disks)
     process.on('unhandledRejection', sim.onUnhandled)
     try {
       await sim.setup()
     } catch (err) {
+      // Counted before close() gives the descriptors back: the real cause, not the next error.
+      const explained = explainOpenFailure(err, resolved.peers)
       await sim.close().catch(noop)
-      throw err
+      throw explained
     }
     return sim
   }

@@ -2,28 +2,10 @@
 // never a stack trace; help is not an error; a store that is not installed says how
 // to install it. Each case runs the built CLI in a child process.
 import test from 'brittle'
-import { spawn } from 'child_process'
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
-
-const CLI = path.join(__dirname, '..', '..', 'src', 'sim', 'cli', 'main.js')
-
-interface Ran { code: number | null, stdout: string, stderr: string }
-
-function cli (args: string[], cwd?: string): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(cwd === undefined ? {} : { cwd }) })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
-
-const STACK = /^\s+at /m
+import { cli, STACK } from './sim-cli-helpers'
 
 const USAGE_ERRORS: Array<[string[], RegExp]> = [
   [['run', '--peers', '0'], /^corestore-sim: --peers must be an integer in \[2, 1024\], got 0$/],
@@ -75,14 +57,14 @@ test('cli: an unknown or missing command says so, with the commands', { timeout:
 test('cli: --store upstream where corestore is not installed says how to install it', { timeout: 30_000 }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corestore-sim-cli-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
-  const r = await cli(['run', '--store', 'upstream', '--no-progress'], dir)
+  const r = await cli(['run', '--store', 'upstream', '--no-progress'], { cwd: dir })
   t.is(r.code, 2)
   const lines = r.stderr.trim().split('\n')
   t.is(lines.length, 1, 'one line')
   t.ok(/the package corestore is not installed/.test(r.stderr), r.stderr)
   t.ok(/npm install --save-dev corestore@7/.test(r.stderr), 'says how to install it')
   t.absent(STACK.test(r.stderr))
-  const other = await cli(['run', '--store', 'no-such-store-package', '--no-progress'], dir)
+  const other = await cli(['run', '--store', 'no-such-store-package', '--no-progress'], { cwd: dir })
   t.is(other.code, 2)
   t.ok(/the package no-such-store-package is not installed/.test(other.stderr), other.stderr)
 })

@@ -19,6 +19,11 @@ export interface LivenessDeps {
    * not applied") and the core stays `closed: false`, on any store. Default: never.
    */
   refusesWrites?: (peer: number) => boolean
+  /**
+   * Whether an app (a workload) runs on the peer: its sessions are live sessions the
+   * model does not track, so a core with sessions counts as held. Default: never.
+   */
+  runsApp?: (peer: number) => boolean
 }
 
 /** Upstream's fixed GC (stores without `gcIntervalMs`/`gcStrikes`): 2 s, 4 strikes. */
@@ -184,7 +189,8 @@ export class LivenessChecks {
         if (!isOpen(core) || core.closing !== null) continue
         out.checked++
         const index = this.deps.catalog.indexOf(core.discoveryKey.toString('hex'))
-        const held = index !== -1 && (peer.sessions.get(index)?.length ?? 0) > 0
+        const held = (index !== -1 && (peer.sessions.get(index)?.length ?? 0) > 0) ||
+          (this.deps.runsApp?.(peer.index) === true && core.hasSession())
         const serving = (core.replicator.peers as ReplicationPeer[]).some((p) => p.remoteDownloading)
         if (held || serving) continue
         out.violations.push({

@@ -32,7 +32,16 @@ export interface RunArgs extends ScenarioArgs {
   json: boolean
   checkDeterminism: boolean
   progress: boolean
+  /** Shrink a failing run (`--no-shrink`: false). */
+  shrink: boolean
+  /** Real time the shrink may take, in ms (`--shrink-time`). */
+  shrinkTimeMs: number
+  /** Where to write the replay file of a failure; null: a temporary file. */
+  save: string | null
 }
+
+/** Default `--shrink-time`, in ms. */
+export const DEFAULT_SHRINK_TIME_MS = 60_000
 
 /** Flags every scenario command takes, for `util.parseArgs`. */
 export const SCENARIO_FLAGS = {
@@ -64,6 +73,9 @@ ${SCENARIO_FLAGS_HELP}
   --html FILE            write an HTML report of the run to FILE (see corestore-sim report)
   --json                 end stdout with one JSON object
   --check-determinism    run the seed in two processes and compare their traces
+  --no-shrink            on a violation, do not shrink the scenario
+  --shrink-time T        real time the shrink may take: 60s, 2m (default 60s)
+  --save FILE            write the replay file of a failure to FILE (default: a temporary file)
   --no-progress          no progress bar on stderr
   -h, --help             this help
 
@@ -76,8 +88,26 @@ const RUN_FLAGS = {
   json: { type: 'boolean' },
   'check-determinism': { type: 'boolean' },
   'no-progress': { type: 'boolean' },
+  'no-shrink': { type: 'boolean' },
+  'shrink-time': { type: 'string' },
+  save: { type: 'string' },
   help: { type: 'boolean', short: 'h' }
 } as const satisfies ParseArgsConfig['options']
+
+/** Parses a real-time budget flag (`--shrink-time`, `--time`): a duration above 0. */
+export function budgetArg (text: string | undefined, flag: string, fallback: number, usage: string): number {
+  if (text === undefined) return fallback
+  const ms = usageOf(() => parseDuration(text), usage)
+  if (ms <= 0) throw new UsageError(`--${flag} must be longer than 0`, usage)
+  return ms
+}
+
+/** Parses a file path flag: absent is null, empty is a usage error. */
+export function fileArg (text: string | undefined, flag: string, usage: string): string | null {
+  if (text === undefined) return null
+  if (text.length === 0) throw new UsageError(`--${flag} needs a file name`, usage)
+  return text
+}
 
 /**
  * Runs `util.parseArgs` strictly and turns its errors into one-line usage errors.
@@ -138,7 +168,8 @@ export function scenarioArgs (values: Record<string, string | boolean | undefine
   return out
 }
 
-function usageOf<T> (fn: () => T, usage: string): T {
+/** Runs `fn`, turning any error it throws into a UsageError. */
+export function usageOf<T> (fn: () => T, usage: string): T {
   try {
     return fn()
   } catch (err) {
@@ -178,7 +209,10 @@ export function parseRunArgs (argv: readonly string[]): RunArgs | null {
     html: nonEmpty(values.html as string | undefined, '--html'),
     json: values.json === true,
     checkDeterminism: values['check-determinism'] === true,
-    progress: values['no-progress'] !== true
+    progress: values['no-progress'] !== true,
+    shrink: values['no-shrink'] !== true,
+    shrinkTimeMs: budgetArg(values['shrink-time'] as string | undefined, 'shrink-time', DEFAULT_SHRINK_TIME_MS, USAGE),
+    save: fileArg(values.save as string | undefined, 'save', USAGE)
   }
 }
 

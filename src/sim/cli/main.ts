@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { reportCommand } from './report'
+import { fuzzCommand } from './fuzz'
+import { replayCommand } from './replay'
 import { runCommand } from './run'
 import { CliError, UsageError } from './usage'
 import { worker } from './worker'
@@ -14,7 +16,9 @@ export interface Command {
 
 /** The subcommands, by name. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
-  run: { summary: 'run one generated scenario and print its summary', main: runCommand },
+  run: { summary: 'run one generated scenario and print its summary (a failure is shrunk)', main: runCommand },
+  replay: { summary: 'rerun a saved scenario (a replay file) exactly', main: replayCommand },
+  fuzz: { summary: 'run many seeds in parallel processes; shrink and save the first failure', main: fuzzCommand },
   report: { summary: 'draw a trace as an HTML page (timeline, faults, steps)', main: reportCommand }
 }
 

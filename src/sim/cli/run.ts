@@ -5,11 +5,19 @@ import { checkStoreInstalled, checkWorkloadLoads, parseRunArgs, USAGE, type RunA
 import { progressBar } from './progress'
 import { checkWritable, writeTraceReport } from './report'
 import { runInWorker } from './worker'
+import { checkPeersFit, type SeedJob } from './jobs'
+import { WorkerPool } from './pool'
+import { formatShrunk, shrinkFailure, type ShrunkFailure } from './shrink-failure'
+import { generateScenario } from '../scenario/generator'
 import type { RunResult } from '../scenario/runner'
 import { formatSummary, replayCommand, toJsonResult } from '../trace/summary'
 import { firstDifference } from '../trace/trace'
 
-/** `corestore-sim run`: one scenario, its summary, and the line that replays it. Resolves with the exit code. */
+/**
+ * `corestore-sim run`: one scenario, its summary, and the line that replays it; a
+ * failure is shrunk (unless `--no-shrink`) and saved as a replay file; `--html` draws
+ * the run (and the shrunk failure) as a page. Resolves with the exit code.
+ */
 export async function runCommand (argv: readonly string[]): Promise<number> {
   const args = parseRunArgs(argv)
   if (args === null) {
@@ -17,8 +25,9 @@ export async function runCommand (argv: readonly string[]): Promise<number> {
     return 0
   }
   checkStoreInstalled(args.store)
-  if (args.html !== null) checkWritable(args.html)
+  checkPeersFit(args.peers)
   checkWorkloadLoads(args.workload)
+  if (args.html !== null) checkWritable(args.html)
   const replay = replayCommand(args)
   // The report is drawn from the trace: without --trace, one in a temporary folder.
   const tmp = args.html !== null && args.trace === null ? fs.mkdtempSync(path.join(os.tmpdir(), 'corestore-sim-html-')) : null
@@ -33,27 +42,88 @@ export async function runCommand (argv: readonly string[]): Promise<number> {
         result = twice.result
         differs = twice.differs
       } else {
-        result = await runInWorker({ ...scenarioOf(traced), trace: traced.trace }, bar.update)
+        result = await runInWorker(seedJob(traced, traced.trace), bar.update)
       }
     } finally {
       bar.stop()
     }
     console.log(formatSummary(result, replay))
     if (differs && result.violations.length === 0) console.log(`\nreplay: ${replay} --check-determinism`)
-    if (traced.html !== null && traced.trace !== null) {
-      const written = await writeTraceReport(traced.trace, traced.html, { replay })
-      console.log(`\nreport: ${traced.html} (${Math.round(written.bytes / 1024)} kB)`)
-    }
+    if (traced.html !== null && traced.trace !== null) await report(traced.trace, traced.html, { replay })
   } finally {
     if (tmp !== null) fs.rmSync(tmp, { recursive: true, force: true })
   }
-  if (args.json) console.log(JSON.stringify(toJsonResult(result)))
+  let shrunk: ShrunkFailure | null = null
+  if (result.violations.length > 0 && (args.shrink || args.save !== null)) {
+    shrunk = await shrink(args, result)
+    console.log('')
+    for (const line of formatShrunk(shrunk)) console.log(line)
+    if (args.html !== null) {
+      await report(shrunk.traceFile, shrunkPage(args.html), {
+        replay: `npx corestore-sim replay ${shrunk.replayFile}`,
+        note: `shrunk from ${shrunk.original.steps} to ${shrunk.scenario.steps.length} steps`,
+        title: `corestore-sim run, seed ${args.seed}, shrunk failure`
+      })
+    }
+  }
+  if (args.json) console.log(JSON.stringify({ ...toJsonResult(result), ...(shrunk === null ? {} : { shrunk: shrunkJson(shrunk) }) }))
   return result.violations.length > 0 || differs ? 1 : 0
 }
 
-function scenarioOf (args: RunArgs): Omit<RunArgs, 'trace' | 'html' | 'json' | 'checkDeterminism' | 'progress'> {
-  const { trace: _trace, html: _html, json: _json, checkDeterminism: _check, progress: _progress, ...scenario } = args
-  return scenario
+async function report (trace: string, out: string, meta: Parameters<typeof writeTraceReport>[2]): Promise<void> {
+  const written = await writeTraceReport(trace, out, meta)
+  console.log(`\nreport: ${out} (${Math.round(written.bytes / 1024)} kB)`)
+}
+
+/** Where the report of the shrunk failure goes: beside the run's, `-shrunk` before the extension. */
+export function shrunkPage (html: string): string {
+  const ext = path.extname(html)
+  return `${html.slice(0, html.length - ext.length)}-shrunk${ext === '' ? '.html' : ext}`
+}
+
+/** Shrinks the failing run in as many processes as there are cores, and saves its replay file. */
+async function shrink (args: RunArgs, result: RunResult): Promise<ShrunkFailure> {
+  const pool = new WorkerPool({ size: args.shrink ? os.availableParallelism() : 1 })
+  try {
+    const job = seedJob(args, null)
+    return await shrinkFailure({
+      scenario: generateScenario({ ...job.args, ...(job.workload === null ? {} : { workload: job.workload }) }),
+      store: args.store,
+      options: {},
+      workload: job.workload,
+      violations: result.violations,
+      stepResults: result.stepResults,
+      pool,
+      budgetMs: args.shrinkTimeMs,
+      noShrink: !args.shrink,
+      save: args.save,
+      note: `corestore-sim run --seed ${args.seed}`,
+      log: (line) => process.stderr.write(`${line}\n`)
+    })
+  } finally {
+    await pool.close()
+  }
+}
+
+/** The `shrunk` field of `--json`. */
+export function shrunkJson (s: ShrunkFailure): Record<string, unknown> {
+  return {
+    invariant: s.failure.invariant,
+    steps: s.scenario.steps.length,
+    peers: s.scenario.peers,
+    cores: s.scenario.cores.length,
+    runs: s.runs,
+    realMs: Math.round(s.realMs),
+    outOfTime: s.outOfTime,
+    reproduced: s.reproduced,
+    replayFile: s.replayFile,
+    traceFile: s.traceFile
+  }
+}
+
+function seedJob (args: RunArgs, trace: string | null): SeedJob {
+  const { seed, peers, cores, steps, durationMs, faults, store, workload } = args
+  return { kind: 'seed', args: { seed, peers, cores, steps, durationMs, store, ...(faults === undefined ? {} : { faults }) }, workload: workload ?? null, trace }
 }
 
 /** Runs the seed in two processes at once and compares their traces line by line. */
@@ -62,8 +132,8 @@ async function runTwice (args: RunArgs, onProgress: Parameters<typeof runInWorke
   try {
     const files = [path.join(dir, 'a.jsonl'), path.join(dir, 'b.jsonl')] as const
     const [a, b] = await Promise.all([
-      runInWorker({ ...scenarioOf(args), trace: files[0] }, onProgress),
-      runInWorker({ ...scenarioOf(args), trace: files[1] }, () => {})
+      runInWorker(seedJob(args, files[0]), onProgress),
+      runInWorker(seedJob(args, files[1]), () => {})
     ])
     const diff = firstDifference(readLines(files[0]), readLines(files[1]))
     const differs = diff !== null || a.traceHash !== b.traceHash

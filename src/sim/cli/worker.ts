@@ -1,29 +1,58 @@
-import { fork } from 'child_process'
+import { fork, type ChildProcess } from 'child_process'
 import path from 'path'
-import type { ScenarioArgs } from './args'
-import { runScenario, type RunProgress, type RunResult } from '../scenario/runner'
+import { runJob, type SimJob } from './jobs'
+import type { RunProgress, RunResult } from '../scenario/runner'
 
 // A simulation runs in a child process: it replaces the process's timers, Date and
 // Math.random, and nothing else (a progress bar's redraw timers included) may add
 // events to its virtual clock. The parent draws the progress and prints results.
 
-/** What a worker runs: resolved scenario arguments (parsed once, in the parent). */
-export interface WorkerJob extends ScenarioArgs {
-  trace: string | null
-}
+/** What a worker runs (see jobs.ts). Kept as an alias: `runInWorker` took it first. */
+export type WorkerJob = SimJob
 
-type WorkerMessage =
+/** Messages from a simulation process to its parent. */
+export type WorkerMessage =
   | { type: 'progress', progress: RunProgress }
-  | { type: 'result', result: RunResult }
-  | { type: 'error', message: string }
+  | { type: 'result', id: number, result: RunResult }
+  | { type: 'error', id: number, message: string }
+
+/** Messages from the parent to a serving simulation process. */
+export interface JobMessage {
+  type: 'job'
+  id: number
+  job: SimJob
+}
 
 /** The file a worker process starts from (the CLI entry). */
 const ENTRY = path.join(__dirname, 'main.js')
 
-/** Runs one simulation in a child process; resolves with its result. */
-export function runInWorker (job: WorkerJob, onProgress: (p: RunProgress) => void): Promise<RunResult> {
+/** How simulation processes are started. */
+export interface SpawnOptions {
+  /** Node flags of the child. Default: this process's (`--require` preloads included). */
+  execArgv?: string[]
+  /** Environment of the child. Default: this process's. */
+  env?: NodeJS.ProcessEnv
+}
+
+/** Starts a simulation process: `worker JOB` runs one job, `worker --serve` runs jobs sent over IPC. */
+export function spawnWorker (args: string[], opts: SpawnOptions = {}): ChildProcess {
+  // The child's stdout goes to our stderr: stdout is for results (`--json` lines) only.
+  return fork(ENTRY, ['worker', ...args], {
+    stdio: ['ignore', 2, 'inherit', 'ipc'],
+    ...(opts.execArgv === undefined ? {} : { execArgv: opts.execArgv }),
+    ...(opts.env === undefined ? {} : { env: opts.env })
+  })
+}
+
+/** Why a simulation process ended without a result. */
+export function exitReason (code: number | null, signal: NodeJS.Signals | null): string {
+  return `simulation process ${signal === null ? `exited with code ${String(code)}` : `was killed by ${signal}`}`
+}
+
+/** Runs one simulation in a fresh child process; resolves with its result. */
+export function runInWorker (job: SimJob, onProgress: (p: RunProgress) => void, opts: SpawnOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(ENTRY, ['worker', JSON.stringify(job)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const child = spawnWorker([JSON.stringify(job)], opts)
     let result: RunResult | null = null
     let failure: string | null = null
     child.on('message', (msg: WorkerMessage) => {
@@ -34,43 +63,64 @@ export function runInWorker (job: WorkerJob, onProgress: (p: RunProgress) => voi
     child.on('error', reject)
     child.on('exit', (code, signal) => {
       if (result !== null) resolve(result)
-      else reject(new Error(failure ?? `simulation process ${signal === null ? `exited with code ${String(code)}` : `was killed by ${signal}`}`))
+      else reject(new Error(failure ?? exitReason(code, signal)))
     })
   })
 }
 
-/** Worker side: runs the job given as JSON and reports over IPC. */
-export async function worker (json: string | undefined): Promise<number> {
-  const send = (msg: WorkerMessage): Promise<void> => new Promise((resolve) => {
+function send (msg: WorkerMessage): Promise<void> {
+  return new Promise((resolve) => {
     if (process.send === undefined) return resolve()
     process.send(msg, () => resolve())
   })
+}
+
+function messageOf (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+/**
+ * Worker side. `worker JOB` runs the job given as JSON and reports over IPC (progress,
+ * then the result). `worker --serve` runs jobs sent over IPC one at a time until the
+ * parent disconnects: one process, warmed up once, runs many seeds.
+ */
+export async function worker (arg: string | undefined): Promise<number> {
+  if (arg === '--serve') return serve()
   let code = 0
   try {
-    const job = JSON.parse(json ?? 'null') as WorkerJob
+    const job = JSON.parse(arg ?? 'null') as SimJob
     let last = -1
-    const result = await runScenario({
-      seed: job.seed,
-      peers: job.peers,
-      cores: job.cores,
-      steps: job.steps,
-      durationMs: job.durationMs,
-      store: job.store,
-      ...(job.faults === undefined ? {} : { faults: job.faults }),
-      ...(job.workload === undefined ? {} : { workload: job.workload }),
-      trace: { file: job.trace },
-      onProgress: (progress) => {
-        // IPC is outside the simulated world; one message per step is plenty.
-        if (progress.step === last && progress.phase === 'faults') return
-        last = progress.step
-        process.send?.({ type: 'progress', progress })
-      }
+    const result = await runJob(job, (progress) => {
+      // IPC is outside the simulated world; one message per step is plenty.
+      if (progress.step === last && progress.phase === 'faults') return
+      last = progress.step
+      process.send?.({ type: 'progress', progress })
     })
-    await send({ type: 'result', result })
+    await send({ type: 'result', id: 0, result })
   } catch (err) {
-    await send({ type: 'error', message: err instanceof Error ? err.message : String(err) })
+    await send({ type: 'error', id: 0, message: messageOf(err) })
     code = 2
   }
   process.disconnect?.()
   return code
+}
+
+function serve (): Promise<number> {
+  // The parent decides when a pooled process stops (Ctrl-C lets running seeds finish).
+  process.on('SIGINT', () => {})
+  return new Promise((resolve) => {
+    let queue = Promise.resolve()
+    process.on('message', (msg: JobMessage) => {
+      if (msg?.type !== 'job') return
+      // One simulation per process at a time: jobs run in arrival order.
+      queue = queue.then(async () => {
+        try {
+          await send({ type: 'result', id: msg.id, result: await runJob(msg.job) })
+        } catch (err) {
+          await send({ type: 'error', id: msg.id, message: messageOf(err) })
+        }
+      })
+    })
+    process.once('disconnect', () => { queue.then(() => resolve(0), () => resolve(0)) })
+  })
 }

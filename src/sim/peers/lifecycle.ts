@@ -88,7 +88,11 @@ export class Lifecycle {
     await this.held(i, () => (this.deps.peers[i] as Peer).crash(app == null ? undefined : () => app.crashed(i)))
   }
 
-  /** Cuts a peer's links, then closes it cleanly. */
+  /**
+   * Closes a peer cleanly, as an application closes its store: with its links still up,
+   * so that `close()` must destroy the replication streams the store made (a stream it
+   * leaves open is a `left-open` violation); then cuts what is left of its links.
+   */
   async closePeer (i: number): Promise<void> {
     this.deps.network.peerDown(i)
     this.deps.trace.record('close', { p: i })

@@ -17,6 +17,8 @@ export interface StoreLike {
   get (opts: Record<string, unknown>): Hypercore
   replicate (isInitiator: boolean): Hypercore.ProtocolStream
   watch (fn: (core: SimCore) => void): void
+  /** A store session: closing it closes only what it opened (an app gets one, so it cannot close the peer's store). */
+  session (opts?: Record<string, unknown>): StoreLike
   /** hypercore-storage's CorestoreStorage. */
   readonly storage: object
   /** Sessions this store opened, per core id (hex discovery key). */

@@ -5,7 +5,7 @@ import { Sim } from '../sim'
 import { generateScenario, type FaultProfile, type Scenario, type ScenarioOptions } from './generator'
 import type { StoreFactory } from '../peers/store-factory'
 import type { TraceOptions } from '../trace/trace'
-import type { Violation } from '../checks/invariants'
+import type { InvariantName, Violation } from '../checks/invariants'
 import type { DiskStats } from '../disk/sim-disk'
 import type { AnyWorkload } from '../workloads/workload'
 import type { OperationCount } from '../workloads/host'
@@ -43,6 +43,12 @@ export interface RunSettings {
   realNow?: () => number
   /** Workloads made in code: a scenario's `workload` name is looked up here first (then built-in names, then module paths). */
   workloads?: readonly AnyWorkload[]
+  /**
+   * Stop as soon as this invariant is violated: the remaining steps, the heal phase and
+   * the cool-down are skipped (the simulation still closes). For shrinking, which only
+   * asks whether a candidate still fails. Default: run everything.
+   */
+  stopOnInvariant?: InvariantName
 }
 
 /** Options of `runScenario()`: the scenario to generate and how to run it. Only `seed` is required. */
@@ -91,6 +97,8 @@ export interface RunResult {
   workload: string | null
   /** Workload operations run, by name, and how many of them resolved. Empty without a workload. */
   operations: Record<string, OperationCount>
+  /** What each step of the fault phase did, in order (virtual time when it finished). */
+  stepResults: StepResult[]
 }
 
 /**
@@ -134,26 +142,33 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
   let converged = false
   let convergeMs = 0
   let virtualMs = 0
+  const stepResults: StepResult[] = []
+  const stopped = (): boolean => opts.stopOnInvariant !== undefined && sim.violations.some((v) => v.invariant === opts.stopOnInvariant)
   try {
     sim.trace.record('scenario', { faults: scenario.faultProfile.rates, drawn: scenario.faultProfile.drawn, generated, links: scenario.links.length, readers: scenario.readers, steps: scenario.steps.length, durationMs: scenario.durationMs, ...(scenario.workload === undefined ? {} : { workload: scenario.workload }) })
     sim.trace.record('phase', { name: 'faults' })
-    for (let i = 0; i < scenario.steps.length; i++) {
+    for (let i = 0; i < scenario.steps.length && !stopped(); i++) {
       const result = await sim.apply(scenario.steps[i] as Scenario['steps'][number])
+      stepResults.push(result)
       opts.onStep?.(result)
       progress('faults', i + 1)
     }
-    const left = scenario.durationMs - sim.clock.elapsedMs
-    if (left > 0) await sim.advance(left)
-    progress('heal', scenario.steps.length)
-    sim.trace.record('phase', { name: 'heal' })
-    const result = await sim.converge(opts.healTimeoutMs ?? 120_000)
-    converged = result.ok
-    convergeMs = result.waitedMs
-    await sim.checkWorkload(opts.healTimeoutMs ?? 120_000)
-    sim.trace.record('phase', { name: 'cooldown' })
-    await sim.advance(opts.cooldownMs ?? 30_000)
-    await sim.checkGcLiveness()
-    progress('close', scenario.steps.length)
+    if (!stopped()) {
+      const left = scenario.durationMs - sim.clock.elapsedMs
+      if (left > 0) await sim.advance(left)
+      progress('heal', scenario.steps.length)
+      sim.trace.record('phase', { name: 'heal' })
+      const result = await sim.converge(opts.healTimeoutMs ?? 120_000)
+      converged = result.ok
+      convergeMs = result.waitedMs
+    }
+    if (!stopped()) await sim.checkWorkload(opts.healTimeoutMs ?? 120_000)
+    if (!stopped()) {
+      sim.trace.record('phase', { name: 'cooldown' })
+      await sim.advance(opts.cooldownMs ?? 30_000)
+      await sim.checkGcLiveness()
+      progress('close', scenario.steps.length)
+    }
   } finally {
     if (sim.clock.installed) virtualMs = sim.clock.elapsedMs
     await sim.close()
@@ -188,6 +203,7 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     traceHash: sim.traceHash,
     workload: sim.workload?.workload.name ?? null,
-    operations: sim.workload === null ? {} : { ...sim.workload.counts }
+    operations: sim.workload === null ? {} : { ...sim.workload.counts },
+    stepResults
   }
 }

@@ -81,9 +81,12 @@ export class WorkloadHost {
 
   private async setupPeer (i: number): Promise<void> {
     const peer = this.deps.peers[i] as Peer
-    const store = peer.requireStore()
+    const root = peer.requireStore()
+    // The app gets a session of the peer's store: apps close the store they are given
+    // (Hyperdrive does), and that must not close the peer's store under the simulator.
+    const store = root.session()
     const app = await this.call(`setup on peer ${i}`, () => this.workload.setup({ index: i, store }, this.ctx))
-    if (peer.store === store && peer.up) this.apps.set(i, { app, store })
+    if (peer.store === root && peer.up) this.apps.set(i, { app, store })
     this.deps.trace.record('app', { p: i, up: true })
   }
 
@@ -119,10 +122,13 @@ export class WorkloadHost {
     await this.within(this.teardown(i, app), this.deps.stepTimeoutMs)
   }
 
-  private teardown (i: number, running: { app: unknown, store: StoreLike }): Promise<void> {
+  private async teardown (i: number, running: { app: unknown, store: StoreLike }): Promise<void> {
     const teardown = this.workload.teardown
-    if (teardown === undefined) return Promise.resolve()
-    return this.call(`teardown on peer ${i}`, () => teardown({ index: i, store: running.store, app: running.app }, this.ctx))
+    try {
+      if (teardown !== undefined) await this.call(`teardown on peer ${i}`, () => teardown({ index: i, store: running.store, app: running.app }, this.ctx))
+    } finally {
+      await running.store.close()
+    }
   }
 
   /** Runs one `op` step on a peer's app. */

@@ -1,5 +1,6 @@
 import { spawn } from 'child_process'
 import path from 'path'
+import { MUTANT_ENV } from './preload'
 
 /** build/test, where the test files of `killers.tests` live. */
 const BUILD_TEST = path.resolve(__dirname, '../..')
@@ -18,7 +19,7 @@ export interface TestFileRun {
 export function runTestFile (mutant: string, file: string): Promise<TestFileRun> {
   return new Promise((resolve, reject) => {
     const args = ['--require', path.join(__dirname, 'preload.js'), path.join(BUILD_TEST, file)]
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CORESTORE_MUTANT: mutant } })
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, [MUTANT_ENV]: mutant } })
     let out = ''
     child.stdout.setEncoding('utf8')
     child.stdout.on('data', (chunk: string) => { out += chunk })

@@ -1,0 +1,176 @@
+import path from 'path'
+import type { InvariantName, Violation } from '../checks/invariants'
+import type { StepResult } from '../scenario/steps'
+import { generateScenario } from '../scenario/generator'
+import { checkStoreInstalled } from './args'
+import { FUZZ_USAGE, parseFuzzArgs, shardSeeds, type FuzzArgs } from './fuzz-args'
+import { fuzzStatus } from './fuzz-status'
+import { checkPeersFit, checkWorkload } from './jobs'
+import { WorkerPool } from './pool'
+import { formatShrunk, shrinkFailure, type ShrunkFailure } from './shrink-failure'
+import { CliError } from './usage'
+
+/** A failing seed of a campaign. */
+export interface FuzzFailure {
+  seed: number
+  invariant: InvariantName
+  violations: Violation[]
+  stepResults: StepResult[]
+  /** Real time from the campaign's start to this seed's verdict, in ms. */
+  foundMs: number
+  /** Its shrink and replay file, once made. */
+  shrunk: ShrunkFailure | null
+}
+
+/** What a campaign did. */
+export interface FuzzReport {
+  seeds: number
+  failures: FuzzFailure[]
+  /** Real time spent running seeds (shrinking excluded), in ms. */
+  fuzzMs: number
+  realMs: number
+  interrupted: boolean
+}
+
+/** `corestore-sim fuzz`: many seeds in parallel processes; resolves with the exit code. */
+export async function fuzzCommand (argv: readonly string[]): Promise<number> {
+  const args = parseFuzzArgs(argv)
+  if (args === null) {
+    console.log(FUZZ_USAGE)
+    return 0
+  }
+  checkStoreInstalled(args.scenario.store)
+  checkWorkload(args.workload)
+  checkPeersFit(args.scenario.peers)
+  const pool = new WorkerPool({ size: args.jobs })
+  let report: FuzzReport
+  try {
+    report = await campaign(args, pool)
+  } finally {
+    await pool.close()
+  }
+  for (const line of summary(args, report)) console.log(line)
+  if (args.json) console.log(JSON.stringify(jsonReport(report)))
+  if (report.failures.length > 0) return 1
+  return report.interrupted ? 130 : 0
+}
+
+async function campaign (args: FuzzArgs, pool: WorkerPool): Promise<FuzzReport> {
+  const started = performance.now()
+  const elapsed = (): number => performance.now() - started
+  const seeds = shardSeeds(args.first, args.last, args.shard)
+  const failures: FuzzFailure[] = []
+  let done = 0
+  let stop = false
+  let interrupted = false
+  const errors: Error[] = []
+  const status = fuzzStatus({ enabled: args.progress, timeMs: args.timeMs, jobs: args.jobs, shard: args.shard })
+  const onSigint = (): void => {
+    interrupted = true
+    stop = true
+    status.note('interrupted: finishing the running seeds (Ctrl-C again to quit now)')
+    process.once('SIGINT', () => process.exit(130))
+  }
+  process.once('SIGINT', onSigint)
+
+  const lane = async (): Promise<void> => {
+    while (!stop && (args.timeMs === null || elapsed() < args.timeMs)) {
+      const next = seeds.next()
+      if (next.done === true) return
+      const seed = next.value
+      try {
+        const result = await pool.run({ kind: 'seed', args: { ...args.scenario, seed }, workload: args.workload, trace: null })
+        done++
+        const first = result.violations[0]
+        if (first !== undefined) {
+          failures.push({ seed, invariant: first.invariant, violations: result.violations, stepResults: result.stepResults, foundMs: elapsed(), shrunk: null })
+          status.note(`seed ${seed}: ${first.invariant} after ${(elapsed() / 1000).toFixed(1)} s`)
+          if (!args.keepGoing) stop = true
+        }
+      } catch (err) {
+        // Ctrl-C reaches the simulation processes too: their deaths are not failures.
+        if (interrupted) return
+        errors.push(new Error(`seed ${seed}: ${err instanceof Error ? err.message : String(err)}`))
+        stop = true
+      }
+      status.update({ seeds: done, failures: failures.length, elapsedMs: elapsed() })
+    }
+  }
+  try {
+    await Promise.all(Array.from({ length: args.jobs }, lane))
+  } finally {
+    process.removeListener('SIGINT', onSigint)
+    status.stop()
+  }
+  const error = errors[0]
+  if (error !== undefined) throw new CliError('SIM_ERROR', `fuzz: ${error.message} (after ${done} seeds)`)
+  const fuzzMs = elapsed()
+  failures.sort((a, b) => a.seed - b.seed)
+  if (!interrupted) await shrinkFailures(args, pool, failures)
+  return { seeds: done, failures, fuzzMs, realMs: elapsed(), interrupted }
+}
+
+/**
+ * Shrinks the first failure and saves its replay file. With --keep-going, every
+ * failure gets a replay file, and the first of each invariant is shrunk. Without it,
+ * seeds that were running when the first failure came in and failed too are listed only.
+ */
+async function shrinkFailures (args: FuzzArgs, pool: WorkerPool, failures: FuzzFailure[]): Promise<void> {
+  const shrunkInvariants = new Set<InvariantName>()
+  for (const f of args.keepGoing ? failures : failures.slice(0, 1)) {
+    const shrink = args.shrink && !shrunkInvariants.has(f.invariant)
+    shrunkInvariants.add(f.invariant)
+    f.shrunk = await shrinkFailure({
+      scenario: generateScenario({ ...args.scenario, seed: f.seed }),
+      store: args.scenario.store,
+      options: {},
+      workload: args.workload,
+      violations: f.violations,
+      stepResults: f.stepResults,
+      pool,
+      budgetMs: args.shrinkTimeMs,
+      noShrink: !shrink,
+      save: path.join(args.out, `seed-${f.seed}-${f.invariant}.json`),
+      note: `corestore-sim fuzz: seed ${f.seed}`,
+      log: (line) => process.stderr.write(`seed ${f.seed}: ${line}\n`)
+    })
+  }
+}
+
+function rate (r: FuzzReport): number {
+  return r.fuzzMs > 0 ? Math.round((r.seeds / (r.fuzzMs / 1000)) * 100) / 100 : 0
+}
+
+function summary (args: FuzzArgs, r: FuzzReport): string[] {
+  const space = `seeds ${args.first}..${args.last}${args.shard.count > 1 ? `, shard ${args.shard.index}/${args.shard.count}` : ''}`
+  const lines = [`fuzz: ${r.seeds} seeds (${space}) in ${(r.fuzzMs / 1000).toFixed(1)} s with ${args.jobs} processes: ${rate(r)} seeds/s, ${r.failures.length} failing${r.interrupted ? ' (interrupted)' : ''}`]
+  for (const f of r.failures) {
+    lines.push('')
+    lines.push(`seed ${f.seed}: ${f.invariant} (found after ${(f.foundMs / 1000).toFixed(1)} s)`)
+    if (f.shrunk !== null) lines.push(...formatShrunk(f.shrunk).map((l) => `  ${l}`))
+  }
+  return lines
+}
+
+/** The `--json` line: seeds, failures (seed, invariant, shrunk steps, ...), seedsPerSecond, realMs. */
+export function jsonReport (r: FuzzReport): Record<string, unknown> {
+  return {
+    seeds: r.seeds,
+    failures: r.failures.map((f) => ({
+      seed: f.seed,
+      invariant: f.invariant,
+      steps: f.shrunk?.scenario.steps.length ?? null,
+      peers: f.shrunk?.scenario.peers ?? null,
+      cores: f.shrunk?.scenario.cores.length ?? null,
+      shrunk: f.shrunk !== null && f.shrunk.runs > 0,
+      foundMs: Math.round(f.foundMs),
+      shrinkMs: f.shrunk === null ? null : Math.round(f.shrunk.realMs),
+      replayFile: f.shrunk?.replayFile ?? null,
+      traceFile: f.shrunk?.traceFile ?? null
+    })),
+    seedsPerSecond: rate(r),
+    realMs: Math.round(r.realMs),
+    fuzzMs: Math.round(r.fuzzMs),
+    interrupted: r.interrupted
+  }
+}
