@@ -68,7 +68,8 @@ test('fuzz: a planted bug is found, shrunk, saved, and replays exactly in 5 proc
   t.ok(typeof json.seedsPerSecond === 'number' && typeof json.realMs === 'number', 'rate and time reported')
   const f = json.failures[0]
   if (f === undefined) return t.fail('no failure reported')
-  t.ok(['session-count', 'left-open'].includes(f.invariant), `found ${f.invariant}`)
+  // The off-by-one leaves a session counted, so the store keeps its core: any of these sees it.
+  t.ok(['session-count', 'left-open', 'open-after-close'].includes(f.invariant), `found ${f.invariant}`)
   t.ok(f.steps <= 15 && f.peers <= 3, `shrunk to ${f.steps} steps, ${f.peers} peers`)
   t.ok(fs.existsSync(f.replayFile), 'replay file written to --out')
   t.is(path.dirname(f.replayFile), out)

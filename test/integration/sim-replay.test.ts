@@ -66,13 +66,13 @@ test('cli replay: bad files and stores are one line, exit 2, no stack trace', { 
   const elsewhere = path.join(dir, 'elsewhere.json')
   fs.writeFileSync(elsewhere, text.replace('"store": "project"', '"store": "no-such-store-package"'))
   const workload = path.join(dir, 'workload.json')
-  fs.writeFileSync(workload, text.replace('"workload": null', '"workload": "hyperbee"'))
+  fs.writeFileSync(workload, text.replace('"workload": null', '"workload": "no-such-workload"'))
   const cases: Array<[string[], RegExp]> = [
     [['replay', truncated], /truncated\.json: the replay file is truncated/],
     [['replay', v2], /v2\.json: replay format 2, this corestore-sim reads format 1/],
     [['replay', elsewhere], /--store no-such-store-package: the package no-such-store-package is not installed/],
     [['replay', good, '--store', 'no-such-store-package'], /the package no-such-store-package is not installed/],
-    [['replay', workload], /--workload hyperbee: this corestore-sim has no workloads yet/],
+    [['replay', workload], /--workload no-such-workload: no such workload \(built in: hyperbee/],
     [['replay', path.join(dir, 'missing.json')], /missing\.json: cannot read the replay file \(ENOENT\)/]
   ]
   for (const [args, message] of cases) {
