@@ -6,7 +6,7 @@ import type { Outcome } from '../clock/scheduler'
 import type { ClockTimer } from '../clock/virtual-clock'
 import { diskErrorCode } from '../disk/disk-error'
 
-/** Times a restart tries to open a store that failed to open with a disk error. */
+/** Times a restart tries to open a store that failed to open with a disk error (more while armed read errors are being used up). */
 const OPEN_ATTEMPTS = 3
 
 /** Passive drive: the simulator is already driving the clock when these run. */
@@ -122,14 +122,18 @@ export class Lifecycle {
     const peer = this.deps.peers[i] as Peer
     if (peer.up || this.stopped) return { checked: 0, violations: [] }
     this.deps.trace.record('restart', { p: i })
+    const disk = this.deps.disks.get(i)
     for (let attempt = 1; ; attempt++) {
+      const armed = disk.failingReads
       try {
         await this.openPeer(peer)
         break
       } catch (err) {
-        // A read error is transient: the operator opens it again. Anything else, or a
-        // disk that keeps failing, is a violation.
-        if (diskErrorCode(err) === null || attempt === OPEN_ATTEMPTS) {
+        // A read error is transient: the operator opens it again, for as long as each
+        // failed open uses up reads a `read-error` armed (so this ends). Anything else,
+        // or a disk that keeps failing, is a violation.
+        const usedArmedReads = disk.failingReads < armed
+        if (diskErrorCode(err) === null || (attempt >= OPEN_ATTEMPTS && !usedArmedReads)) {
           this.deps.log.error(err)
           return { checked: 0, violations: [] }
         }
