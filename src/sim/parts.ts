@@ -3,6 +3,7 @@ import os from 'os'
 import path from 'path'
 import { CoreCatalog } from './peers/catalog'
 import type { CheckContext } from './checks/invariants'
+import type { SimContext } from './context'
 import { Lifecycle } from './peers/lifecycle'
 import { MathRandomRoute } from './random/math-random'
 import type { LinkStream } from './network/link'
@@ -20,22 +21,11 @@ import { ViolationLog } from './checks/violation-log'
 import { SimDisks } from './disk/sim-disks'
 import { WorkloadHost } from './workloads/host'
 
-/** Every part of a simulation, built and wired together by `buildParts`. */
-export interface SimParts {
+/** Every part of a simulation, built and wired together by `buildParts` (see SimContext for the shared ones). */
+export interface SimParts extends Omit<SimContext, 'options' | 'step' | 'peers'> {
   /** The store under test. */
   readonly store: StoreFactory
   readonly clock: VirtualClock
-  /** Decides idleness and moves virtual time. */
-  readonly scheduler: Scheduler
-  readonly trace: Trace
-  /** Invariant results so far. */
-  readonly log: ViolationLog
-  /** Links and link faults. */
-  readonly network: Network
-  /** Every peer's disk: latency and disk faults. */
-  readonly disks: SimDisks
-  /** The cores, with their keys. */
-  readonly catalog: CoreCatalog
   /** The peers, by index. */
   readonly peers: Peer[]
   /** The application running on the peers (`options.workload`), or null. */

@@ -1,64 +1,5 @@
 import type { Step } from './steps'
 
-/**
- * The peers a step names, in field order (a link's two ends, a partition's side, a
- * step's peer). Every kind of step must be listed: shrinking drops the steps of a
- * peer it removes, and a kind it did not know would survive with a dangling index.
- */
-export function stepPeers (step: Step): number[] {
-  switch (step.kind) {
-    case 'append':
-    case 'get':
-    case 'open-session':
-    case 'close-session':
-    case 'download':
-    case 'crash':
-    case 'restart':
-    case 'disk-error':
-    case 'disk-full':
-    case 'read-error':
-    case 'op':
-      return [step.peer]
-    case 'replicate':
-    case 'disconnect':
-    case 'stall':
-    case 'slow':
-      return [step.a, step.b]
-    case 'partition': return [...step.side]
-    case 'advance':
-    case 'heal':
-      return []
-    default: return unhandled(step)
-  }
-}
-
-/** The cores a step names (a crash's in-flight append included). Exhaustive like `stepPeers`. */
-export function stepCores (step: Step): number[] {
-  switch (step.kind) {
-    case 'append':
-    case 'get':
-    case 'open-session':
-    case 'close-session':
-    case 'download':
-      return [step.core]
-    case 'crash': return step.inflightAppend === undefined ? [] : [step.inflightAppend.core]
-    case 'restart':
-    case 'replicate':
-    case 'disconnect':
-    case 'stall':
-    case 'slow':
-    case 'partition':
-    case 'advance':
-    case 'heal':
-    case 'disk-error':
-    case 'disk-full':
-    case 'read-error':
-    case 'op': // a workload operation's arguments are the app's, opaque here: they name no core of the catalog
-      return []
-    default: return unhandled(step)
-  }
-}
-
 /** New index of a peer or core, or null when it was removed. */
 export type Renumber = (index: number) => number | null
 
@@ -67,6 +8,8 @@ export type Renumber = (index: number) => number | null
  * when it cannot exist without a removed peer or core. A partition loses the removed
  * peers from its side (null if none is left); a crash whose in-flight append names a
  * removed core crashes with nothing in flight. Returns a new object; never mutates.
+ * Every kind of step is listed (checked at compile time): shrinking drops the steps of
+ * a peer or core it removes, and a kind not listed would survive with a dangling index.
  */
 export function renumberStep (step: Step, peer: Renumber, core: Renumber): Step | null {
   switch (step.kind) {
@@ -83,7 +26,7 @@ export function renumberStep (step: Step, peer: Renumber, core: Renumber): Step 
     case 'disk-error':
     case 'disk-full':
     case 'read-error':
-    case 'op': {
+    case 'op': { // a workload operation's arguments are the app's, opaque here: they name no core of the catalog
       const p = peer(step.peer)
       return p === null ? null : { ...step, peer: p }
     }
@@ -112,6 +55,28 @@ export function renumberStep (step: Step, peer: Renumber, core: Renumber): Step 
       return { ...step }
     default: return unhandled(step)
   }
+}
+
+/**
+ * The peers a step names, in field order (a link's two ends, a partition's side, a
+ * step's peer): the ones `renumberStep` renumbers, so shrinking, which drops the steps
+ * of a peer it removes, and this list never disagree.
+ */
+export function stepPeers (step: Step): number[] {
+  const peers: number[] = []
+  renumberStep(step, (p) => { peers.push(p); return p }, keep)
+  return peers
+}
+
+/** The cores a step names (a crash's in-flight append included), as `stepPeers`. */
+export function stepCores (step: Step): number[] {
+  const cores: number[] = []
+  renumberStep(step, keep, (c) => { cores.push(c); return c })
+  return cores
+}
+
+function keep (index: number): number {
+  return index
 }
 
 /** Compile-time exhaustiveness: a step kind added to `Step` and not handled above fails here. */
