@@ -114,7 +114,7 @@ export class Sim implements SimContext {
     return this.checks.racer.abandoned
   }
 
-  /** Core closes that failed on a disk refusing writes, left `closed: false` (tolerated, counted: see LivenessDeps.refusesWrites). */
+  /** Core closes that failed on a disk refusing writes, left `closed: false` (tolerated, counted: see LivenessChecks.failedCloses). */
   get failedCoreCloses (): number {
     return this.checks.liveness.failedCloses
   }

@@ -27,18 +27,9 @@ export class SimChecks {
   /** Attaches the GC racer (seeded by `prng`) and the liveness checks to every peer. */
   constructor (deps: SimChecksDeps, prng: Prng) {
     this.deps = deps
-    const clock = deps.scheduler.clock
     this.racer = new GcRacer(deps, prng, deps.options.gcRace)
     this.racer.attach()
-    this.liveness = new LivenessChecks({
-      peers: deps.peers,
-      catalog: deps.catalog,
-      log: deps.log,
-      now: () => clock.installed ? clock.elapsedMs : 0,
-      step: () => deps.step,
-      refusesWrites: (i) => deps.disks.get(i).readOnly,
-      runsApp: () => deps.workload !== null
-    })
+    this.liveness = new LivenessChecks(deps)
     this.liveness.attach()
   }
 
