@@ -1,7 +1,7 @@
 import type { CoreSpec } from './peers/catalog'
 import { checkDiskProfile, type DiskProfile } from './disk/disk-profile'
 import { checkLinkOptions, type LinkOptions } from './network/link'
-import { checkPeerOptions, type PeerOptions } from './peers/peer'
+import { checkPeerOptions, type PeerOptions } from './peers/peer-options'
 import { checkSeed } from './random/prng'
 import type { StoreFactory } from './peers/store-factory'
 import type { TraceOptions } from './trace/trace'

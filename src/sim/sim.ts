@@ -1,31 +1,28 @@
 import fs from 'fs'
-import os from 'os'
-import path from 'path'
-import { CoreCatalog } from './peers/catalog'
+import type { CoreCatalog } from './peers/catalog'
 import { converge, type ConvergenceResult } from './checks/convergence'
-import { checkClosed, checkSessions, errorCode, type CheckContext, type CheckResult, type Violation } from './checks/invariants'
-import { GcRacer } from './checks/gc-racer'
-import { LivenessChecks, quietMs } from './checks/liveness'
-import { Lifecycle } from './peers/lifecycle'
-import { MathRandomRoute } from './random/math-random'
-import type { LinkStream } from './network/link'
-import { Network } from './network/network'
-import { Peer } from './peers/peer'
+import { errorCode, type CheckResult, type Violation } from './checks/invariants'
+import { quietMs } from './checks/liveness'
+import { SimChecks } from './checks/sim-checks'
+import type { Lifecycle } from './peers/lifecycle'
+import type { Network } from './network/network'
+import type { Peer } from './peers/peer'
 import { Prng } from './random/prng'
 import { checkStep, type FaultKind, type Step, type StepResult } from './scenario/steps'
-import { Scheduler, type Outcome } from './clock/scheduler'
+import type { Scheduler, Outcome } from './clock/scheduler'
 import { resolveSimOptions, type ResolvedSimOptions, type SimOptions } from './options'
 import { executeStep, type StepContext, type StepOutput } from './scenario/executor'
-import { resolveStoreFactory, type StoreFactory } from './peers/store-factory'
-import { Trace, TRACE_FORMAT } from './trace/trace'
+import type { StoreFactory } from './peers/store-factory'
+import { TRACE_FORMAT, type Trace } from './trace/trace'
 import type { SimContext } from './context'
-import { VirtualClock } from './clock/virtual-clock'
+import type { VirtualClock } from './clock/virtual-clock'
 import { lengthsOf, snapshotSim, type SimSnapshot } from './checks/snapshot'
-import { ViolationLog } from './checks/violation-log'
-import { SimDisks } from './disk/sim-disks'
-import { WorkloadHost } from './workloads/host'
+import type { ViolationLog } from './checks/violation-log'
+import type { SimDisks } from './disk/sim-disks'
+import type { WorkloadHost } from './workloads/host'
 import { WorkloadError } from './workloads/workload'
 import { checkFdBudget, explainOpenFailure } from './peers/fd-budget'
+import { buildParts } from './parts'
 
 /**
  * A deterministic simulation of several stores replicating over simulated links, on a
@@ -55,13 +52,13 @@ export class Sim implements SimContext {
   /** Every peer's disk: latency and disk faults. */
   readonly disks: SimDisks
   /** The cores, with their keys. */
-  readonly catalog = new CoreCatalog()
+  readonly catalog: CoreCatalog
   /** The peers, by index. */
-  readonly peers: Peer[] = []
+  readonly peers: Peer[]
   /** Invariant results so far. */
   readonly log: ViolationLog
   /** Faults injected so far, by kind. */
-  readonly faults: Partial<Record<FaultKind, number>> = {}
+  readonly faults: Partial<Record<FaultKind, number>>
   /** The application running on the peers (`options.workload`), or null. */
   readonly workload: WorkloadHost | null
   /** Steps applied so far. */
@@ -74,10 +71,8 @@ export class Sim implements SimContext {
   private readonly steps: StepContext
   private readonly ownsDir: boolean
   private readonly lifecycle: Lifecycle
-  private readonly racer: GcRacer
-  private readonly liveness: LivenessChecks
+  private readonly checks: SimChecks
   private busy = false
-  private faultIds = 0
   private closed = false
   private readonly onUnhandled = (err: unknown): void => { this.log.error(err) }
 
@@ -85,92 +80,23 @@ export class Sim implements SimContext {
     this.options = opts
     this.seed = opts.seed
     this.stepTimeoutMs = opts.stepTimeoutMs
-    // Loaded now, before any global is replaced (upstream's hypercore included).
-    this.store = resolveStoreFactory(opts.store)
-    const prng = new Prng(opts.seed)
-    this.clock = new VirtualClock()
-    this.scheduler = new Scheduler(this.clock, new MathRandomRoute(prng.fork('math-random').seed))
-    this.trace = new Trace(() => this.clock.installed ? this.clock.elapsedMs : 0, opts.trace)
-    this.log = new ViolationLog(this.trace)
-    this.network = new Network({
-      clock: this.clock,
-      prng: prng.fork('network'),
-      trace: this.trace,
-      openStreams: (a, b) => this.openStreams(a, b)
-    }, { link: opts.link, reconnectDelayMs: opts.reconnectDelayMs })
-    this.ownsDir = opts.dir === null
-    this.dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'corestore-sim-'))
-    for (let i = 0; i < opts.peers; i++) {
-      const peer = new Peer(i, path.join(this.dir, `peer-${i}`), prng.fork(`peer/${i}`).bytes(32), this.store, this.catalog, opts.peer)
-      peer.oncollect = (core) => this.trace.record('gc', { p: i, c: core })
-      this.peers.push(peer)
-    }
-    this.disks = new SimDisks({
-      clock: this.clock,
-      gate: this.scheduler.gate,
-      prng: (i) => prng.fork(`disk/${i}`)
-    }, this.peers.map((p) => p.dir), opts.disks)
-    for (const disk of this.disks.disks) {
-      disk.onfail = (kind, code) => this.trace.record('dfail', { p: disk.index, op: kind, code })
-    }
-    try {
-      this.workload = opts.workload === null
-        ? null
-        : new WorkloadHost(opts.workload, { peers: this.peers, scheduler: this.scheduler, trace: this.trace, log: this.log, stepTimeoutMs: this.stepTimeoutMs, step: () => this.step })
-    } catch (err) {
-      if (this.ownsDir) fs.rmSync(this.dir, { recursive: true, force: true })
-      throw err
-    }
-    this.lifecycle = new Lifecycle({
-      app: this.workload,
-      peers: this.peers,
-      catalog: this.catalog,
-      network: this.network,
-      disks: this.disks,
-      scheduler: this.scheduler,
-      trace: this.trace,
-      log: this.log,
-      context: () => this.context()
-    })
-    this.racer = new GcRacer(this, prng.fork('gc-race'), opts.gcRace)
-    this.racer.attach()
-    this.liveness = new LivenessChecks({
-      peers: this.peers,
-      catalog: this.catalog,
-      log: this.log,
-      now: () => this.clock.installed ? this.clock.elapsedMs : 0,
-      step: () => this.step,
-      refusesWrites: (i) => this.disks.get(i).readOnly,
-      runsApp: () => this.workload !== null
-    })
-    this.liveness.attach()
-    const lifecycle = this.lifecycle
-    this.steps = {
-      peers: this.peers,
-      catalog: this.catalog,
-      network: this.network,
-      disks: this.disks,
-      clock: this.clock,
-      trace: this.trace,
-      stepTimeoutMs: this.stepTimeoutMs,
-      violate: (invariant, detail, peer, core) => {
-        this.log.account({ checked: 1, violations: [{ invariant, atMs: this.clock.elapsedMs, step: this.step, peer, core, detail }] })
-      },
-      passed: (n) => this.log.passed(n),
-      countFault: (kind) => { this.faults[kind] = (this.faults[kind] ?? 0) + 1 },
-      nextFaultId: () => ++this.faultIds,
-      later: (delayMs, fn) => lifecycle.later(delayMs, fn),
-      crashPeer: (i) => lifecycle.crashPeer(i),
-      afterStorageCompletions: (count) => this.scheduler.afterStorageCompletions(count),
-      closePeer: (i) => lifecycle.closePeer(i),
-      restartPeer: (i) => lifecycle.restartPeer(i),
-      recoverPeer: (i) => lifecycle.recoverPeer(i),
-      healAll: () => lifecycle.healAll(),
-      runOp: (peer, op, args) => {
-        if (this.workload === null) throw new RangeError(`step op ${op}: the simulation has no workload`)
-        return this.workload.runOp(peer, op, args)
-      }
-    }
+    const parts = buildParts(opts, () => this.step)
+    this.store = parts.store
+    this.clock = parts.clock
+    this.scheduler = parts.scheduler
+    this.trace = parts.trace
+    this.log = parts.log
+    this.network = parts.network
+    this.disks = parts.disks
+    this.catalog = parts.catalog
+    this.peers = parts.peers
+    this.workload = parts.workload
+    this.lifecycle = parts.lifecycle
+    this.steps = parts.steps
+    this.faults = parts.faults
+    this.dir = parts.dir
+    this.ownsDir = parts.ownsDir
+    this.checks = new SimChecks(this, new Prng(opts.seed).fork('gc-race'))
   }
 
   /** Every violation found so far. */
@@ -180,17 +106,17 @@ export class Sim implements SimContext {
 
   /** GC closes raced by a get so far (see `gcRace`). */
   get gcRaces (): number {
-    return this.racer.races
+    return this.checks.racer.races
   }
 
   /** Races that could not end in a working session: the disk failed, or the store closed under them. */
   get gcRacesAbandoned (): number {
-    return this.racer.abandoned
+    return this.checks.racer.abandoned
   }
 
-  /** Core closes that failed on a disk refusing writes, left `closed: false` (tolerated, counted: see LivenessDeps.refusesWrites). */
+  /** Core closes that failed on a disk refusing writes, left `closed: false` (tolerated, counted: see LivenessChecks.failedCloses). */
   get failedCoreCloses (): number {
-    return this.liveness.failedCloses
+    return this.checks.liveness.failedCloses
   }
 
   /** Individual invariant conditions evaluated so far. */
@@ -226,13 +152,6 @@ export class Sim implements SimContext {
     }
   }
 
-  private openStreams (a: number, b: number): [LinkStream, LinkStream] | null {
-    const pa = this.peers[a] as Peer
-    const pb = this.peers[b] as Peer
-    if (!pa.up || !pb.up) return null
-    return [pa.requireStore().replicate(true), pb.requireStore().replicate(false)]
-  }
-
   private enter (): void {
     if (this.closed) throw new Error('the simulation is closed')
     if (this.busy) throw new Error('the simulation is busy: await each call before the next')
@@ -264,7 +183,7 @@ export class Sim implements SimContext {
       }
       const result: StepResult = { index, step, atMs: this.clock.elapsedMs, ...out }
       this.trace.record('res', { i: index, ok: out.ok, ...(out.code === undefined ? {} : { code: out.code }), ...(out.value === undefined ? {} : { v: out.value }), ...(out.result === undefined ? {} : { r: out.result }) })
-      this.runChecks()
+      this.checks.afterStep()
       this.trace.record('len', { i: index, v: lengthsOf(this.peers, this.catalog) })
       return result
     } finally {
@@ -307,11 +226,7 @@ export class Sim implements SimContext {
 
   /** Checks the step invariants now; returns what it found (also added to `violations`). */
   check (): CheckResult {
-    return this.runChecks()
-  }
-
-  private context (): CheckContext {
-    return { peers: this.peers, catalog: this.catalog, atMs: this.clock.elapsedMs, step: this.step }
+    return this.checks.afterStep()
   }
 
   /**
@@ -322,29 +237,7 @@ export class Sim implements SimContext {
   async checkGcLiveness (): Promise<CheckResult> {
     for (const peer of this.peers) peer.onclosing = noop
     await this.advance(quietMs(this.options.peer, this.store.tunableGc))
-    const result = this.liveness.checkGcLiveness()
-    this.log.account(result)
-    return result
-  }
-
-  private runChecks (): CheckResult {
-    const result = checkSessions(this.context())
-    const live = this.liveness.check()
-    result.checked += live.checked
-    result.violations.push(...live.violations)
-    const hung = this.racer.checkHung(this.clock.elapsedMs, this.step)
-    result.checked += hung.checked
-    result.violations.push(...hung.violations)
-    this.log.drainErrors(result, this.clock.elapsedMs, this.step, this.scheduler.errors.splice(0))
-    if (this.workload !== null) {
-      // A workload broken where nobody could throw (a restart's setup in a timer) stops the run here.
-      if (this.workload.error !== null) throw this.workload.error
-      const app = this.workload.checkInvariants(this.clock.elapsedMs, this.step)
-      result.checked += app.checked
-      result.violations.push(...app.violations)
-    }
-    this.log.account(result)
-    return result
+    return this.checks.gcLiveness()
   }
 
   /**
@@ -405,13 +298,7 @@ export class Sim implements SimContext {
       this.lifecycle.stop()
       if (this.clock.installed) {
         await this.lifecycle.closeAll(this.stepTimeoutMs)
-        if (this.workload?.error === null) this.runChecks()
-        else this.log.account(checkSessions(this.context()))
-        this.log.account(checkClosed(this.context(), {
-          timers: this.clock.pendingTimers,
-          storageOps: this.scheduler.gate.inflight,
-          immediates: this.scheduler.immediates.pending
-        }))
+        this.checks.atClose()
         this.trace.record('end', { violations: this.violations.length })
       }
     } finally {

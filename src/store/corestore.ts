@@ -6,15 +6,17 @@ import { StreamTracker } from './stream-tracker'
 import { FindingPeers } from './finding-peers'
 import { GroupNotifiers, GroupNotifyHandle } from './group-notify'
 import { loadPrimaryKey } from './primary-key'
-import { sessionConfig } from './session-config'
-import { resolveAuth, type Auth } from './core-auth'
+import type { Auth } from './core-auth'
+import { openSession, trackPreloading } from './session-open'
+import { openSharedCore } from './shared-core'
 import { createStaticCore } from './staticify'
 import { Replication } from './replication'
+import { closeRoot } from './root-close'
 import { auditStore } from './audit'
 import { DEFAULT_NAMESPACE, deriveKeyPair, deriveNamespace } from './key-derivation'
 import { checkStoreOptions, resolveGcSettings, resolveSuspend } from './store-options'
-import { asBuffer, checkGetOptions, isBytes, isSet, validateName, type CheckedGetOptions } from './validate'
-import { BAD_ARGUMENT, CORESTORE_CLOSED, STORAGE_EMPTY, STORAGE_LOCKED, isLockError } from './errors'
+import { asBuffer, isBytes, validateName } from './validate'
+import { BAD_ARGUMENT, CORESTORE_CLOSED, STORAGE_LOCKED, isLockError } from './errors'
 import type { TrackedSessions } from './session-tracker'
 import type {
   AuditRecord, Core, CorestoreOptions, CorestoreStorage, GetOptions, KeyPair,
@@ -238,117 +240,20 @@ export class Corestore extends ReadyResource {
 
   /** Opens a session on a core, by name, key, key pair, manifest or discovery key. */
   get (input?: GetOptions | Uint8Array | string): Hypercore {
-    this.assertOpen()
-    const ids = checkGetOptions(input)
-    const opts = ids.opts
-
-    const conf = sessionConfig(opts, this.readOnly)
-
-    if (isSet(opts.name) || isSet(opts.preload)) {
-      conf.preload = this.preload(opts, ids, false)
-      return this.makeSession(conf, true)
-    }
-    if (ids.discoveryKey !== null && ids.key === null && !isSet(opts.manifest)) {
-      conf.preload = this.preload(opts, ids, true)
-      return this.makeSession(conf, true)
-    }
-
-    // Known key: open synchronously, so `session.key` is there at once.
-    const auth = resolveAuth(this, null, opts, ids)
-    const id = auth.discoveryKey.toString('hex')
-    const core = this.openCore(auth, opts, id)
-    conf.core = core
-    conf.sessions = this.sessions.get(id)
-    conf.ongc = this.ongcBound
-    return this.makeSession(conf, false)
+    return openSession(this, input, this.ongcBound)
   }
 
-  private makeSession (conf: Hypercore.SessionConfig, preloading: boolean): Hypercore {
+  /** @internal The hypercore session for a config (see SessionHost.makeSession). */
+  makeSession (conf: Hypercore.SessionConfig, preloading: boolean): Hypercore {
     const session = new Hypercore(null, null, conf)
     if (this.findingPeersState !== null) this.findingPeersState.add(session)
-    if (preloading) {
-      // Until it is ready the session is in no tracker: keep it where close() sees it.
-      this.pending.add(session)
-      const settle = (): void => { this.pending.delete(session) }
-      session.ready().then(settle, () => {
-        settle()
-        closeUnopened(session)
-      })
-    }
+    if (preloading) trackPreloading(this.pending, session)
     return session
-  }
-
-  private async preload (opts: GetOptions, ids: CheckedGetOptions, mustExist: boolean): Promise<Hypercore.SessionConfig> {
-    if (mustExist && !(await this.storage.hasCore(ids.discoveryKey as Buffer))) {
-      throw STORAGE_EMPTY('No Hypercore is stored here')
-    }
-    if (isSet(opts.preload)) {
-      opts = { ...opts, ...(await opts.preload) }
-      ids = checkGetOptions(opts)
-    }
-    if (!this.opened) await this.ready()
-
-    const discoveryKey = isSet(opts.name)
-      ? await this.storage.getAlias({ name: opts.name as string | Buffer, namespace: this.ns })
-      : null
-    this.assertOpen()
-
-    const auth = resolveAuth(this, discoveryKey, opts, ids)
-    const id = auth.discoveryKey.toString('hex')
-    const sessions = this.sessions
-    return {
-      core: this.openCore(auth, opts, id),
-      // Read when hypercore spreads this object, in the same tick as it pushes the
-      // session: a list fetched now could be dropped (emptied by another session's
-      // close) before then, and the session would land in a list nobody tracks.
-      get sessions () { return sessions.get(id) },
-      ongc: this.ongcBound,
-      manifest: opts.manifest ?? null,
-      encryption: opts.encryption ?? null,
-      encryptionKey: opts.encryptionKey ?? null,
-      isBlockKey: opts.isBlockKey === true
-    }
   }
 
   /** @internal The shared core for an auth, made (and tracked) if not open. */
   openCore (auth: Auth, opts: GetOptions, id = auth.discoveryKey.toString('hex')): Core {
-    const existing = this.cores.resume(id)
-    if (existing !== null && existing.closing === null) return existing
-
-    const core = Hypercore.createCore(this.storage, {
-      // A closing core of the same key must finish before this one opens the same rows.
-      preopen: existing !== null && existing.opened ? existing.closing : null,
-      eagerUpgrade: true,
-      notDownloadingLinger: opts.notDownloadingLinger,
-      allowFork: opts.allowFork !== false,
-      allowPush: opts.allowPush === true,
-      alwaysLatestBlock: opts.allowLatestBlock === true,
-      inflightRange: opts.inflightRange,
-      compat: false,
-      force: opts.force,
-      createIfMissing: opts.createIfMissing,
-      discoveryKey: auth.discoveryKey,
-      overwrite: opts.overwrite,
-      key: auth.key,
-      keyPair: auth.keyPair,
-      legacy: opts.legacy,
-      manifest: auth.manifest,
-      group: (opts.group as Buffer | undefined) ?? null,
-      globalCache: opts.globalCache ?? this.globalCache ?? null,
-      alias: isSet(opts.name) ? { name: opts.name as string | Buffer, namespace: this.ns } : null
-    })
-    // hypercore calls onidle unopened only when the open failed: forget that core at
-    // once, or every later get() of the key would share its error until GC ran.
-    core.onidle = () => {
-      if (core.opened) this.cores.gc(core)
-      else this.cores.drop(core)
-    }
-    core.ongroupupdate = this.onGroupActiveBound
-    core.replicator.ondownloading = () => {
-      if (this.active) this.streamTracker.attachAll(core)
-    }
-    this.cores.set(id, core)
-    return core
+    return openSharedCore(this, auth, opts, id, this.onGroupActiveBound)
   }
 
   /** @internal True once this store or its root has started closing. */
@@ -397,16 +302,7 @@ export class Corestore extends ReadyResource {
       this.corestores.delete(this)
       return
     }
-    for (const store of this.corestores) closing.push(store.close())
-    await Promise.all(closing)
-    // The streams are the caller's (as upstream): closing the cores closes their channels,
-    // then any channel of theirs still opening is closed too; the streams stay open until
-    // their owner destroys them.
-    const ids = this.cores.ids()
-    await this.cores.close()
-    this.streamTracker.closeChannels(ids)
-    this.streamTracker.clear()
-    await this.storage.close()
+    await closeRoot(this, closing)
   }
 }
 
@@ -419,18 +315,6 @@ function onNewListener (this: Corestore, event: string | symbol): void {
 
 function onRemoveListener (this: Corestore, event: string | symbol): void {
   if (event === 'gc' && this.listenerCount('gc') === 0) this.cores.setReferenced(false)
-}
-
-/**
- * A session whose preload failed (store closed, core not stored, bad preload) never
- * opened, and hypercore leaves it `closed: false` with a `close()` that rethrows the
- * open error. It holds nothing: mark it closed, as hypercore does when the core fails
- * to open, so `close()` resolves.
- */
-function closeUnopened (session: Hypercore): void {
-  if (session.closed || session.opened) return
-  session.closed = true
-  session.emit('close')
 }
 
 function bufferOrNull (v: Uint8Array | null | undefined): Buffer | null {

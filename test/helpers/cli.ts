@@ -1,16 +1,39 @@
+// Runs the compiled `corestore-sim` in a child process, as a user would (every test of
+// the CLI: sim-cli, sim-replay, sim-fuzz, sim-regressions, sim-determinism,
+// sim-workloads, report).
 import { spawn } from 'child_process'
 import path from 'path'
+import { MUTANT_ENV } from '../property/mutants/preload'
 
-/** The compiled CLI entry (build/src/sim/cli/main.js). */
+/** The CLI entry compiled next to the tests (build/src/sim/cli/main.js: the modules the planted bugs patch). */
 export const CLI = path.join(__dirname, '..', '..', 'src', 'sim', 'cli', 'main.js')
+
+/** The preload module that switches a planted bug on (see test/property/mutants/preload.ts). */
+export const PRELOAD = path.join(__dirname, '..', 'property', 'mutants', 'preload.js')
+
+/** A line of a stack trace. */
+export const STACK = /^\s+at /m
 
 /** What a CLI run printed and how it ended. */
 export interface Ran { code: number | null, stdout: string, stderr: string }
 
-/** Runs `corestore-sim ARGS` in a child process. */
-export function runCli (args: readonly string[], cwd?: string): Promise<Ran> {
+/** How to run the CLI. */
+export interface CliOptions {
+  cwd?: string
+  /** Planted bug to switch on in the CLI and every simulation process it forks. */
+  mutant?: string
+  /** Shell prefix, e.g. `ulimit -n 1000;` (runs through bash). */
+  shell?: string
+}
+
+/** Runs `corestore-sim ARGS` and collects its output. */
+export function cli (args: readonly string[], opts: CliOptions = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(cwd === undefined ? {} : { cwd }) })
+    const node = [...(opts.mutant === undefined ? [] : ['--require', PRELOAD]), CLI, ...args]
+    const env = opts.mutant === undefined ? process.env : { ...process.env, [MUTANT_ENV]: opts.mutant }
+    const child = opts.shell === undefined
+      ? spawn(process.execPath, node, { stdio: ['ignore', 'pipe', 'pipe'], env, ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }) })
+      : spawn('bash', ['-c', `${opts.shell} exec "$0" "$@"`, process.execPath, ...node], { stdio: ['ignore', 'pipe', 'pipe'], env })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
@@ -20,5 +43,7 @@ export function runCli (args: readonly string[], cwd?: string): Promise<Ran> {
   })
 }
 
-/** A line of a stack trace. */
-export const STACK = /^\s+at /m
+/** The last line of stdout, parsed (the `--json` line). */
+export function lastJson<T> (r: Ran): T {
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? 'null') as T
+}

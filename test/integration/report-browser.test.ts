@@ -10,7 +10,7 @@ import { parseTrace } from '../../src/sim/trace/reader'
 import type { TraceEvent } from '../../src/sim/trace/trace'
 import { replayCommand } from '../../src/sim/trace/summary'
 import { findChromium, INSTALL_HINT, launchChromium, REQUIRE_BROWSER } from '../helpers/browser'
-import { runCli } from '../helpers/cli'
+import { cli } from '../helpers/cli'
 import { tmpDir } from '../helpers/create'
 import { PLANTED_FAILURE, PLANTED_MUTANT, tracePlantedFailure } from '../helpers/report-fixtures'
 
@@ -75,7 +75,7 @@ function browserTests (executable: string): void {
     const dir = await tmpDir(t)
     const html = path.join(dir, 'run.html')
     const trace = path.join(dir, 'run.jsonl')
-    const ran = await runCli(['run', '--seed', '1', '--html', html, '--trace', trace, '--no-progress'])
+    const ran = await cli(['run', '--seed', '1', '--html', html, '--trace', trace, '--no-progress'])
     t.is(ran.code, 0, ran.stderr)
     t.ok(ran.stdout.includes(`report: ${html}`), 'the run says where the report is')
     const events = parseTrace(fs.readFileSync(trace, 'utf8'))

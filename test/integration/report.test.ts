@@ -10,7 +10,7 @@ import { TRACE_FORMAT, type TraceEvent } from '../../src/sim/trace/trace'
 import { runScenario } from '../../src/sim/scenario/runner'
 import { replayCommand } from '../../src/sim/trace/summary'
 import { tmpDir } from '../helpers/create'
-import { runCli, STACK } from '../helpers/cli'
+import { cli, STACK } from '../helpers/cli'
 import { EVERY_KIND, PLANTED_FAILURE, traceRun } from '../helpers/report-fixtures'
 
 function count (html: string, needle: string): number {
@@ -145,7 +145,7 @@ test('report: a bad trace is a one-line error naming the line, exit 2, and nothi
     const file = path.join(dir, `${code}-${line}.jsonl`)
     const out = path.join(dir, `${code}-${line}.html`)
     fs.writeFileSync(file, text)
-    const r = await runCli(['report', file, '-o', out])
+    const r = await cli(['report', file, '-o', out])
     t.is(r.code, 2, `${name}: exit 2`)
     t.is(r.stderr.trim().split('\n').length, 1, `${name}: one line`)
     t.ok(message.test(r.stderr.trim()), `${name}: ${r.stderr.trim()}`)
@@ -153,13 +153,13 @@ test('report: a bad trace is a one-line error naming the line, exit 2, and nothi
     t.absent(STACK.test(r.stderr), `${name}: no stack trace`)
     t.absent(fs.existsSync(out), `${name}: no report written`)
   }
-  const missing = await runCli(['report', path.join(dir, 'nope.jsonl')])
+  const missing = await cli(['report', path.join(dir, 'nope.jsonl')])
   t.is(missing.code, 2)
   t.ok(/nope\.jsonl: cannot read: ENOENT$/.test(missing.stderr.trim()), missing.stderr)
-  const usage = await runCli(['report'])
+  const usage = await cli(['report'])
   t.is(usage.code, 2)
   t.ok(/^corestore-sim: report needs a trace file/.test(usage.stderr) && /usage: corestore-sim report/.test(usage.stderr), 'no trace: one line plus usage')
-  const unwritable = await runCli(['report', path.join(dir, `${BAD[0]?.[2]}-3.jsonl`), '-o', path.join(dir, 'no', 'such', 'dir.html')])
+  const unwritable = await cli(['report', path.join(dir, `${BAD[0]?.[2]}-3.jsonl`), '-o', path.join(dir, 'no', 'such', 'dir.html')])
   t.is(unwritable.code, 2)
   t.ok(/cannot write .*dir\.html: the folder .* does not exist/.test(unwritable.stderr), unwritable.stderr)
 })
@@ -168,7 +168,7 @@ test('report: an empty trace gives an empty report that says so', { timeout: 30_
   const dir = await tmpDir(t)
   const file = path.join(dir, 'empty.jsonl')
   fs.writeFileSync(file, '')
-  const r = await runCli(['report', file])
+  const r = await cli(['report', file])
   t.is(r.code, 0, r.stderr)
   const html = fs.readFileSync(path.join(dir, 'empty.html'), 'utf8')
   t.ok(/<p class="empty" id="empty">This trace is empty/.test(html), 'the page says the trace is empty')
@@ -193,12 +193,12 @@ test('report: a trace read in chunks gives the events of the trace parsed whole'
 test('report: `run --html` alone writes the report and leaves no trace file behind', { timeout: 120_000 }, async (t) => {
   const dir = await tmpDir(t)
   const html = path.join(dir, 'small.html')
-  const r = await runCli(['run', '--seed', '2', '--peers', '3', '--cores', '2', '--steps', '20', '--duration', '10s', '--html', html, '--no-progress'])
+  const r = await cli(['run', '--seed', '2', '--peers', '3', '--cores', '2', '--steps', '20', '--duration', '10s', '--html', html, '--no-progress'])
   t.is(r.code, 0, r.stderr)
   t.alike(fs.readdirSync(dir), ['small.html'], 'only the report')
   const page = fs.readFileSync(html, 'utf8')
   t.ok(page.includes('<code id="replay">npx corestore-sim run --seed 2 --peers 3 --cores 2 --steps 20 --duration 10000ms --store project</code>'), 'with the replay command of the run')
-  const bad = await runCli(['run', '--seed', '2', '--html', path.join(dir, 'missing', 'x.html'), '--no-progress'])
+  const bad = await cli(['run', '--seed', '2', '--html', path.join(dir, 'missing', 'x.html'), '--no-progress'])
   t.is(bad.code, 2)
   t.ok(/^corestore-sim: cannot write .*x\.html: the folder .*missing does not exist or is not writable$/.test(bad.stderr.trim()), `refused before running: ${bad.stderr.trim()}`)
   t.absent(bad.stdout.includes('seed'), 'no simulation ran')

@@ -5,7 +5,7 @@ import test from 'brittle'
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
-import { cli, STACK } from './sim-cli-helpers'
+import { cli, STACK } from '../helpers/cli'
 
 const USAGE_ERRORS: Array<[string[], RegExp]> = [
   [['run', '--peers', '0'], /^corestore-sim: --peers must be an integer in \[2, 1024\], got 0$/],

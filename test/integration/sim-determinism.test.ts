@@ -1,31 +1,12 @@
 // Determinism across processes, through the CLI: the same seed gives the same trace
 // hash in separate processes; another seed gives another.
 import test from 'brittle'
-import { spawn } from 'child_process'
-import path from 'path'
 import { runScenario } from '../../src/sim'
+import { cli, lastJson } from '../helpers/cli'
 
-const CLI = path.join(__dirname, '..', '..', 'src', 'sim', 'cli', 'main.js')
+type Json = Record<string, unknown>
+
 const SMALL = ['--peers', '4', '--cores', '4', '--steps', '60', '--duration', '60s', '--no-progress']
-
-interface Ran { code: number | null, stdout: string, stderr: string }
-
-function cli (args: string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
-
-function lastJson (out: string): Record<string, unknown> {
-  const lines = out.trim().split('\n')
-  return JSON.parse(lines[lines.length - 1] as string) as Record<string, unknown>
-}
 
 test('determinism: same seed, same traceHash in separate processes; another seed, another', { timeout: 120_000 }, async (t) => {
   const [a, b, c] = await Promise.all([
@@ -34,7 +15,7 @@ test('determinism: same seed, same traceHash in separate processes; another seed
     cli(['run', '--seed', '43', ...SMALL, '--json'])
   ])
   for (const r of [a, b, c]) t.is(r.code, 0, r.stderr)
-  const [ja, jb, jc] = [lastJson(a.stdout), lastJson(b.stdout), lastJson(c.stdout)]
+  const [ja, jb, jc] = [lastJson<Json>(a), lastJson<Json>(b), lastJson<Json>(c)]
   t.is(ja.traceHash, jb.traceHash)
   t.not(ja.traceHash, jc.traceHash)
   t.alike(Object.keys(ja), ['seed', 'peers', 'cores', 'steps', 'virtualMs', 'realMs', 'speedup', 'messages', 'bytes', 'faults', 'gcCollected', 'invariantsChecked', 'violations', 'traceHash', 'workload', 'operations'])

@@ -6,7 +6,7 @@ import fs from 'fs'
 import path from 'path'
 import { checkFdBudget, explainOpenFailure, fdsNeeded, FdLimitError, readReplayFile, shardSeeds, WorkerPool, type SimJob } from '../../src/sim'
 import { tmpDir } from '../helpers/create'
-import { cli, lastJson, STACK, type Ran } from './sim-cli-helpers'
+import { cli, lastJson, STACK, type Ran } from '../helpers/cli'
 
 /** A small scenario: a few seconds per seed. */
 const SMALL = ['--peers', '3', '--cores', '2', '--steps', '40', '--duration', '30s']

@@ -9,7 +9,7 @@ import path from 'path'
 import { replayFiles, replayTests, runReplay } from '../../src/sim'
 import { MUTANTS } from '../property/mutants'
 import { MUTANT_ENV } from '../property/mutants/preload'
-import { PRELOAD } from './sim-cli-helpers'
+import { PRELOAD } from '../helpers/cli'
 
 const DIR = path.join(__dirname, '..', '..', '..', 'test', 'sim-regressions')
 

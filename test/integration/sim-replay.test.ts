@@ -8,7 +8,7 @@ import {
   writeReplayFile, ReplayFileError, packageInfo
 } from '../../src/sim'
 import { tmpDir } from '../helpers/create'
-import { cli, STACK } from './sim-cli-helpers'
+import { cli, STACK } from '../helpers/cli'
 
 function sample (): ReturnType<typeof makeReplayFile> {
   const scenario = generateScenario({ seed: 9, peers: 3, cores: 2, steps: 12 })

@@ -2,7 +2,6 @@
 // and restarts reopen it, planted bugs in the apps are caught on a known seed, and a
 // broken workload is one line and exit 2 (a violated invariant exit 1), never a hang.
 import test from 'brittle'
-import { spawn } from 'child_process'
 import fs from 'fs'
 import path from 'path'
 import { hyperbeeWorkload, loadWorkload, runScenario, Sim, WorkloadError, type Bee } from '../../src/sim'
@@ -11,28 +10,15 @@ import { beeReaderStaleSession } from '../property/mutants/bee-reader-stale-sess
 import { baseApplyDropsNode } from '../property/mutants/base-apply-drops-node'
 import { driveCheckoutReadsLive } from '../property/mutants/drive-checkout-reads-live'
 import type { Mutant } from '../property/mutants/mutant'
+import { cli, STACK } from '../helpers/cli'
 
 const ROOT = path.join(__dirname, '..', '..', '..')
-const CLI = path.join(__dirname, '..', '..', 'src', 'sim', 'cli', 'main.js')
 const EXAMPLE = path.join(ROOT, 'examples', 'chat-workload.js')
 const FIXTURES = './test/integration/fixtures/workloads'
 const TINY = ['--peers', '2', '--cores', '1', '--steps', '20', '--duration', '10s', '--no-progress']
+/** The CLI runs from the repository, where the fixtures' relative paths resolve. */
+const IN_ROOT = { cwd: ROOT }
 const SMALL = { peers: 4, cores: 2, steps: 60, durationMs: 60_000 }
-const STACK = /^\s+at /m
-
-interface Ran { code: number | null, stdout: string, stderr: string }
-
-function cli (args: string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
 
 test('workloads: the README example is this file, and it runs clean with work done', { timeout: 120_000 }, async (t) => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
@@ -103,19 +89,19 @@ const BROKEN: Array<[string, number, RegExp]> = [
 
 test('workloads: a broken workload is one line and exit 2; a violated invariant exit 1; never a hang', { timeout: 300_000 }, async (t) => {
   for (const [name, code, stderr] of BROKEN) {
-    const r = await cli(['run', '--seed', '1', ...TINY, '--no-shrink', '--workload', `${FIXTURES}/${name}.js`])
+    const r = await cli(['run', '--seed', '1', ...TINY, '--no-shrink', '--workload', `${FIXTURES}/${name}.js`], IN_ROOT)
     t.is(r.code, code, `${name}: exit ${code}`)
     const first = r.stderr.split('\n')[0] ?? ''
     t.ok(stderr.test(first), `${name}: ${first}`)
     t.absent(STACK.test(r.stderr), `${name}: no stack trace`)
     if (code === 1) t.ok(/\[\d+ ms\] workload.*fixture\./.test(r.stdout), `${name}: the violation names the workload`)
   }
-  const hung = await cli(['run', '--seed', '1', ...TINY, '--workload', `${FIXTURES}/op-hangs.js`, '--json'])
+  const hung = await cli(['run', '--seed', '1', ...TINY, '--workload', `${FIXTURES}/op-hangs.js`, '--json'], IN_ROOT)
   t.is(hung.code, 0, 'an operation that never settles is cut off, not a hang')
   const json = JSON.parse(hung.stdout.trim().split('\n').pop() as string) as { operations: Record<string, { runs: number, ok: number }> }
   t.ok((json.operations.wait?.runs ?? 0) > 0 && json.operations.wait?.ok === 0, `counted as not done: ${JSON.stringify(json.operations)}`)
   for (const [spec, message] of [['nosuch', /no such workload \(built in: hyperbee, autobase/], ['./nosuch.js', /cannot find module/]] as const) {
-    const r = await cli(['run', ...TINY, '--workload', spec])
+    const r = await cli(['run', ...TINY, '--workload', spec], IN_ROOT)
     t.is(r.code, 2, `${spec}: exit 2`)
     t.ok(message.test(r.stderr) && r.stderr.trim().split('\n').length === 1, `${spec}: ${r.stderr.trim()}`)
   }
@@ -136,8 +122,8 @@ test('workloads: a missing app package says how to install it', (t) => {
 test('workloads: the JSON summary names the workload and counts operations; same seed, same trace', { timeout: 180_000 }, async (t) => {
   const small = ['--peers', '3', '--cores', '2', '--steps', '40', '--duration', '30s', '--no-progress']
   const [a, det] = await Promise.all([
-    cli(['run', '--seed', '5', ...small, '--workload', 'autobase', '--json']),
-    cli(['run', '--seed', '5', ...small, '--workload', 'hyperbee', '--check-determinism'])
+    cli(['run', '--seed', '5', ...small, '--workload', 'autobase', '--json'], IN_ROOT),
+    cli(['run', '--seed', '5', ...small, '--workload', 'hyperbee', '--check-determinism'], IN_ROOT)
   ])
   t.is(a.code, 0, a.stderr)
   const j = JSON.parse(a.stdout.trim().split('\n').pop() as string) as Record<string, unknown>

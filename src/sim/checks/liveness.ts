@@ -1,30 +1,10 @@
-import type { CoreCatalog } from '../peers/catalog'
+import type { SimContext } from '../context'
 import type { CheckResult, InvariantName } from './invariants'
 import type { Peer, StoreObserver } from '../peers/peer'
 import type { SimCore, StoreLike } from '../peers/store-factory'
-import type { ViolationLog } from './violation-log'
 
 /** What the liveness checks need of a simulation. */
-export interface LivenessDeps {
-  peers: readonly Peer[]
-  catalog: CoreCatalog
-  log: ViolationLog
-  /** Virtual time, ms since the run started. */
-  now: () => number
-  /** Current step index, or null. */
-  step: () => number | null
-  /**
-   * Whether a peer's database refuses writes (a disk fault failed a write; see SimDisk).
-   * hypercore's core close ends with a write; on such a database it rejects ("Batch was
-   * not applied") and the core stays `closed: false`, on any store. Default: never.
-   */
-  refusesWrites?: (peer: number) => boolean
-  /**
-   * Whether an app (a workload) runs on the peer: its sessions are live sessions the
-   * model does not track, so a core with sessions counts as held. Default: never.
-   */
-  runsApp?: (peer: number) => boolean
-}
+export type LivenessDeps = Pick<SimContext, 'options' | 'peers' | 'catalog' | 'scheduler' | 'disks' | 'log' | 'step'>
 
 /** Upstream's fixed GC (stores without `gcIntervalMs`/`gcStrikes`): 2 s, 4 strikes. */
 const FIXED_GC = { gcIntervalMs: 2000, gcStrikes: 4 }
@@ -79,7 +59,9 @@ export class LivenessChecks {
   private readonly stores = new Map<StoreLike, StoreRecord>()
   /**
    * Cores left `closed: false` by a store's close() because their own close failed on a
-   * database that refuses writes (see `LivenessDeps.refusesWrites`): tolerated, counted.
+   * database that refuses writes (a disk fault failed a write; see SimDisk): hypercore's
+   * core close ends with a write, which such a database rejects ("Batch was not
+   * applied"), on any store. Tolerated, counted.
    */
   failedCloses = 0
   private readonly neverOpened = new WeakSet<SimCore>()
@@ -107,11 +89,17 @@ export class LivenessChecks {
     return r
   }
 
+  /** Virtual time, ms since the run started (0 once the clock is uninstalled). */
+  private now (): number {
+    const clock = this.deps.scheduler.clock
+    return clock.installed ? clock.elapsedMs : 0
+  }
+
   private violate (invariant: InvariantName, peer: Peer, core: SimCore | null, detail: string): void {
     const index = core === null ? -1 : this.deps.catalog.indexOf(core.discoveryKey.toString('hex'))
     this.deps.log.account({
       checked: 1,
-      violations: [{ invariant, atMs: this.deps.now(), step: this.deps.step(), peer: peer.index, ...(index === -1 ? {} : { core: index }), detail }]
+      violations: [{ invariant, atMs: this.now(), step: this.deps.step, peer: peer.index, ...(index === -1 ? {} : { core: index }), detail }]
     })
   }
 
@@ -138,7 +126,7 @@ export class LivenessChecks {
   private onClosed (store: StoreLike): void {
     const r = this.stores.get(store)
     if (r === undefined) return
-    const failedFlush = (c: SimCore): boolean => c.closing !== null && this.deps.refusesWrites?.(r.peer.index) === true
+    const failedFlush = (c: SimCore): boolean => c.closing !== null && this.deps.disks.get(r.peer.index).readOnly
     const open = r.cores.filter((c) => !c.closed && !this.neverOpened.has(c) && !failedFlush(c))
     this.failedCloses += r.cores.filter((c) => !c.closed && !this.neverOpened.has(c) && failedFlush(c)).length
     this.deps.log.account({ checked: 1, violations: [] })
@@ -166,7 +154,7 @@ export class LivenessChecks {
         if (n < 2) continue
         const index = this.deps.catalog.indexOf(id)
         out.violations.push({
-          invariant: 'one-core-per-key', atMs: this.deps.now(), step: this.deps.step(), peer: r.peer.index,
+          invariant: 'one-core-per-key', atMs: this.now(), step: this.deps.step, peer: r.peer.index,
           ...(index === -1 ? {} : { core: index }), detail: `${n} open core objects for one discovery key`
         })
       }
@@ -189,12 +177,14 @@ export class LivenessChecks {
         if (!isOpen(core) || core.closing !== null) continue
         out.checked++
         const index = this.deps.catalog.indexOf(core.discoveryKey.toString('hex'))
+        // An app's (a workload's) sessions are live sessions the model does not track:
+        // where one runs, a core with sessions counts as held.
         const held = (index !== -1 && (peer.sessions.get(index)?.length ?? 0) > 0) ||
-          (this.deps.runsApp?.(peer.index) === true && core.hasSession())
+          (this.deps.options.workload !== null && core.hasSession())
         const serving = (core.replicator.peers as ReplicationPeer[]).some((p) => p.remoteDownloading)
         if (held || serving) continue
         out.violations.push({
-          invariant: 'gc-liveness', atMs: this.deps.now(), step: this.deps.step(), peer: peer.index,
+          invariant: 'gc-liveness', atMs: this.now(), step: this.deps.step, peer: peer.index,
           ...(index === -1 ? {} : { core: index }),
           detail: `core open with no live session and no remote downloading it (${core.replicator.peers.length} replication peer(s)${core.hasSession() ? ', sessions the model does not know' : ''})`
         })

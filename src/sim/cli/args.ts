@@ -24,18 +24,24 @@ export interface ScenarioArgs {
   workload?: string
 }
 
-/** Parsed `corestore-sim run` arguments. */
-export interface RunArgs extends ScenarioArgs {
-  trace: string | null
-  /** Write the HTML report of the run here (`--html`). */
-  html: string | null
+/** The output and shrink flags `run` and `fuzz` share, parsed. */
+export interface OutputArgs {
+  /** End stdout with one JSON line (`--json`). */
   json: boolean
-  checkDeterminism: boolean
+  /** Show progress on stderr (`--no-progress`: false). */
   progress: boolean
   /** Shrink a failing run (`--no-shrink`: false). */
   shrink: boolean
   /** Real time the shrink may take, in ms (`--shrink-time`). */
   shrinkTimeMs: number
+}
+
+/** Parsed `corestore-sim run` arguments. */
+export interface RunArgs extends ScenarioArgs, OutputArgs {
+  trace: string | null
+  /** Write the HTML report of the run here (`--html`). */
+  html: string | null
+  checkDeterminism: boolean
   /** Where to write the replay file of a failure; null: a temporary file. */
   save: string | null
 }
@@ -53,6 +59,15 @@ export const SCENARIO_FLAGS = {
   faults: { type: 'string' },
   store: { type: 'string' },
   workload: { type: 'string' }
+} as const satisfies ParseArgsConfig['options']
+
+/** The output and shrink flags `run` and `fuzz` share (and `-h`), for `util.parseArgs`. */
+export const OUTPUT_FLAGS = {
+  json: { type: 'boolean' },
+  'no-progress': { type: 'boolean' },
+  'no-shrink': { type: 'boolean' },
+  'shrink-time': { type: 'string' },
+  help: { type: 'boolean', short: 'h' }
 } as const satisfies ParseArgsConfig['options']
 
 /** Help text of the scenario flags (indented two spaces, one flag per line). */
@@ -83,15 +98,11 @@ Exit code 1 when an invariant was violated (or runs differ), 2 on a usage or run
 
 const RUN_FLAGS = {
   ...SCENARIO_FLAGS,
+  ...OUTPUT_FLAGS,
   trace: { type: 'string' },
   html: { type: 'string' },
-  json: { type: 'boolean' },
   'check-determinism': { type: 'boolean' },
-  'no-progress': { type: 'boolean' },
-  'no-shrink': { type: 'boolean' },
-  'shrink-time': { type: 'string' },
-  save: { type: 'string' },
-  help: { type: 'boolean', short: 'h' }
+  save: { type: 'string' }
 } as const satisfies ParseArgsConfig['options']
 
 /** Parses a real-time budget flag (`--shrink-time`, `--time`): a duration above 0. */
@@ -107,6 +118,24 @@ export function fileArg (text: string | undefined, flag: string, usage: string):
   if (text === undefined) return null
   if (text.length === 0) throw new UsageError(`--${flag} needs a file name`, usage)
   return text
+}
+
+/** Parses an integer flag in [min, max]; `what` names it in the error (e.g. `--jobs`). */
+export function integerArg (text: string, what: string, min: number, max: number, usage: string): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`${what} must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`, usage)
+  const n = Number(text)
+  if (n < min || n > max) throw new UsageError(`${what} must be an integer in [${min}, ${max}], got ${text}`, usage)
+  return n
+}
+
+/** Parses the output and shrink flags (`OUTPUT_FLAGS`) out of parsed values. */
+export function outputArgs (values: Record<string, string | boolean | undefined>, usage: string): OutputArgs {
+  return {
+    json: values.json === true,
+    progress: values['no-progress'] !== true,
+    shrink: values['no-shrink'] !== true,
+    shrinkTimeMs: budgetArg(values['shrink-time'] as string | undefined, 'shrink-time', DEFAULT_SHRINK_TIME_MS, usage)
+  }
 }
 
 /**
@@ -142,11 +171,7 @@ export function scenarioArgs (values: Record<string, string | boolean | undefine
   const str = (name: string): string | undefined => values[name] as string | undefined
   const int = (name: string, min: number, max: number, fallback: number): number => {
     const text = str(name)
-    if (text === undefined) return fallback
-    if (!/^\d+$/.test(text)) throw new UsageError(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`, usage)
-    const n = Number(text)
-    if (n < min || n > max) throw new UsageError(`--${name} must be an integer in [${min}, ${max}], got ${text}`, usage)
-    return n
+    return text === undefined ? fallback : integerArg(text, `--${name}`, min, max, usage)
   }
   const duration = str('duration')
   const faults = str('faults')
@@ -206,20 +231,12 @@ export function parseRunArgs (argv: readonly string[]): RunArgs | null {
   return {
     ...scenarioArgs(values, USAGE),
     trace: (values.trace as string | undefined) ?? null,
-    html: nonEmpty(values.html as string | undefined, '--html'),
-    json: values.json === true,
+    html: fileArg(values.html as string | undefined, 'html', USAGE),
     checkDeterminism: values['check-determinism'] === true,
-    progress: values['no-progress'] !== true,
-    shrink: values['no-shrink'] !== true,
-    shrinkTimeMs: budgetArg(values['shrink-time'] as string | undefined, 'shrink-time', DEFAULT_SHRINK_TIME_MS, USAGE),
+    // After --html, as it always was: with two bad flags, the same one is reported.
+    ...outputArgs(values, USAGE),
     save: fileArg(values.save as string | undefined, 'save', USAGE)
   }
-}
-
-function nonEmpty (value: string | undefined, flag: string): string | null {
-  if (value === undefined) return null
-  if (value.length === 0) throw new UsageError(`${flag} needs a file name`, USAGE)
-  return value
 }
 
 /**

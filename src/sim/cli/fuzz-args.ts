@@ -1,7 +1,7 @@
 import os from 'os'
 import type { ParseArgsConfig } from 'util'
 import { MAX_SEED } from '../random/prng'
-import { budgetArg, DEFAULT_SHRINK_TIME_MS, parseFlags, scenarioArgs, SCENARIO_FLAGS, SCENARIO_FLAGS_HELP, type ScenarioArgs } from './args'
+import { budgetArg, DEFAULT_SHRINK_TIME_MS, integerArg, OUTPUT_FLAGS, outputArgs, parseFlags, scenarioArgs, SCENARIO_FLAGS, SCENARIO_FLAGS_HELP, type OutputArgs, type ScenarioArgs } from './args'
 import { UsageError } from './usage'
 
 /** Default campaign length when neither `--seeds` nor `--time` is given, in ms. */
@@ -17,7 +17,7 @@ export interface Shard {
 }
 
 /** Parsed `corestore-sim fuzz` arguments. */
-export interface FuzzArgs {
+export interface FuzzArgs extends OutputArgs {
   /** The scenario every seed runs (its `seed` is replaced by each seed). */
   scenario: Omit<ScenarioArgs, 'seed'>
   /** First and last seed of the space, inclusive. */
@@ -29,10 +29,6 @@ export interface FuzzArgs {
   shard: Shard
   workload: string | null
   keepGoing: boolean
-  json: boolean
-  progress: boolean
-  shrink: boolean
-  shrinkTimeMs: number
   /** Folder for the replay files of failures. */
   out: string
 }
@@ -41,18 +37,14 @@ const SEED_FLAGS = Object.fromEntries(Object.entries(SCENARIO_FLAGS).filter(([na
 
 const FUZZ_FLAGS = {
   ...SEED_FLAGS,
+  ...OUTPUT_FLAGS,
   seeds: { type: 'string' },
   time: { type: 'string' },
   jobs: { type: 'string' },
   shard: { type: 'string' },
   workload: { type: 'string' },
   'keep-going': { type: 'boolean' },
-  json: { type: 'boolean' },
-  'no-progress': { type: 'boolean' },
-  'no-shrink': { type: 'boolean' },
-  'shrink-time': { type: 'string' },
-  out: { type: 'string' },
-  help: { type: 'boolean', short: 'h' }
+  out: { type: 'string' }
 } as const satisfies ParseArgsConfig['options']
 
 /** Usage text of `corestore-sim fuzz`. */
@@ -82,10 +74,7 @@ ${SCENARIO_FLAGS_HELP.split('\n').filter((l) => !l.trimStart().startsWith('--see
 Exit code 1 when a seed violated an invariant, 0 when none did, 2 on a usage or run error.`
 
 function integer (text: string, what: string, min: number, max: number): number {
-  if (!/^\d+$/.test(text)) throw new UsageError(`${what} must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`, FUZZ_USAGE)
-  const n = Number(text)
-  if (n < min || n > max) throw new UsageError(`${what} must be an integer in [${min}, ${max}], got ${text}`, FUZZ_USAGE)
-  return n
+  return integerArg(text, what, min, max, FUZZ_USAGE)
 }
 
 /** Parses `--seeds A..B` (or a single seed `A`). */
@@ -137,10 +126,7 @@ export function parseFuzzArgs (argv: readonly string[]): FuzzArgs | null {
     shard: shardText === undefined ? { index: 1, count: 1 } : parseShard(shardText),
     workload: workload ?? null,
     keepGoing: values['keep-going'] === true,
-    json: values.json === true,
-    progress: values['no-progress'] !== true,
-    shrink: values['no-shrink'] !== true,
-    shrinkTimeMs: budgetArg(str('shrink-time'), 'shrink-time', DEFAULT_SHRINK_TIME_MS, FUZZ_USAGE),
+    ...outputArgs(values, FUZZ_USAGE),
     out
   }
 }

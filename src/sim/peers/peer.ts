@@ -1,40 +1,9 @@
 import type Hypercore = require('hypercore')
 import type { CatalogEntry, CoreCatalog } from './catalog'
 import type { SimCore, StoreFactory, StoreLike } from './store-factory'
-import { diskErrorCode } from '../disk/disk-error'
+import { AppendLedger } from './append-ledger'
+import type { PeerOptions } from './peer-options'
 import { TempSessions } from './temp-sessions'
-
-/** Options of every peer of a simulation. Every field is optional. */
-export interface PeerOptions {
-  /** GC check period of stores that support it, in ms: short, to put GC under pressure. Default 1000. */
-  gcIntervalMs?: number
-  /** GC strikes of stores that support it. Default 4. */
-  gcStrikes?: number
-  /**
-   * How long a core keeps replicating after its last session closes, in ms. hypercore
-   * draws this from Math.random once per process (20 to 40 s); the simulator fixes it
-   * on every core a store opens. Default 5000.
-   */
-  notDownloadingLingerMs?: number
-}
-
-/** The defaults of `PeerOptions`. */
-export const DEFAULT_PEER_OPTIONS: Readonly<Required<PeerOptions>> = Object.freeze({
-  gcIntervalMs: 1000,
-  gcStrikes: 4,
-  notDownloadingLingerMs: 5000
-})
-
-/** Validates peer options and applies the defaults; throws a RangeError on bad values. */
-export function checkPeerOptions (opts: PeerOptions = {}): Required<PeerOptions> {
-  const o = { ...DEFAULT_PEER_OPTIONS, ...opts }
-  if (!Number.isInteger(o.gcIntervalMs) || o.gcIntervalMs < 1) throw new RangeError('gcIntervalMs must be a positive integer')
-  if (!Number.isInteger(o.gcStrikes) || o.gcStrikes < 1) throw new RangeError('gcStrikes must be a positive integer')
-  if (!Number.isInteger(o.notDownloadingLingerMs) || o.notDownloadingLingerMs < 0) {
-    throw new RangeError('notDownloadingLingerMs must be a non-negative integer')
-  }
-  return o
-}
 
 /** Sees what a peer's stores do, for the liveness checks (liveness.ts). */
 export interface StoreObserver {
@@ -93,21 +62,14 @@ export class Peer {
   state: PeerState = 'closed'
   /** Model: sessions the simulator opened and has not closed, per core index. */
   readonly sessions = new Map<number, Hypercore[]>()
-  /** Model: acknowledged length per core index (appends whose promise resolved). */
-  readonly acked = new Map<number, number>()
-  /**
-   * Model: block counts of the appends in flight on a core (promise not resolved), in
-   * order, when the peer crashed (or closed); cleared by the durability check after the
-   * restart. Steps run one at a time, so there is at most one unless a step got stuck.
-   */
-  readonly inflight = new Map<number, number[]>()
-  /**
-   * Model: block counts of the appends on a core that failed with a disk error, in
-   * order, since the last durability check (which clears them). Such an append is in
-   * doubt, as if in flight at a crash: its batch may have been written before a later
-   * write of the same append (hints) failed. It is there whole or not at all.
-   */
-  readonly inDoubt = new Map<number, number[]>()
+  /** Model: its appends (acknowledged, in flight at a crash, in doubt after a disk error). */
+  private readonly appends = new AppendLedger()
+  /** Model: acknowledged length per core index (see AppendLedger). */
+  readonly acked = this.appends.acked
+  /** Model: appends in flight when the store went away, per core index (see AppendLedger). */
+  readonly inflight = this.appends.inflight
+  /** Model: appends that failed with a disk error since the last durability check (see AppendLedger). */
+  readonly inDoubt = this.appends.inDoubt
   /** Model: cores this peer has stored (it opened a session on them). */
   readonly holds = new Set<number>()
   /** Cores GC closed while the store was up. */
@@ -127,8 +89,6 @@ export class Peer {
   /** Sessions the model does not track (`tempSession`), until closed. */
   readonly tempSessions = new TempSessions()
 
-  /** Appends started and not settled, per core, in order: what a crash now leaves in flight. */
-  private readonly pending = new Map<number, Array<{ blocks: number }>>()
   private readonly factory: StoreFactory
   private readonly opts: Readonly<Required<PeerOptions>>
   private readonly catalog: CoreCatalog
@@ -266,7 +226,7 @@ export class Peer {
 
   /** Records an acknowledged length. */
   ack (core: number, length: number): void {
-    if (length > (this.acked.get(core) ?? 0)) this.acked.set(core, length)
+    this.appends.ack(core, length)
   }
 
   /**
@@ -277,30 +237,7 @@ export class Peer {
    */
   trackAppend (core: number, blocks: number, appending: Promise<{ length: number }>): Promise<{ length: number }> {
     const store = this.requireStore()
-    const token = { blocks }
-    let list = this.pending.get(core)
-    if (list === undefined) this.pending.set(core, (list = []))
-    list.push(token)
-    const settle = (): boolean => {
-      if (this.store !== store || this.state !== 'up') return false
-      const tokens = this.pending.get(core) ?? []
-      tokens.splice(tokens.indexOf(token), 1)
-      if (tokens.length === 0) this.pending.delete(core)
-      return true
-    }
-    appending.then(({ length }) => { if (settle()) this.ack(core, length) }, (err: unknown) => {
-      if (!settle() || diskErrorCode(err) === null) return
-      let doubts = this.inDoubt.get(core)
-      if (doubts === undefined) this.inDoubt.set(core, (doubts = []))
-      doubts.push(blocks)
-    })
-    return appending
-  }
-
-  /** The store goes away: appends still pending are in flight, whatever they do next. */
-  private stopAppends (): void {
-    for (const [core, tokens] of this.pending) this.inflight.set(core, tokens.map((a) => a.blocks))
-    this.pending.clear()
+    return this.appends.track(core, blocks, appending, () => this.store === store && this.state === 'up')
   }
 
   /**
@@ -320,7 +257,7 @@ export class Peer {
     this.state = 'crashed'
     this.sessions.clear()
     this.tempSessions.clear()
-    this.stopAppends()
+    this.appends.stop()
     const storage = store.storage as CrashableStorage
     if (storage.rocks !== undefined) await storage.rocks.close({ force: true })
     if (dropApp !== undefined) await dropApp().catch(noop)
@@ -338,7 +275,7 @@ export class Peer {
     this.state = 'closed'
     this.sessions.clear()
     this.tempSessions.clear()
-    this.stopAppends()
+    this.appends.stop()
     await this.closeStore(store)
   }
 }

@@ -1,5 +1,5 @@
 import type { LinkOptions } from '../network/link'
-import type { PeerOptions } from '../peers/peer'
+import type { PeerOptions } from '../peers/peer-options'
 import type { FaultKind, StepResult } from './steps'
 import { Sim } from '../sim'
 import { generateScenario, type FaultProfile, type Scenario, type ScenarioOptions } from './generator'

@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario/generator'
-import { renumberStep, type Renumber, type Step } from '../scenario/steps'
+import type { Step } from '../scenario/steps'
+import { renumberStep, type Renumber } from '../scenario/step-fields'
 
 /** Maps kept indexes to 0..n-1 in order; removed ones to null. */
 function renumbering (count: number, keep: (i: number) => boolean): { map: Renumber, kept: number } {
