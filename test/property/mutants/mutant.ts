@@ -32,6 +32,9 @@ export interface Mutant {
  * exported functions through the exports object, so a patched export is seen).
  */
 export function patch<T extends object, K extends keyof T> (obj: T, key: K, make: (original: T[K]) => T[K]): Restore {
+  // A patch of a name that is gone (a refactor moved the method) would plant nothing and
+  // let every killer "pass": refuse it.
+  if (!(key in obj)) throw new Error(`mutant: nothing named ${String(key)} to patch`)
   const had = Object.prototype.hasOwnProperty.call(obj, key)
   const original = obj[key]
   obj[key] = make(original)

@@ -29,7 +29,7 @@ function show (r: StepResult): string {
  * A get that timed out on this side only, while the other side read the block, and at
  * that moment hypercore had left the request unsent with a peer able to serve it.
  */
-function staleQueueOnly (r: StepResult, other: StepResult, seen: readonly StaleQueueTimeout[]): boolean {
+export function staleQueueOnly (r: StepResult, other: StepResult, seen: readonly StaleQueueTimeout[]): boolean {
   if (r.step.kind !== 'get' || r.code !== 'REQUEST_TIMEOUT' || !other.ok) return false
   const index = r.step.index
   return seen.some((s) => s.index === index && s.atMs - DEFAULT_START_MS === r.atMs)
@@ -47,7 +47,7 @@ export function compareRuns (ours: readonly StepResult[], theirs: readonly StepR
 }
 
 /** Runs a scenario on one store while recording its stale-queue timeouts. */
-async function runWatched (s: SimScenario, shape: SimShape): Promise<{ r: RunStepsResult, seen: StaleQueueTimeout[] }> {
+export async function runWatched (s: SimScenario, shape: SimShape): Promise<{ r: RunStepsResult, seen: StaleQueueTimeout[] }> {
   const stop = watchStaleQueue()
   let r: RunStepsResult
   try {

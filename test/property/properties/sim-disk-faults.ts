@@ -1,6 +1,6 @@
 import { defineProperty } from '../harness/property'
 import { appendCloseFirst } from '../model/sim-steps'
-import { requireNoViolations, runSim, simScenario, simSetup, simStepLines, type SimScenario, type SimShape } from './sim-scenario'
+import { countStepResults, requireNoViolations, runSim, simScenario, simSetup, simStepLines, type SimScenario, type SimShape } from './sim-scenario'
 
 /**
  * Disk faults on our store: owners append (some closing their session before the
@@ -32,7 +32,11 @@ export const simDiskFaults = defineProperty<SimScenario>({
   ciRuns: 30,
   scenarioTimeoutMs: 60_000,
   arbitrary: () => simScenario(SIM_DISK_SHAPE),
-  run: async (s) => requireNoViolations(await runSim(s, SIM_DISK_SHAPE)),
+  run: async (s, steps) => {
+    const r = await runSim(s, SIM_DISK_SHAPE)
+    requireNoViolations(r)
+    countStepResults(r, steps)
+  },
   describe: simStepLines,
   setup: (s) => simSetup(s, SIM_DISK_SHAPE)
 })

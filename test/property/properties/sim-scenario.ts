@@ -75,6 +75,18 @@ export function requireStepResults (r: RunStepsResult, tally: StepTally): void {
   if (found.length > 0) throw new Error(`STEP: ${found.slice(0, 3).join('; ')}${found.length > 3 ? ` (+${found.length - 3} more)` : ''}`)
 }
 
+/**
+ * Counts each step by its result, without a model: one that resolved did real work, one
+ * that failed (a disk fault's code, a timeout, a peer down) is counted as skipped with
+ * its code. For properties whose steps fail on purpose (disk faults).
+ */
+export function countStepResults (r: RunStepsResult, tally: StepTally): void {
+  for (const x of r.results) {
+    if (x.ok) tally.did(x.step.kind)
+    else tally.skipped(x.step.kind, `error ${x.code ?? '?'}`)
+  }
+}
+
 /** The steps, one line each, as the simulator prints them. */
 export function simStepLines (s: SimScenario): string[] {
   return s.steps.map((step) => describeStep(step))
