@@ -1,6 +1,7 @@
 import test from 'brittle'
 import Hypercore from 'hypercore'
 import { MUTANTS } from './mutants'
+import { patch } from './mutants/mutant'
 import { Corestore } from '../../src/store/corestore'
 import { CoreTracker } from '../../src/store/core-tracker'
 import { SessionTracker } from '../../src/store/session-tracker'
@@ -62,6 +63,15 @@ test('mutants: each planted bug patches the store and restores every original', 
     t.ok(patched.length > 0, `${m.name} patches ${patched.join(', ')}`)
     t.alike(changed(pristine, snapshot()), [], `${m.name} restored everything it patched`)
   }
+})
+
+test('mutants: a patch of a name that is not there throws (it would plant nothing)', (t) => {
+  const target = { present (): number { return 1 } }
+  t.exception(() => patch(target as { present: () => number, absent?: () => number }, 'absent', () => () => 2), /nothing named absent to patch/)
+  const restore = patch(target, 'present', () => () => 2)
+  t.is(target.present(), 2, 'a present name is patched')
+  restore()
+  t.is(target.present(), 1, 'and restored')
 })
 
 // Planted bugs caught by test files are cheap to check: `npm test` checks each one is
