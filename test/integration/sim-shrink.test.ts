@@ -2,9 +2,10 @@
 // plants a bug that needs a few particular steps, and the shrinker must find them.
 import test from 'brittle'
 import {
-  checkStep, generateScenario, removeChunks, renumberStep, restrictScenario, scenarioSize, shrink, shrinkScenario,
+  checkStep, failureOf, generateScenario, removeChunks, sameFailure, renumberStep, restrictScenario, scenarioSize, shrink, shrinkScenario,
   simplerSteps, simplifyEach, stepCores, stepPeers, type Scenario, type Step, type Violation
 } from '../../src/sim'
+import { allConnected } from '../../src/sim/shrink/shrink-scenario'
 
 /** One step of every kind. */
 const EVERY_KIND: Step[] = [
@@ -157,4 +158,39 @@ test('restrictScenario: a removed peer takes its cores, links, readers and steps
   for (const step of r.steps) checkStep(step, r.peers, r.cores.length)
   t.ok(r.steps.length < s.steps.length && r.steps.length > 0, `${s.steps.length} -> ${r.steps.length} steps`)
   t.is(restrictScenario(s, () => false, () => true), null, 'no peer left')
+})
+
+/** A planted app bug: `app.stale read` when p1 opens a session; `app.final check` whenever a peer is cut off (a different failure). */
+function plantedAppRun (s: Scenario): { violations: Violation[] } {
+  const violations: Violation[] = []
+  const i = s.steps.findIndex((step) => step.kind === 'open-session' && step.peer === 1)
+  if (i !== -1) violations.push({ invariant: 'workload', atMs: 0, step: i, detail: 'app.stale read: p1 saw version 3 after 4' })
+  if (!allConnected(s)) violations.push({ invariant: 'workload', atMs: 0, step: null, detail: 'app.final check: a peer never caught up' })
+  return { violations }
+}
+
+test('shrinkScenario: an app failure keeps its own check, on peers that stay connected', async (t) => {
+  const stale = { invariant: 'workload' as const, atMs: 0, step: 0, detail: 'app.stale read: x' }
+  const final = { invariant: 'workload' as const, atMs: 0, step: null, detail: 'app.final check: y' }
+  const failure = failureOf([stale]) as NonNullable<ReturnType<typeof failureOf>>
+  t.is(failure.check, 'app.stale read', 'the failure names the app check')
+  t.absent(sameFailure(failure, [final]), 'another check of the same app is another failure')
+  t.ok(sameFailure(failure, [final, stale]), 'the same check is the same failure')
+
+  let seed = 0
+  let original: Scenario | null = null
+  while (original === null && seed < 50) {
+    const s = generateScenario({ seed: seed++ })
+    if (plantedAppRun(s).violations.length > 0 && allConnected(s)) original = s
+  }
+  if (original === null) return t.fail('no generated scenario trips the planted app bug')
+  const out = await shrinkScenario(original, {
+    failure: failureOf(plantedAppRun(original).violations) as NonNullable<ReturnType<typeof failureOf>>,
+    connected: true,
+    run: async (s) => plantedAppRun(s),
+    parallel: 2
+  })
+  t.ok(allConnected(out.value), `every peer still reaches every other (${out.value.peers} peers, ${out.value.links.length} links)`)
+  t.ok(sameFailure(failure, plantedAppRun(out.value).violations), 'the shrunk scenario fails the same app check')
+  t.ok(out.value.steps.length <= 2, `shrunk to ${out.value.steps.length} step(s)`)
 })

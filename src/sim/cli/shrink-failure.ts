@@ -75,6 +75,7 @@ export async function shrinkFailure (req: ShrinkRequest): Promise<ShrunkFailure>
     req.log(`shrinking: keeping ${failure.invariant}; ${sizeText(original)}; budget ${(req.budgetMs / 1000).toFixed(0)} s, ${req.pool.size} process${req.pool.size === 1 ? '' : 'es'}`)
     const outcome = await shrinkScenario(req.scenario, {
       failure,
+      connected: req.workload !== null,
       run: (candidate) => req.pool.run({ kind: 'scenario', scenario: candidate, ...common, trace: null, stopOnInvariant: failure.invariant }),
       parallel: req.pool.size,
       ...(req.stepResults === undefined || req.stepResults.length === 0 ? {} : { stepEndsMs: req.stepResults.map((r) => r.atMs) }),

@@ -21,6 +21,8 @@ export interface AppHooks {
   crashed (peer: number): Promise<void>
   /** After a restart (store open, links up, durability checked): reopen the app. */
   reopened (peer: number): Promise<void>
+  /** After the heal (every peer up): reopen the apps that stopped themselves. */
+  healed (): Promise<void>
 }
 
 /** What the lifecycle needs of a simulation. */
@@ -174,6 +176,7 @@ export class Lifecycle {
       if (peer.state === 'crashed') await this.restartPeer(peer.index)
       else await this.recoverPeer(peer.index)
     }
+    await this.deps.app?.healed()
   }
 
   /** Teardown: cuts every link, then closes every peer cleanly, one at a time. */

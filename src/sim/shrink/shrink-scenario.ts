@@ -12,23 +12,43 @@ export interface ScenarioFailure {
   step: number | null
   peer?: number
   core?: number
+  /**
+   * For a `workload` violation, which of the app's checks (`hyperbee.final check`): an
+   * app's checks are one invariant to the simulator, but a different check failing is a
+   * different failure.
+   */
+  check?: string
+}
+
+/** The check a workload violation names (its detail up to the first `: `), or undefined. */
+function checkOf (v: Violation): string | undefined {
+  if (v.invariant !== 'workload') return undefined
+  const end = v.detail.indexOf(': ')
+  return end === -1 ? v.detail : v.detail.slice(0, end)
+}
+
+/** True when `v` is a violation of the kept failure's invariant (and, for a workload, of its check). */
+function matches (failure: ScenarioFailure, v: Violation): boolean {
+  return v.invariant === failure.invariant && (failure.check === undefined || checkOf(v) === failure.check)
 }
 
 /** The failure to keep from a run's violations: the first one found. Null if there is none. */
 export function failureOf (violations: readonly Violation[]): ScenarioFailure | null {
   const v = violations[0]
   if (v === undefined) return null
+  const check = checkOf(v)
   return {
     invariant: v.invariant,
+    ...(check === undefined ? {} : { check }),
     step: v.step,
     ...(v.peer === undefined ? {} : { peer: v.peer }),
     ...(v.core === undefined ? {} : { core: v.core })
   }
 }
 
-/** True when a run still breaks the same invariant. */
+/** True when a run still breaks the same invariant (and, for a workload, the same check). */
 export function sameFailure (failure: ScenarioFailure, violations: readonly Violation[]): boolean {
-  return violations.some((v) => v.invariant === failure.invariant)
+  return violations.some((v) => matches(failure, v))
 }
 
 /** Options of `shrinkScenario()`. */
@@ -43,6 +63,12 @@ export interface ShrinkScenarioOptions {
   run: (scenario: Scenario) => Promise<{ violations: readonly Violation[], stepResults?: readonly StepResult[] }>
   /** Virtual time at which each step of `scenario` finished, if known (`StepResult.atMs`). */
   stepEndsMs?: readonly number[]
+  /**
+   * Every peer must stay reachable from every other (through links or replicate steps):
+   * an app runs on them, and an app's final check on peers the shrink cut off fails for
+   * that reason alone. Default false.
+   */
+  connected?: boolean
   /** Candidates run at once. Default 1. */
   parallel?: number
   /** Real time allowed, in ms. Default 60,000. */
@@ -65,10 +91,10 @@ export async function shrinkScenario (scenario: Scenario, opts: ShrinkScenarioOp
   return shrink(scenario, {
     passes: scenarioPasses({ timing, seen }),
     fails: async (candidate) => {
-      if (!readersReachOwners(candidate)) return false
+      if (!readersReachOwners(candidate) || (opts.connected === true && !allConnected(candidate))) return false
       const result = await opts.run(candidate)
       if (result.stepResults !== undefined) timing.set(candidate, result.stepResults.map((r) => r.atMs))
-      const match = failureOf(result.violations.filter((v) => v.invariant === opts.failure.invariant))
+      const match = failureOf(result.violations.filter((v) => matches(opts.failure, v)))
       if (match !== null) seen.set(candidate, match)
       return match !== null
     },
@@ -115,6 +141,18 @@ function mergeAdvances (steps: readonly Step[]): Step[] {
  * never offers one (it would turn a real failure into an artefact of the topology).
  */
 export function readersReachOwners (s: Scenario): boolean {
+  const find = components(s)
+  return s.cores.every((core, c) => (s.readers[c] ?? []).every((r) => find(r) === find(core.owner)))
+}
+
+/** True when every peer of `s` can reach every other (links and replicate steps). */
+export function allConnected (s: Scenario): boolean {
+  const find = components(s)
+  return Array.from({ length: s.peers }, (_, i) => find(i)).every((r, _, all) => r === all[0])
+}
+
+/** Union-find over a scenario's links and replicate steps: a peer's component. */
+function components (s: Scenario): (peer: number) => number {
   const root = Array.from({ length: s.peers }, (_, i) => i)
   const find = (x: number): number => {
     while (root[x] !== x) x = root[x] = root[root[x] as number] as number
@@ -123,7 +161,7 @@ export function readersReachOwners (s: Scenario): boolean {
   const join = (a: number, b: number): void => { root[find(a)] = find(b) }
   for (const [a, b] of s.links) join(a, b)
   for (const step of s.steps) if (step.kind === 'replicate') join(step.a, step.b)
-  return s.cores.every((core, c) => (s.readers[c] ?? []).every((r) => find(r) === find(core.owner)))
+  return find
 }
 
 /** What shrinking learnt from the runs of the scenarios it tried (keyed by scenario object). */

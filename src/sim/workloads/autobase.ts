@@ -1,3 +1,5 @@
+import { diskErrorCode } from '../disk/disk-error'
+import { oneLine } from './workload'
 import { requireAppPackage } from './packages'
 import type { AppPeer, JsonValue, Operation, Workload, WorkloadContext } from './workload'
 
@@ -29,6 +31,8 @@ export interface Base {
   close (): Promise<void>
   append (value: unknown): Promise<unknown>
   update (): Promise<void>
+  readonly closing: Promise<void> | null
+  on (event: 'error', listener: (err: unknown) => void): unknown
 }
 
 type Apply = (nodes: Array<{ value: unknown }>, view: ViewCore, host: ApplyHost) => Promise<void>
@@ -48,6 +52,8 @@ export interface BaseState {
   acked: Map<number, Set<number>>
   /** Views read, not yet checked by the invariants. */
   seen: Array<{ peer: number, view: LogNode[] }>
+  /** Errors a base emitted (it closed itself), not yet checked by the invariants. */
+  failures: Array<{ peer: number, disk: boolean, error: string }>
 }
 
 type Ctx = WorkloadContext<BaseState, Base>
@@ -186,7 +192,7 @@ function showView (view: readonly LogNode[]): string {
 export const autobaseWorkload: Workload<BaseState, Base> & { requires: () => void } = {
   name: 'autobase',
   requires: () => { loadAutobase() },
-  init: () => ({ bootstrap: null, locals: new Map(), added: new Set(), started: new Map(), acked: new Map(), seen: [] }),
+  init: () => ({ bootstrap: null, locals: new Map(), added: new Set(), started: new Map(), acked: new Map(), seen: [], failures: [] }),
   async setup (peer, ctx) {
     const Ctor = loadAutobase()
     const first = peer.index === ctx.peers[0]
@@ -195,6 +201,11 @@ export const autobaseWorkload: Workload<BaseState, Base> & { requires: () => voi
       valueEncoding: 'json',
       open: (store: { get (name: string, opts: object): ViewCore }) => store.get('view', { valueEncoding: 'json' }),
       apply: (nodes: Array<{ value: unknown }>, view: ViewCore, host: ApplyHost) => autobaseHooks.apply(nodes, view, host)
+    })
+    // Autobase closes itself on an internal error (a write its storage refused) and
+    // crashes the process unless someone listens: an app listens, and restarts it.
+    base.on('error', (err) => {
+      ctx.state.failures.push({ peer: peer.index, disk: diskErrorCode(err) !== null, error: oneLine(err) })
     })
     await base.ready()
     if (first) {
@@ -205,6 +216,7 @@ export const autobaseWorkload: Workload<BaseState, Base> & { requires: () => voi
     return base
   },
   teardown: (peer) => peer.app.close(),
+  stopped: (base) => base.closing !== null,
   operations: autobaseOperations,
   invariants: {
     'views are valid orders': (ctx) => {
@@ -215,6 +227,8 @@ export const autobaseWorkload: Workload<BaseState, Base> & { requires: () => voi
       }
       return bad
     },
+    'a base fails only when its disk does': (ctx) =>
+      ctx.state.failures.splice(0).filter((f) => !f.disk).map((f) => `peer ${f.peer}: the base closed itself on ${f.error}`),
     'writers are added through the base': (ctx) => {
       const bad: string[] = []
       for (const p of ctx.peers) {

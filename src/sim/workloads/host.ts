@@ -100,6 +100,19 @@ export class WorkloadHost {
     if (result !== null) this.violate(`setup on peer ${i} after its restart ${result}`, i)
   }
 
+  /** After the heal: an app that stopped itself (see Workload.stopped) is closed and set up again. */
+  async healed (): Promise<void> {
+    const stopped = this.workload.stopped
+    if (stopped === undefined || this.error !== null) return
+    for (const i of this.peers) {
+      const running = this.apps.get(i)
+      if (running === undefined || !this.call(`stopped on peer ${i}`, () => stopped(running.app))) continue
+      this.deps.trace.record('app', { p: i, stopped: true })
+      await this.closing(i)
+      await this.reopened(i)
+    }
+  }
+
   /** Before a clean close of the peer's store: closes the app (a failure is a violation). */
   async closing (i: number): Promise<void> {
     const app = this.apps.get(i)

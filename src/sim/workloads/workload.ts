@@ -107,6 +107,13 @@ export interface Workload<State = unknown, App = unknown> {
   setup (peer: WorkloadPeer, ctx: WorkloadContext<State, App>): Promise<App>
   /** Closes the app, before its store closes (clean close, restart, end of run). Default: nothing to close. */
   teardown? (peer: AppPeer<App>, ctx: WorkloadContext<State, App>): Promise<void>
+  /**
+   * Whether an app stopped itself (Autobase closes itself when its storage fails, and
+   * crashes the process unless someone listens for its `error`). After the heal, the
+   * simulator closes and sets up again every app that stopped, as an app's supervisor
+   * would. Default: apps never stop on their own.
+   */
+  stopped? (app: App): boolean
   /** Operations, by name (names are the `op` of steps). At least one. */
   readonly operations: Readonly<Record<string, Operation<State, App, any>>> // eslint-disable-line @typescript-eslint/no-explicit-any -- each operation has its own Args type; `any` lets a record hold them all
   /** Checked after every step, by name. */
