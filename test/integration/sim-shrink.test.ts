@@ -176,6 +176,9 @@ test('shrinkScenario: an app failure keeps its own check, on peers that stay con
   t.is(failure.check, 'app.stale read', 'the failure names the app check')
   t.absent(sameFailure(failure, [final]), 'another check of the same app is another failure')
   t.ok(sameFailure(failure, [final, stale]), 'the same check is the same failure')
+  const setup = failureOf([{ invariant: 'workload', atMs: 0, step: 3, detail: 'setup on peer 3 after its restart failed: EIO' }])
+  t.is(setup?.check, 'setup on peer N after its restart failed', 'peer numbers are not part of the check (shrinking renumbers peers)')
+  t.ok(setup !== null && sameFailure(setup, [{ invariant: 'workload', atMs: 0, step: 1, detail: 'setup on peer 1 after its restart failed: EIO' }]), 'so the same check on a renumbered peer is the same failure')
 
   let seed = 0
   let original: Scenario | null = null

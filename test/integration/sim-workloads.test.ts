@@ -4,7 +4,7 @@
 import test from 'brittle'
 import fs from 'fs'
 import path from 'path'
-import { hyperbeeWorkload, loadWorkload, runScenario, Sim, WorkloadError, type Bee } from '../../src/sim'
+import { autobaseWorkload, hyperbeeWorkload, loadWorkload, runScenario, Sim, WorkloadError, type Base, type Bee } from '../../src/sim'
 import { requireAppPackage } from '../../src/sim/workloads/packages'
 import { beeReaderStaleSession } from '../property/mutants/bee-reader-stale-session'
 import { baseApplyDropsNode } from '../property/mutants/base-apply-drops-node'
@@ -52,6 +52,28 @@ test('workloads: a crash drops the app, a restart reopens it from disk; acknowle
   t.is(after?.version, 4, 'reopened at the acknowledged version')
   const read = await sim.apply({ kind: 'op', peer: 1, op: 'checkout', args: { at: 2 } })
   t.ok(read.ok, `a reader reads the bee: ${JSON.stringify(read.result)}`)
+  t.alike(await sim.close(), [])
+})
+
+test('workloads: an Autobase whose disk fills stops itself (no process crash); after the heal it runs again and converges', { timeout: 120_000 }, async (t) => {
+  const sim = await Sim.create({ seed: 5, peers: 2, cores: 0, workload: autobaseWorkload })
+  t.teardown(() => sim.close())
+  const host = sim.workload
+  if (host === null) throw new Error('no workload host')
+  t.ok((await sim.apply({ kind: 'op', peer: 0, op: 'add-writer', args: { target: 1 } })).ok, 'peer 1 added as a writer')
+  t.ok((await sim.apply({ kind: 'op', peer: 0, op: 'append', args: null })).ok, 'an append before the fault')
+  await sim.apply({ kind: 'disk-full', peer: 0 })
+  const failed = await sim.apply({ kind: 'op', peer: 0, op: 'append', args: null })
+  t.absent(failed.ok, `an append on the full disk fails (${failed.code ?? '?'})`)
+  const stopped = host.app(0) as Base
+  t.ok(stopped.closing !== null, 'the base stopped itself (its error was listened for: the process lives)')
+  await sim.apply({ kind: 'advance', ms: 5000 })
+  const converged = await sim.converge(120_000)
+  t.ok(converged.ok, 'converged after the heal')
+  const running = host.app(0) as Base
+  t.ok(running !== stopped && running.closing === null, 'the stopped base was set up again')
+  const check = await sim.checkWorkload(120_000)
+  t.alike(check.violations, [], 'every view identical, every acknowledged node there, no unexpected base error')
   t.alike(await sim.close(), [])
 })
 

@@ -29,6 +29,8 @@ export interface ScenarioJob {
   lite?: boolean
   /** Stop at the first violation of this invariant (shrink candidates: only the verdict matters). */
   stopOnInvariant?: InvariantName
+  /** See RunGivenOptions.stopOnCheck. */
+  stopOnCheck?: string
 }
 
 /** What a simulation process runs: plain JSON, resolved in the parent. */
@@ -80,6 +82,7 @@ export async function runJob (job: SimJob, onProgress?: (p: RunProgress) => void
       ...job.options,
       store: job.store,
       ...(job.stopOnInvariant === undefined ? {} : { stopOnInvariant: job.stopOnInvariant }),
+      ...(job.stopOnCheck === undefined ? {} : { stopOnCheck: job.stopOnCheck }),
       ...common
     })
   }

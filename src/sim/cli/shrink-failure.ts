@@ -76,7 +76,7 @@ export async function shrinkFailure (req: ShrinkRequest): Promise<ShrunkFailure>
     const outcome = await shrinkScenario(req.scenario, {
       failure,
       connected: req.workload !== null,
-      run: (candidate) => req.pool.run({ kind: 'scenario', scenario: candidate, ...common, trace: null, stopOnInvariant: failure.invariant }),
+      run: (candidate) => req.pool.run({ kind: 'scenario', scenario: candidate, ...common, trace: null, stopOnInvariant: failure.invariant, ...(failure.check === undefined ? {} : { stopOnCheck: failure.check }) }),
       parallel: req.pool.size,
       ...(req.stepResults === undefined || req.stepResults.length === 0 ? {} : { stepEndsMs: req.stepResults.map((r) => r.atMs) }),
       budgetMs: req.budgetMs,

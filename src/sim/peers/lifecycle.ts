@@ -91,9 +91,9 @@ export class Lifecycle {
   }
 
   /**
-   * Closes a peer cleanly, as an application closes its store: with its links still up,
-   * so that `close()` must destroy the replication streams the store made (a stream it
-   * leaves open is a `left-open` violation); then cuts what is left of its links.
+   * Closes a peer cleanly, as an application closes its store: its links are cut first
+   * (the streams are the caller's, here the simulator's), then the app closes, then the
+   * store.
    */
   async closePeer (i: number): Promise<void> {
     this.deps.network.peerDown(i)

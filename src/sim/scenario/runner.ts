@@ -5,7 +5,7 @@ import { Sim } from '../sim'
 import { generateScenario, type FaultProfile, type Scenario, type ScenarioOptions } from './generator'
 import type { StoreFactory } from '../peers/store-factory'
 import type { TraceOptions } from '../trace/trace'
-import type { InvariantName, Violation } from '../checks/invariants'
+import { checkOf, type InvariantName, type Violation } from '../checks/invariants'
 import type { DiskStats } from '../disk/sim-disk'
 import type { AnyWorkload } from '../workloads/workload'
 import type { OperationCount } from '../workloads/host'
@@ -49,6 +49,8 @@ export interface RunSettings {
    * asks whether a candidate still fails. Default: run everything.
    */
   stopOnInvariant?: InvariantName
+  /** With `stopOnInvariant: 'workload'`: stop only at a violation of this app check (see `checkOf`). */
+  stopOnCheck?: string
 }
 
 /** Options of `runScenario()`: the scenario to generate and how to run it. Only `seed` is required. */
@@ -143,7 +145,8 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
   let convergeMs = 0
   let virtualMs = 0
   const stepResults: StepResult[] = []
-  const stopped = (): boolean => opts.stopOnInvariant !== undefined && sim.violations.some((v) => v.invariant === opts.stopOnInvariant)
+  const stopped = (): boolean => opts.stopOnInvariant !== undefined &&
+    sim.violations.some((v) => v.invariant === opts.stopOnInvariant && (opts.stopOnCheck === undefined || checkOf(v) === opts.stopOnCheck))
   try {
     sim.trace.record('scenario', { faults: scenario.faultProfile.rates, drawn: scenario.faultProfile.drawn, generated, links: scenario.links.length, readers: scenario.readers, steps: scenario.steps.length, durationMs: scenario.durationMs, ...(scenario.workload === undefined ? {} : { workload: scenario.workload }) })
     sim.trace.record('phase', { name: 'faults' })

@@ -1,4 +1,4 @@
-import type { InvariantName, Violation } from '../checks/invariants'
+import { checkOf, type InvariantName, type Violation } from '../checks/invariants'
 import type { Scenario } from '../scenario/generator'
 import type { Step, StepResult } from '../scenario/steps'
 import { offer, removeChunks, shrink, simplifyEach, type ShrinkOutcome, type ShrinkPass, type ShrinkProgress } from './shrinker'
@@ -18,13 +18,6 @@ export interface ScenarioFailure {
    * different failure.
    */
   check?: string
-}
-
-/** The check a workload violation names (its detail up to the first `: `), or undefined. */
-function checkOf (v: Violation): string | undefined {
-  if (v.invariant !== 'workload') return undefined
-  const end = v.detail.indexOf(': ')
-  return end === -1 ? v.detail : v.detail.slice(0, end)
 }
 
 /** True when `v` is a violation of the kept failure's invariant (and, for a workload, of its check). */

@@ -189,7 +189,12 @@ export class WorkloadHost {
     out.checked++
     const { scheduler } = this.deps
     const at = (): number => scheduler.clock.elapsedMs
-    const outcome = await scheduler.run(this.call('final check', () => check(this.ctx)), timeoutMs)
+    // A failing read planned before the heal can land after it and stop an app again.
+    const run = async (): Promise<unknown> => {
+      await this.healed()
+      return await this.call('final check', () => check(this.ctx))
+    }
+    const outcome = await scheduler.run(run(), timeoutMs)
     if (outcome.state === 'pending') {
       out.violations.push(this.violation(`final check: did not finish within ${timeoutMs} ms of virtual time after the heal`, at(), null))
     } else if (outcome.state === 'rejected') {
