@@ -130,6 +130,7 @@ export const autobaseOperations: Record<string, Op> = {
       const i = ctx.state.started.get(peer.index) ?? 0
       ctx.state.started.set(peer.index, i + 1)
       await peer.app.append({ w: peer.index, i })
+      if (ctx.abandoned) return { i }
       let acked = ctx.state.acked.get(peer.index)
       if (acked === undefined) ctx.state.acked.set(peer.index, (acked = new Set()))
       acked.add(i)

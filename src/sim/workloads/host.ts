@@ -58,7 +58,8 @@ export class WorkloadHost {
       peers: this.peers,
       timeoutMs: deps.stepTimeoutMs,
       app: (i) => this.apps.get(i)?.app ?? null,
-      record: (fields) => deps.trace.record('workload', { w: workload.name, ...fields })
+      record: (fields) => deps.trace.record('workload', { w: workload.name, ...fields }),
+      abandoned: false
     }
   }
 
@@ -154,8 +155,12 @@ export class WorkloadHost {
     const running = this.apps.get(peer)
     if (!p.up) return { ok: false, code: 'PEER_DOWN' }
     if (running === undefined) return { ok: false, code: 'APP_DOWN' }
+    const apps = this.apps
+    const opCtx: AnyContext = Object.create(this.ctx, {
+      abandoned: { get: () => apps.get(peer)?.app !== running.app }
+    }) as AnyContext
     const result = this.call(`operation ${op} on peer ${peer} (step ${this.deps.step() ?? '?'})`,
-      () => (spec as NonNullable<typeof spec>).run({ index: peer, store: running.store, app: running.app }, args, this.ctx))
+      () => (spec as NonNullable<typeof spec>).run({ index: peer, store: running.store, app: running.app }, args, opCtx))
     // An operation must bound its own waits; one that does not is cut off here, not counted as done.
     const limit = this.deps.stepTimeoutMs * 2
     const outcome = await this.settleWithin(Promise.resolve(result), limit)

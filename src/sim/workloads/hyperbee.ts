@@ -94,6 +94,7 @@ async function observe (peer: AppPeer<Bee>, ctx: Ctx, what: string, at: number |
 
 /** Records the writer's new version and contents after an acknowledged write. */
 function acknowledge (ctx: Ctx, bee: Bee, change: (m: Map<string, string>) => void): number {
+  if (ctx.abandoned) return bee.version
   const before = ctx.state.history.get(ctx.state.acked) ?? new Map<string, string>()
   const next = new Map(before)
   change(next)

@@ -77,6 +77,7 @@ async function readAll (drive: DriveApp, timeoutMs: number): Promise<Array<[stri
 }
 
 function acknowledge (ctx: Ctx, drive: DriveApp, change: (m: Map<string, string>) => void): number {
+  if (ctx.abandoned) return drive.version
   const next = new Map(ctx.state.history.get(ctx.state.acked) ?? [])
   change(next)
   ctx.state.history.set(drive.version, next)

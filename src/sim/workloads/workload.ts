@@ -45,6 +45,14 @@ export interface WorkloadContext<State, App> {
   app (peer: number): App | null
   /** Records a line of kind `workload` in the trace (plain JSON fields). */
   record (fields: Record<string, JsonValue>): void
+  /**
+   * In an operation's context: true once the simulator dropped the operation's app (a
+   * crash, a close or a restart of its peer). An app closed under a pending write may
+   * still resolve it, reporting the closed app's state (Hyperbee's version drops to 1):
+   * nothing the operation learns after that may update the model. Always false outside
+   * operations.
+   */
+  readonly abandoned: boolean
 }
 
 /** One operation of a workload. */
