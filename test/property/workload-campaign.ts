@@ -1,4 +1,4 @@
-// npm run campaign:workloads -- [--seeds 1..20] [--workloads hyperbee,autobase] [--stores project,upstream] [--jobs 2] [--peers 8]
+// npm run campaign:workloads -- [--seeds 1..20] [--workloads hyperbee,autobase] [--stores project,upstream] [--jobs 2] [--peers 8] [--faults a,b]
 // The workload campaign the issue targets: each workload on each store, one default-size
 // run (8 peers, 16 cores, 300 steps, 10 virtual minutes) per seed, through the built CLI
 // (`dist/`), `--jobs` at a time. Prints one line per run and a table of violations, real
@@ -28,9 +28,9 @@ function seedsOf (text: string): number[] {
   return text.split(',').map(Number)
 }
 
-function runOne (workload: string, store: string, seed: number, peers: string): Promise<Run> {
+function runOne (workload: string, store: string, seed: number, peers: string, faults: string | undefined): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const args = [CLI, 'run', '--seed', String(seed), '--peers', peers, '--workload', workload, '--store', store, '--json', '--no-progress']
+    const args = [CLI, 'run', '--seed', String(seed), '--peers', peers, '--workload', workload, '--store', store, '--json', '--no-progress', ...(faults === undefined ? [] : ['--faults', faults])]
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     let err = ''
@@ -57,12 +57,14 @@ async function main (): Promise<void> {
   const stores = (flags.get('stores') ?? 'project,upstream').split(',')
   const jobs = Number(flags.get('jobs') ?? '2')
   const peers = flags.get('peers') ?? '8'
-  console.log(`campaign: seeds ${seeds[0]}..${seeds[seeds.length - 1]}, workloads ${workloads.join(',')}, stores ${stores.join(',')}, ${peers} peers, ${jobs} at a time; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+  // Default: the fault kinds each seed draws (disk faults included).
+  const faults = flags.get('faults')
+  console.log(`campaign: seeds ${seeds[0]}..${seeds[seeds.length - 1]}, workloads ${workloads.join(',')}, stores ${stores.join(',')}, ${peers} peers, faults ${faults ?? 'drawn'}, ${jobs} at a time; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
   const queue = workloads.flatMap((w) => stores.flatMap((s) => seeds.map((seed) => ({ w, s, seed }))))
   const runs: Run[] = []
   const worker = async (): Promise<void> => {
     for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
-      const r = await runOne(job.w, job.s, job.seed, peers)
+      const r = await runOne(job.w, job.s, job.seed, peers, faults)
       runs.push(r)
       console.log(`${r.workload} ${r.store} seed ${r.seed}: exit ${String(r.code)}, ${r.violations} violations, ops ok ${r.ops}, real ${(r.realMs / 1000).toFixed(2)} s, speedup ${(r.virtualMs / Math.max(1, r.realMs)).toFixed(1)}x${r.error === '' ? '' : `, ${r.error}`}`)
     }

@@ -84,8 +84,8 @@ function isNode (v: unknown): v is LogNode {
   return typeof v === 'object' && v !== null && Number.isInteger((v as LogNode).w) && Number.isInteger((v as LogNode).i)
 }
 
-/** Reads a base's whole view (local blocks; waits bounded). */
-async function readView (base: Base, timeoutMs: number): Promise<LogNode[]> {
+/** Reads a base's live view once, block by block (local blocks; waits bounded). */
+async function readOnce (base: Base, timeoutMs: number): Promise<LogNode[]> {
   const out: LogNode[] = []
   const length = base.view.length
   for (let i = 0; i < length; i++) {
@@ -93,6 +93,22 @@ async function readView (base: Base, timeoutMs: number): Promise<LogNode[]> {
     out.push(isNode(v) ? { w: v.w, i: v.i } : { w: -1, i })
   }
   return out
+}
+
+/**
+ * Reads a base's whole view until two reads in a row agree (at most 5): the base may
+ * reorder its view (truncate and apply again) between two block reads, and one read
+ * across that would mix two orders (a node seen twice, another missing). A view still
+ * changing after 5 reads is returned as last read.
+ */
+async function readView (base: Base, timeoutMs: number): Promise<LogNode[]> {
+  let last = await readOnce(base, timeoutMs)
+  for (let attempt = 1; attempt < 5; attempt++) {
+    const next = await readOnce(base, timeoutMs)
+    if (JSON.stringify(next) === JSON.stringify(last)) return next
+    last = next
+  }
+  return last
 }
 
 /** An operation that had nothing to do: counted as not done, with this code. */
