@@ -8,6 +8,9 @@ import { MUTANT_ENV } from '../property/mutants/preload'
 /** The CLI entry compiled next to the tests (build/src/sim/cli/main.js: the modules the planted bugs patch). */
 export const CLI = path.join(__dirname, '..', '..', 'src', 'sim', 'cli', 'main.js')
 
+/** The entry the first release documented (`dist/sim/cli.js`), compiled next to the tests. */
+export const OLD_ENTRY = path.join(__dirname, '..', '..', 'src', 'sim', 'cli.js')
+
 /** The preload module that switches a planted bug on (see test/property/mutants/preload.ts). */
 export const PRELOAD = path.join(__dirname, '..', 'property', 'mutants', 'preload.js')
 
@@ -24,12 +27,14 @@ export interface CliOptions {
   mutant?: string
   /** Shell prefix, e.g. `ulimit -n 1000;` (runs through bash). */
   shell?: string
+  /** Entry script. Default: CLI. */
+  entry?: string
 }
 
 /** Runs `corestore-sim ARGS` and collects its output. */
 export function cli (args: readonly string[], opts: CliOptions = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const node = [...(opts.mutant === undefined ? [] : ['--require', PRELOAD]), CLI, ...args]
+    const node = [...(opts.mutant === undefined ? [] : ['--require', PRELOAD]), opts.entry ?? CLI, ...args]
     const env = opts.mutant === undefined ? process.env : { ...process.env, [MUTANT_ENV]: opts.mutant }
     const child = opts.shell === undefined
       ? spawn(process.execPath, node, { stdio: ['ignore', 'pipe', 'pipe'], env, ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }) })

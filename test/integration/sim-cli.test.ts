@@ -5,7 +5,7 @@ import test from 'brittle'
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
-import { cli, STACK } from '../helpers/cli'
+import { cli, OLD_ENTRY, STACK } from '../helpers/cli'
 
 const USAGE_ERRORS: Array<[string[], RegExp]> = [
   [['run', '--peers', '0'], /^corestore-sim: --peers must be an integer in \[2, 1024\], got 0$/],
@@ -31,6 +31,13 @@ test('cli: every usage error is one line, then the usage; exit 2; no stack trace
     t.absent(STACK.test(r.stderr), `${args.join(' ')}: no stack trace`)
     t.is(r.stdout, '', `${args.join(' ')}: nothing on stdout`)
   }
+})
+
+test('cli: the entry the first release documented (dist/sim/cli.js) is the same CLI', { timeout: 30_000 }, async (t) => {
+  const r = await cli(['run', '--peers', '0'], { entry: OLD_ENTRY })
+  t.is(r.code, 2, 'exit 2')
+  t.is(r.stderr.split('\n')[0], 'corestore-sim: --peers must be an integer in [2, 1024], got 0')
+  t.absent(STACK.test(r.stderr), 'no stack trace')
 })
 
 test('cli: help is not an error', { timeout: 30_000 }, async (t) => {
