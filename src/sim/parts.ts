@@ -6,6 +6,7 @@ import type { CheckContext } from './checks/invariants'
 import type { SimContext } from './context'
 import { Lifecycle } from './peers/lifecycle'
 import { MathRandomRoute } from './random/math-random'
+import { CryptoRandomRoute } from './random/crypto-random'
 import type { LinkStream } from './network/link'
 import { Network } from './network/network'
 import { Peer } from './peers/peer'
@@ -54,7 +55,7 @@ export function buildParts (opts: ResolvedSimOptions, step: () => number | null)
   const store = resolveStoreFactory(opts.store)
   const prng = new Prng(opts.seed)
   const clock = new VirtualClock()
-  const scheduler = new Scheduler(clock, new MathRandomRoute(prng.fork('math-random').seed))
+  const scheduler = new Scheduler(clock, new MathRandomRoute(prng.fork('math-random').seed), {}, new CryptoRandomRoute(prng.fork('crypto-random').seed))
   const trace = new Trace(() => clock.installed ? clock.elapsedMs : 0, opts.trace)
   const log = new ViolationLog(trace)
   const catalog = new CoreCatalog()

@@ -9,7 +9,7 @@
 // block exact, contiguousLength == length and a clean dry-run audit, under the same
 // key; the writer then resumes at that length and its new appends verify.
 import test from 'brittle'
-import { blockContent, Prng as SimPrng, type CatalogEntry, type Peer, type Sim, type Step } from '../../src/sim'
+import { blockContent, DEVICE_FILE_CALLERS, Prng as SimPrng, type CatalogEntry, type Peer, type Sim, type Step } from '../../src/sim'
 import { tmpDir } from '../helpers/create'
 import {
   checkCrash, checkResume, crashConditions, readFolder, resumeConditions,
@@ -169,7 +169,7 @@ test('crash agreement: the shared checker rejects what the guarantee forbids', (
 async function reopenInSim (sim: Sim, writer: Peer, entry: CatalogEntry): Promise<Found> {
   const reading = readFolder(writer.dir, entry.name, (i) => blockContent(entry.name, i), {
     primaryKey: writer.primaryKey,
-    opening: (open) => sim.clock.withRealDate(open)
+    opening: (open) => sim.clock.withRealDateFor(DEVICE_FILE_CALLERS, open)
   })
   const outcome = await sim.drive(sim.scheduler.hold(reading), READ_TIMEOUT_MS)
   if (outcome.state === 'resolved') return outcome.value

@@ -14,6 +14,8 @@ export interface SeedJob {
   workload: string | null
   /** Trace file to write; null: none. */
   trace: string | null
+  /** Stacks file beside the trace (TraceOptions.stacksFile); for --check-determinism. */
+  stacks?: string | null
   /** Leave `stepResults` out of the result (fuzz seeds and shrink candidates need only the verdict). */
   lite?: boolean
 }
@@ -26,6 +28,8 @@ export interface ScenarioJob {
   options: ReplayOptions
   workload: string | null
   trace: string | null
+  /** See SeedJob.stacks. */
+  stacks?: string | null
   lite?: boolean
   /** Stop at the first violation of this invariant (shrink candidates: only the verdict matters). */
   stopOnInvariant?: InvariantName
@@ -59,7 +63,7 @@ export async function runJob (job: SimJob, onProgress?: (p: RunProgress) => void
   const workload = job.workload ?? (job.kind === 'seed' ? job.args.workload ?? null : null)
   checkWorkload(workload)
   const common: RunSettings = {
-    trace: { file: job.trace },
+    trace: { file: job.trace, stacksFile: job.stacks ?? null },
     ...(onProgress === undefined ? {} : { onProgress })
   }
   let result: RunResult

@@ -11,7 +11,7 @@ import { formatShrunk, shrinkFailure, type ShrunkFailure } from './shrink-failur
 import { generateScenario } from '../scenario/generator'
 import type { RunResult } from '../scenario/runner'
 import { formatSummary, replayCommand, toJsonResult } from '../trace/summary'
-import { firstDifference } from '../trace/trace'
+import { findDivergence, formatDivergence, parseStacks } from '../trace/divergence'
 
 /**
  * `corestore-sim run`: one scenario, its summary, and the line that replays it; a
@@ -131,24 +131,26 @@ async function runTwice (args: RunArgs, onProgress: Parameters<typeof runInWorke
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corestore-sim-det-'))
   try {
     const files = [path.join(dir, 'a.jsonl'), path.join(dir, 'b.jsonl')] as const
+    // Both runs record the stack of every line, so a difference says why (costly, so only here).
+    const stacks = [path.join(dir, 'a.stacks'), path.join(dir, 'b.stacks')] as const
     const [a, b] = await Promise.all([
-      runInWorker(seedJob(args, files[0]), onProgress),
-      runInWorker(seedJob(args, files[1]), () => {})
+      runInWorker({ ...seedJob(args, files[0]), stacks: stacks[0] }, onProgress),
+      runInWorker({ ...seedJob(args, files[1]), stacks: stacks[1] }, () => {})
     ])
-    const diff = firstDifference(readLines(files[0]), readLines(files[1]))
+    const side = (i: 0 | 1): Parameters<typeof findDivergence>[0] => ({ lines: readLines(files[i]), stacks: parseStacks(readText(stacks[i])) })
+    const diff = findDivergence(side(0), side(1))
     const differs = diff !== null || a.traceHash !== b.traceHash
-    if (diff === null) {
-      console.log(`determinism: 2 processes, same trace (${a.traceHash})`)
-    } else {
-      console.log(`determinism: traces differ at line ${diff.line + 1}, virtual time ${diff.atMs} ms`)
-      console.log(`  run 1: ${diff.a ?? '(end of trace)'}`)
-      console.log(`  run 2: ${diff.b ?? '(end of trace)'}`)
-    }
+    if (diff === null) console.log(`determinism: 2 processes, same trace (${a.traceHash})`)
+    else for (const line of formatDivergence(diff)) console.log(line)
     if (args.trace !== null) fs.copyFileSync(files[0], args.trace)
     return { result: a, differs }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
+}
+
+function readText (file: string): string {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''
 }
 
 function readLines (file: string): string[] {

@@ -41,8 +41,10 @@ export class ImmediateTracker {
       live.add(handle)
       return handle
     }
-    // util.promisify(setImmediate) keeps working (untracked, like any other real immediate).
-    Object.defineProperty(tracked, promisify.custom, { value: (set as unknown as Record<symbol, unknown>)[promisify.custom] })
+    // util.promisify(setImmediate) is counted too: an app awaiting it is not idle.
+    Object.defineProperty(tracked, promisify.custom, {
+      value: <T>(value?: T): Promise<T | undefined> => new Promise((resolve) => { tracked(resolve, value) })
+    })
     globalThis.setImmediate = tracked as SetImmediate
     globalThis.clearImmediate = function clearImmediate (handle?: NodeJS.Immediate | string | number) {
       if (handle !== undefined && typeof handle === 'object') {

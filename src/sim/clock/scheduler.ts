@@ -1,5 +1,6 @@
 import { ImmediateTracker, nextImmediate } from './immediate-tracker'
 import { MathRandomRoute } from '../random/math-random'
+import { CryptoRandomRoute } from '../random/crypto-random'
 import { StorageGate } from '../disk/storage-gate'
 import type { DiskModel } from '../disk/disk-model'
 import type { VirtualClock } from './virtual-clock'
@@ -36,6 +37,8 @@ export class Scheduler {
   readonly immediates: ImmediateTracker
   /** Seeded Math.random. */
   readonly random: MathRandomRoute
+  /** Seeded entropy for sodium and node's crypto (key pairs, random bytes). */
+  readonly entropy: CryptoRandomRoute
   /** Timers fired so far. */
   events = 0
   /** Real event-loop turns spent settling. */
@@ -53,12 +56,14 @@ export class Scheduler {
   private pause: { at: number, resolve: () => void } | null = null
   private readonly maxSettleRounds: number
 
-  constructor (clock: VirtualClock, random: MathRandomRoute, opts: SchedulerOptions = {}) {
+  /** `entropy` defaults to a route seeded from `random`'s seed. */
+  constructor (clock: VirtualClock, random: MathRandomRoute, opts: SchedulerOptions = {}, entropy?: CryptoRandomRoute) {
     const max = opts.maxSettleRounds ?? 10_000_000
     if (!Number.isInteger(max) || max < 1) throw new RangeError('maxSettleRounds must be a positive integer')
     this.maxSettleRounds = max
     this.clock = clock
     this.random = random
+    this.entropy = entropy ?? new CryptoRandomRoute(random.seed ^ 0x9e3779b9)
     this.gate = StorageGate.shared
     this.immediates = new ImmediateTracker()
   }
@@ -73,10 +78,12 @@ export class Scheduler {
     this.gate.onerror = (err) => { this.errors.push(err) }
     this.gate.activate(disks === null ? null : { model: disks, clock: this.clock })
     this.random.install()
+    this.entropy.install()
   }
 
   /** Restores every global replaced by `start()`. */
   stop (): void {
+    this.entropy.uninstall()
     this.random.uninstall()
     this.gate.deactivate()
     this.immediates.uninstall()
@@ -86,6 +93,7 @@ export class Scheduler {
   /** Starts a new Math.random epoch; call before the simulator itself calls into a store. */
   beginEpoch (): void {
     this.random.begin(++this.epochs)
+    this.entropy.begin(this.epochs)
   }
 
   /** Resolves when the system is idle (see the class comment). Never moves virtual time. */

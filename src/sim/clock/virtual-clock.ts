@@ -71,8 +71,23 @@ function keepHeapOrderOnRefresh (fake: FakeClock): void {
   }
 }
 
+/** device-file (a store's folder lock) compares the Date it wrote with the file's real mtime. */
+export const DEVICE_FILE_CALLERS = /[\\/]device-file[\\/]/
+
 /** The real Date, captured before any clock is installed. */
 const RealDate: DateConstructor = Date
+
+/** True if the function that called `fn` is in a file matching one of `callers`. */
+function calledFrom (callers: Iterable<RegExp>, fn: () => number): boolean {
+  const holder: { stack?: string } = {}
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 1
+  Error.captureStackTrace(holder, fn)
+  Error.stackTraceLimit = limit
+  const stack = holder.stack ?? ''
+  for (const re of callers) if (re.test(stack)) return true
+  return false
+}
 
 /**
  * Virtual time for a whole process, on @sinonjs/fake-timers: while installed, every
@@ -88,6 +103,9 @@ export class VirtualClock implements Clock {
   /** Virtual time at install, in ms since the epoch. */
   readonly startMs: number
   private fake: InstalledClock | null = null
+  /** Caller patterns of the open `withRealDateFor` windows. */
+  private readonly realDateCallers: RegExp[] = []
+  private restoreNow: (() => void) | null = null
 
   constructor (opts: VirtualClockOptions = {}) {
     const startMs = opts.startMs ?? DEFAULT_START_MS
@@ -155,18 +173,34 @@ export class VirtualClock implements Clock {
   }
 
   /**
-   * Runs `fn` with the real `Date` in place of the virtual one until its promise settles.
-   * For code that compares Date with real file times: device-file, which locks a store's
-   * folder, writes `Date.now()` into its lock file and, on reopen, rejects the file if
-   * that is far from the file's real mtime.
+   * Runs `fn` while `Date.now()` called directly from a file matching `callers` returns
+   * the real time; every other caller keeps virtual time. For device-file, which locks a
+   * store's folder: it writes `Date.now()` into its lock file and, on reopen, rejects the
+   * file if that is far from the file's real mtime. The global `Date` stays virtual, so
+   * the other peers, whose work goes on while one store opens, never see real time (the
+   * whole `Date` used to be swapped for the window: a source of nondeterminism).
    */
-  async withRealDate<T> (fn: () => Promise<T>): Promise<T> {
-    const fake = globalThis.Date
-    globalThis.Date = RealDate
+  async withRealDateFor<T> (callers: RegExp, fn: () => Promise<T>): Promise<T> {
+    const VirtualDate = globalThis.Date
+    const windows = this.realDateCallers
+    windows.push(callers)
+    if (windows.length === 1) {
+      const virtualNow = VirtualDate.now
+      const now = function now (): number {
+        return calledFrom(windows, now) ? RealDate.now() : virtualNow.call(VirtualDate)
+      }
+      VirtualDate.now = now
+      this.restoreNow = () => { VirtualDate.now = virtualNow }
+    }
     try {
       return await fn()
     } finally {
-      if (this.fake !== null) globalThis.Date = fake
+      windows.splice(windows.indexOf(callers), 1)
+      // Windows of several peers may overlap: the last one out restores Date.now.
+      if (windows.length === 0 && this.restoreNow !== null) {
+        this.restoreNow()
+        this.restoreNow = null
+      }
     }
   }
 

@@ -17,6 +17,12 @@ export interface Completion {
   args: unknown[]
   /** Result delivered instead of RocksDB's (an injected read error); null: RocksDB's own. */
   replace: unknown[] | null
+  /** The database (or null) whose state it reads or changes: the key of its ordering rules. */
+  db: object | null
+  /** A write or any other operation that changes the database (open, close, flush): runs only at its turn. */
+  barrier: boolean
+  /** Hands the operation to RocksDB; null once it has been handed over (or never needs to be). */
+  start: (() => void) | null
 }
 
 /**
@@ -24,6 +30,15 @@ export interface Completion {
  * its due time: the oldest operation that is due goes first (a disk's due times never
  * decrease, so its operations keep their order). One virtual wake-up timer stands at
  * the earliest due time still ahead, so time moves to it; it does nothing itself.
+ *
+ * It also decides when each operation reaches RocksDB, so that what a read returns never
+ * depends on thread timing. A barrier (a write batch, open, close, flush) is handed over
+ * only at its turn: when it is the oldest due operation and the scheduler is idle, so the
+ * database changes only at fixed points of the run, while no JavaScript runs (a snapshot
+ * taken synchronously sees the same state in every run). A read is handed over at once,
+ * unless a barrier of its database submitted before it is not yet released: then it waits
+ * for that release. Without this, a read submitted after a write ran on another thread of
+ * libuv's pool and saw the write or not (issue 18: Autobase runs differed under load).
  */
 export class CompletionQueue {
   /** Called with an exception thrown by a released callback. */
@@ -84,15 +99,55 @@ export class CompletionQueue {
     this.queue.splice(this.queue.indexOf(head), 1)
     this.releasedCount++
     this.rearm()
+    if (head.barrier) this.startReadsOf(head.db)
     this.run(head)
     return true
   }
 
-  /** Resolves once the oldest due operation has completed (at once if it has, or if none is due). */
+  /**
+   * Resolves once the oldest due operation has completed (at once if it has, or if none
+   * is due). Called at idle: a barrier waiting for its turn is handed to RocksDB here.
+   */
   waitForHead (): Promise<void> {
     const head = this.dueHead()
     if (head === undefined || head.done) return Promise.resolve()
+    this.startNow(head)
+    if (head.done) return Promise.resolve()
     return new Promise((resolve) => { this.waiter = resolve })
+  }
+
+  /**
+   * Takes the call that hands an operation just submitted to RocksDB: made now if the
+   * ordering rules allow (see the class comment), else at its turn.
+   */
+  launch (c: Completion, start: () => void): void {
+    c.start = start
+    if (c.direct || (!c.barrier && !this.barrierBefore(c))) this.startNow(c)
+  }
+
+  private startNow (c: Completion): void {
+    const start = c.start
+    if (start === null) return
+    c.start = null
+    start()
+  }
+
+  /** True if a barrier of `c`'s database, submitted before `c`, is not yet released. */
+  private barrierBefore (c: Completion): boolean {
+    for (const o of this.queue) {
+      if (o === c) return false
+      if (o.barrier && o.db === c.db) return true
+    }
+    return false
+  }
+
+  /** After a barrier of `db` was released: hands over the reads no other barrier holds back. */
+  private startReadsOf (db: object | null): void {
+    for (const o of this.queue) {
+      if (o.db !== db) continue
+      if (o.barrier) return
+      this.startNow(o)
+    }
   }
 
   /** Makes every held operation of a disk due now. */
@@ -112,13 +167,20 @@ export class CompletionQueue {
     this.useClock(null)
     for (const c of this.queue) c.dueMs = 0
     while (this.releaseNext()) { /* in order */ }
-    for (const c of this.queue) c.direct = true
+    const left = this.queue
     this.queue = []
+    for (const c of left) {
+      c.direct = true
+      this.startNow(c)
+    }
   }
 
-  /** Adds an operation just submitted to the binding. */
-  submit (disk: number, dueMs: number): Completion {
-    const c: Completion = { dueMs, disk, done: false, direct: false, fn: null, receiver: null, args: [], replace: null }
+  /**
+   * Adds an operation just submitted to the binding, on database `db`; a `barrier`
+   * changes it. Hand it over with `launch` (or complete it without RocksDB).
+   */
+  submit (disk: number, dueMs: number, db: object | null = null, barrier = false): Completion {
+    const c: Completion = { dueMs, disk, done: false, direct: false, fn: null, receiver: null, args: [], replace: null, db, barrier, start: null }
     this.queue.push(c)
     this.submittedCount++
     if (dueMs > this.now()) this.rearm()
@@ -131,6 +193,7 @@ export class CompletionQueue {
     if (i !== -1) this.queue.splice(i, 1)
     this.submittedCount--
     this.rearm()
+    if (c.barrier) this.startReadsOf(c.db)
   }
 
   /** RocksDB (or the gate, for a write it failed) completed an operation. */

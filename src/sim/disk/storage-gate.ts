@@ -39,6 +39,8 @@ export class StorageGate {
 
   private readonly queue = new CompletionQueue()
   private readonly iterators = new WeakMap<object, Completion[]>()
+  /** The callbacks each iterator was opened with (open, close, read), for a deferred call that throws. */
+  private readonly iteratorCallbacks = new WeakMap<object, [Callback, Callback, Callback]>()
   /** Database handle of each open iterator (iterator reads name only the iterator). */
   private readonly iteratorDbs = new WeakMap<object, object>()
   /** Disk of each open database handle, from the folder it opened. */
@@ -139,8 +141,9 @@ export class StorageGate {
         }
         if (at === -1) return orig.apply(this, args)
         const cb = args[at] as Callback
+        const db = typeof args[0] === 'object' && args[0] !== null ? args[0] : null
         const { disk, dueMs, error } = gate.plan(name, args[0], args)
-        const c = gate.queue.submit(disk, dueMs)
+        const c = gate.queue.submit(disk, dueMs, db, OPERATION_KINDS[name] !== 'read')
         if (error !== null && OPERATION_KINDS[name] === 'write') {
           // Never reaches RocksDB: the batch is not applied, as when a real write fails.
           gate.queue.complete(c, cb, args[at - 1], [error])
@@ -148,12 +151,7 @@ export class StorageGate {
         }
         if (error !== null) c.replace = failedResult(name, args, error)
         args[at] = function (this: unknown, ...res: unknown[]) { gate.queue.complete(c, cb, this, res) }
-        try {
-          return orig.apply(this, args)
-        } catch (err) {
-          gate.queue.unsubmit(c)
-          throw err
-        }
+        return gate.hand(c, this, orig, args, (err) => { gate.queue.complete(c, cb, args[at - 1], [err]) }, args[at - 1])
       }
     }
     this.patchIterators(binding)
@@ -174,46 +172,73 @@ export class StorageGate {
       let fifo = gate.iterators.get(handle)
       if (fifo === undefined) gate.iterators.set(handle, (fifo = []))
       if (name === 'iteratorOpen' && typeof args[0] === 'object' && args[0] !== null) gate.iteratorDbs.set(handle, args[0])
-      const { disk, dueMs, error } = gate.plan(name, gate.iteratorDbs.get(handle), args)
-      const c = gate.queue.submit(disk, dueMs)
+      const db = gate.iteratorDbs.get(handle) ?? null
+      const { disk, dueMs, error } = gate.plan(name, db, args)
+      const c = gate.queue.submit(disk, dueMs, db, false)
       if (error !== null) c.replace = failedResult(name, args, error)
       fifo.push(c)
       return c
-    }
-    const untrack = (handle: unknown, c: Completion | null): void => {
-      if (c === null) return
-      gate.iterators.get(handle as object)?.pop()
-      gate.queue.unsubmit(c)
     }
     const wrapCallback = (handle: object, cb: Callback): Callback => function (this: unknown, ...res: unknown[]) {
       const c = gate.iterators.get(handle)?.shift()
       if (c === undefined) return cb.apply(this, res)
       gate.queue.complete(c, cb, this, res)
     }
+    // A deferred iterator call that throws: its error goes where that call's result would.
+    const failLater = (handle: object, cb: Callback) => (err: unknown): void => { wrapCallback(handle, cb).call(null, err) }
 
     binding.iteratorOpen = function (this: unknown, ...args: unknown[]) {
       const n = args.length
       const handle = args[1] as object
+      const onopen = args[n - 3] as Callback
+      gate.iteratorCallbacks.set(handle, [onopen, args[n - 2] as Callback, args[n - 1] as Callback])
       for (let i = n - 3; i < n; i++) args[i] = wrapCallback(handle, args[i] as Callback)
       const c = track('iteratorOpen', handle, args)
-      try {
-        return open.apply(this, args)
-      } catch (err) {
-        untrack(handle, c)
-        throw err
-      }
+      if (c === null) return open.apply(this, args)
+      return gate.hand(c, this, open, args, failLater(handle, onopen), null, handle)
     }
-    for (const [name, orig] of [['iteratorRead', read], ['iteratorClose', close]] as const) {
+    for (const [name, orig, at] of [['iteratorRead', read, 2], ['iteratorClose', close, 1]] as const) {
       binding[name] = function (this: unknown, ...args: unknown[]) {
-        const c = track(name, args[0], args)
-        try {
-          return orig.apply(this, args)
-        } catch (err) {
-          untrack(args[0], c)
-          throw err
-        }
+        const handle = args[0] as object
+        const c = track(name, handle, args)
+        if (c === null) return orig.apply(this, args)
+        // The iterator's callbacks were given at open: [open, close, read] from the end.
+        const cbs = gate.iteratorCallbacks.get(handle)
+        return gate.hand(c, this, orig, args, (err) => { if (cbs !== undefined) failLater(handle, cbs[at])(err) }, null, handle)
       }
     }
+  }
+
+  /**
+   * Hands operation `c` to RocksDB now or at its turn (CompletionQueue.launch). A call
+   * made now returns what the binding returns and throws what it throws (nothing is then
+   * submitted). A deferred call returns undefined; when it runs, the request object the
+   * caller kept gets the native handle (`req.handle = binding.open(...)`), and a throw
+   * goes to `fail` as the operation's error.
+   */
+  private hand (c: Completion, receiver: unknown, orig: BindingFn, args: unknown[], fail: (err: unknown) => void, req: unknown, iterator?: object): unknown {
+    let now = true
+    let result: unknown
+    try {
+      this.queue.launch(c, () => {
+        if (now) {
+          result = orig.apply(receiver, args)
+          return
+        }
+        try {
+          const handle = orig.apply(receiver, args)
+          if (typeof req === 'object' && req !== null && 'handle' in req) (req as { handle: unknown }).handle = handle
+        } catch (err) {
+          fail(err)
+        }
+      })
+    } catch (err) {
+      if (iterator !== undefined) this.iterators.get(iterator)?.pop()
+      this.queue.unsubmit(c)
+      throw err
+    }
+    now = false
+    return result
   }
 }
 

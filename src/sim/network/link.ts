@@ -1,7 +1,7 @@
 import type { Duplex } from 'streamx'
 import type { Clock, ClockTimer } from '../clock/virtual-clock'
 import type { Prng } from '../random/prng'
-import type { Trace } from '../trace/trace'
+import { captureStack, type Trace } from '../trace/trace'
 
 /** Options of a simulated link. Every field is optional. */
 export interface LinkOptions {
@@ -41,12 +41,17 @@ export function checkLinkOptions (opts: LinkOptions = {}): Required<LinkOptions>
 /** What a link carries: the raw side of a replication stream (a streamx Duplex). */
 export type LinkStream = Duplex
 
+/** A replication stream's raw side, with the Noise stream whose writes it carries (hypercore sets it). */
+interface WithNoise { noiseStream?: { write: (...args: unknown[]) => unknown } }
+
 /** One direction of a link: a FIFO of messages on the wire. */
 class Direction {
   busyUntil = 0
   lastAt = 0
   readonly held: Buffer[] = []
   readonly timers = new Set<ClockTimer>()
+  /** With stacks traced: the stack of the last plaintext write, the cause of the next chunk. */
+  lastWrite: string | undefined
 
   constructor (readonly label: string, readonly from: LinkStream, readonly to: LinkStream) {}
 }
@@ -96,6 +101,8 @@ export class Link {
   private stalledFlag = false
   private slowBytesPerSec: number | null = null
   private fin: ClockTimer | null = null
+  /** With stacks traced: the write that produced each chunk on the wire. */
+  private readonly causes = new WeakMap<Buffer, string>()
 
   /** `opts` are resolved options (`checkLinkOptions`): they are checked once, where the simulation is made. */
   constructor (a: number, b: number, opts: Readonly<Required<LinkOptions>>, deps: LinkDeps) {
@@ -130,10 +137,15 @@ export class Link {
     const ab = new Direction(`${this.a}>${this.b}`, streamA, streamB)
     const ba = new Direction(`${this.b}>${this.a}`, streamB, streamA)
     this.dirs = [ab, ba]
+    const stacks = this.deps.trace?.stacks === true
     for (const dir of this.dirs) {
+      if (stacks) recordWrites(dir)
       dir.from.on('error', noop)
       dir.from.on('data', (chunk: unknown) => {
-        if (gen === this.generation) this.send(dir, Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)))
+        if (gen !== this.generation) return
+        const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))
+        if (dir.lastWrite !== undefined) this.causes.set(buf, dir.lastWrite)
+        this.send(dir, buf)
       })
       dir.from.on('close', () => {
         if (gen === this.generation) this.onStreamClose(dir)
@@ -208,7 +220,7 @@ export class Link {
     if (dir.to.destroyed || dir.to.destroying) return
     this.messages++
     this.bytes += chunk.byteLength
-    if (this.deps.trace !== null && this.deps.trace.deliveries) this.deps.trace.record('d', { l: dir.label, n: chunk.byteLength })
+    if (this.deps.trace !== null && this.deps.trace.deliveries) this.deps.trace.record('d', { l: dir.label, n: chunk.byteLength }, this.causes.get(chunk))
     dir.to.write(chunk)
   }
 
@@ -228,3 +240,17 @@ export class Link {
 }
 
 function noop (): void {}
+
+/**
+ * Notes the stack of every plaintext write on the direction's Noise stream: the chunk of
+ * ciphertext it becomes is emitted later, from a microtask, where the stack says nothing.
+ */
+function recordWrites (dir: Direction): void {
+  const noise = (dir.from as unknown as WithNoise).noiseStream
+  if (noise === undefined) return
+  const write = noise.write
+  noise.write = function (this: unknown, ...args: unknown[]) {
+    dir.lastWrite = captureStack(noise.write as (...a: never[]) => unknown)
+    return write.apply(this, args)
+  }
+}

@@ -3,7 +3,7 @@ import type { CoreSpec } from './catalog'
 import { checkDurability, type CheckContext, type CheckResult, type Drive } from '../checks/invariants'
 import type { Peer } from './peer'
 import type { Outcome } from '../clock/scheduler'
-import type { ClockTimer } from '../clock/virtual-clock'
+import { DEVICE_FILE_CALLERS, type ClockTimer } from '../clock/virtual-clock'
 import { diskErrorCode } from '../disk/disk-error'
 
 /** Times a restart tries to open a store that failed to open with a disk error (more while armed read errors are being used up). */
@@ -70,11 +70,11 @@ export class Lifecycle {
 
   /**
    * Opens a peer's store. Held work (see Scheduler.hold): the folder's lock goes
-   * through native calls the idle check cannot see. Runs with the real Date (see
-   * VirtualClock.withRealDate).
+   * through native calls the idle check cannot see. device-file sees the real Date
+   * meanwhile, and nothing else does (see VirtualClock.withRealDateFor).
    */
   openPeer (peer: Peer): Promise<void> {
-    return this.held(peer.index, () => this.deps.scheduler.clock.withRealDate(() => peer.open()))
+    return this.held(peer.index, () => this.deps.scheduler.clock.withRealDateFor(DEVICE_FILE_CALLERS, () => peer.open()))
   }
 
   // Work the scheduler waits for without moving time; the peer's disk is quiet meanwhile.

@@ -9,6 +9,12 @@ export interface TraceOptions {
   keepLines?: boolean
   /** Record one line per link delivery. Default true. */
   deliveries?: boolean
+  /**
+   * Also write, to this file, the JavaScript stack that produced each line (JSONL
+   * `{ i, s }`: line index, stack; for a delivery, the stack of the write that sent it).
+   * Costly: for the runs of `--check-determinism` only. Default: none.
+   */
+  stacksFile?: string | null
 }
 
 /** A parsed trace line: virtual time `t` (ms since the run started), kind `k`, and fields. */
@@ -54,16 +60,31 @@ export class Trace {
   private fd: number | null = null
   private buffer: string[] = []
   private bufferBytes = 0
+  private stacksFd: number | null = null
+  private stackBuffer: string[] = []
 
   constructor (now: () => number, opts: TraceOptions = {}) {
     this.now = now
     this.lines = opts.keepLines === true ? [] : null
     this.deliveries = opts.deliveries !== false
     if (typeof opts.file === 'string' && opts.file.length > 0) this.fd = fs.openSync(opts.file, 'w')
+    if (typeof opts.stacksFile === 'string' && opts.stacksFile.length > 0) this.stacksFd = fs.openSync(opts.stacksFile, 'w')
   }
 
-  /** Records one event at the current virtual time. */
-  record (kind: string, fields: Record<string, unknown> = {}): void {
+  /** Whether each line's stack is recorded (`stacksFile`): parts that know a better cause pass it to `record`. */
+  get stacks (): boolean {
+    return this.stacksFd !== null
+  }
+
+  /**
+   * Records one event at the current virtual time. `cause`: the stack that produced it,
+   * when the caller knows one better than its own (recorded only with `stacksFile`).
+   */
+  record (kind: string, fields: Record<string, unknown> = {}, cause?: string): void {
+    if (this.stacksFd !== null) {
+      this.stackBuffer.push(JSON.stringify({ i: this.count, s: cause ?? captureStack(this.record) }))
+      if (this.stackBuffer.length >= 1024) this.flush()
+    }
     const line = JSON.stringify({ t: this.now(), k: kind, ...fields })
     this.digest.update(line + '\n')
     this.count++
@@ -82,6 +103,10 @@ export class Trace {
 
   /** Writes buffered lines to the file, synchronously (async writes would count as pending work). */
   flush (): void {
+    if (this.stacksFd !== null && this.stackBuffer.length > 0) {
+      fs.writeSync(this.stacksFd, this.stackBuffer.join('\n') + '\n')
+      this.stackBuffer = []
+    }
     if (this.fd === null || this.buffer.length === 0) return
     fs.writeSync(this.fd, this.buffer.join('\n') + '\n')
     this.buffer = []
@@ -93,7 +118,26 @@ export class Trace {
     this.flush()
     if (this.fd !== null) fs.closeSync(this.fd)
     this.fd = null
+    if (this.stacksFd !== null) fs.closeSync(this.stacksFd)
+    this.stacksFd = null
   }
+}
+
+/** Frames that say nothing about why an event happened: the runtime's, streams', the trace's own. */
+const NOISE_FRAME = /\(node:|node:internal|[\\/]streamx[\\/]|[\\/]sim[\\/]trace[\\/]|^\s*at new Promise|^\s*at <anonymous>/
+
+/**
+ * The stack of the caller of `above`, as text: at most `frames` frames, runtime and
+ * stream plumbing left out. For the determinism checker's "why".
+ */
+export function captureStack (above: (...args: never[]) => unknown, frames = 14): string {
+  const holder: { stack?: string } = {}
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 40
+  Error.captureStackTrace(holder, above)
+  Error.stackTraceLimit = limit
+  const lines = (holder.stack ?? '').split('\n').slice(1).filter((l) => !NOISE_FRAME.test(l))
+  return lines.slice(0, frames).map((l) => l.trim()).join('\n')
 }
 
 /** Parses one trace line. */
