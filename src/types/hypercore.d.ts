@@ -262,6 +262,9 @@ declare module 'hypercore-crypto' {
   export function discoveryKey (key: Buffer): Buffer
   export function randomBytes (n: number): Buffer
   export function keyPair (seed?: Buffer): { publicKey: Buffer, secretKey: Buffer }
+  /** Detached ed25519 signature of `message`. */
+  export function sign (message: Buffer, secretKey: Buffer): Buffer
+  export function verify (message: Buffer, signature: Buffer, publicKey: Buffer): boolean
   export function namespace (name: string, count: number): Buffer[]
 }
 

@@ -18,9 +18,12 @@ const patched = new WeakSet<Binding>()
  * gave it (a disk's operations complete in submission order, as a disk queue would).
  * What the stores see then depends only on what they submitted, not on thread timing.
  *
- * Only callbacks are held: an operation runs on RocksDB's thread as soon as it is
- * submitted. So a write batch submitted before a simulated crash is applied whole even
- * if its callback never reaches the dead store (see Peer.crash). A write the model
+ * When an operation reaches RocksDB is ordered too (CompletionQueue.launch): a write,
+ * open, close or flush only at its turn, at idle; a read at once unless an earlier write
+ * of its database is not yet released. Work a store queued is still handed over: a
+ * write batch submitted before a simulated crash reaches RocksDB before the crash's
+ * close does, and is applied whole even if its callback never reaches the dead store
+ * (see Peer.crash). A write the model
  * fails is never submitted at all: RocksDB does not see it, as a real failed batch
  * leaves the database unchanged. A read the model fails runs, and its result is
  * replaced by the error.
