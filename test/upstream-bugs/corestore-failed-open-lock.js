@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Standalone reproduction (no simulator): corestore 7.12.5 keeps a core whose open
-// failed, so the store's close() rejects with that open's error and never closes its
-// storage: the folder's RocksDB lock is held until the process exits, and a new
-// Corestore on the same folder cannot open ("File descriptor could not be locked").
+// failed. Every later get() of that core fails with the same error although the disk is
+// fine again, and the store's close() rejects with it and never closes its storage: the
+// folder's RocksDB lock is held until the process exits, and a new Corestore on the same
+// folder cannot open ("File descriptor could not be locked").
 // Cause: CoreTracker#close (corestore/index.js) awaits Promise.all of every core's
 // close(); a core whose open failed rejects its close() with that error, so _close
 // throws before `await this.storage.close()`.
@@ -18,8 +19,8 @@
 //
 // --store upstream (default): the `corestore` package in node_modules.
 // --store project: corestore-ts from dist/ (`npm run build` first), for contrast.
-// Prints `bug present` and exits 10 when any case leaves close() rejecting or the folder
-// locked, `bug gone` and exits 0 when none does; anything else (exit 1 or 2) means the
+// Prints `bug present` and exits 10 when any case leaves a later get() failing, close()
+// rejecting or the folder locked, `bug gone` and exits 0 when none does; anything else (exit 1 or 2) means the
 // script itself broke.
 const crypto = require('crypto')
 const fs = require('fs')
@@ -60,13 +61,14 @@ async function settle (promise) {
   }
 }
 
+// Each case gives the options of a get() whose open fails, and arms its fault.
 const CASES = {
-  async missing (store) {
-    return store.get({ key: crypto.randomBytes(32), createIfMissing: false })
+  missing () {
+    return { key: crypto.randomBytes(32), createIfMissing: false }
   },
-  async enospc (store) {
+  enospc () {
     fail.writes = 1
-    return store.get({ name: 'new-core' })
+    return { name: 'new-core' }
   }
 }
 
@@ -76,19 +78,22 @@ async function runCase (label, { name, Corestore }) {
     const store = new Corestore(dir)
     await store.ready()
     const injected = fail.injected
-    const core = await CASES[label](store)
-    const openErr = await settle(core.ready())
+    const opts = CASES[label]()
+    const openErr = await settle(store.get(opts).ready())
     fail.writes = 0
     const why = openErr === null ? 'resolved' : `rejected (${openErr.code ?? openErr.message})`
     if (openErr === null || (label !== 'missing' && fail.injected !== injected + 1)) {
       throw new Error(`${label}: the open did not fail on the fault (${why}): the reproduction no longer applies`)
     }
+    // The disk is fine again: a second get of a core that can open must open it.
+    const retryErr = label === 'missing' ? null : await settle(store.get(opts).ready())
     const closeErr = await settle(store.close())
     const again = new Corestore(dir)
     const reopenErr = await settle(again.ready())
     if (reopenErr === null) await again.close()
-    console.log(`${name}, ${label}: core ready() ${why}; store.close() ${closeErr === null ? 'resolved' : `rejected (${closeErr.message})`}; a new store on the folder ${reopenErr === null ? 'opened' : `failed (${reopenErr.message})`}`)
-    return closeErr !== null || reopenErr !== null
+    const retry = label === 'missing' ? '' : ` get() again: ${retryErr === null ? 'opened' : `rejected (${retryErr.message})`};`
+    console.log(`${name}, ${label}: core ready() ${why};${retry} store.close() ${closeErr === null ? 'resolved' : `rejected (${closeErr.message})`}; a new store on the folder ${reopenErr === null ? 'opened' : `failed (${reopenErr.message})`}`)
+    return retryErr !== null || closeErr !== null || reopenErr !== null
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
