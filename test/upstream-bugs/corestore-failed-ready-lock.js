@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Standalone reproduction (no simulator): in corestore 7.12.5 a store whose own open
-// fails (here: RocksDB answers EIO to one read while the store reads its primary key)
+// fails (here: RocksDB answers EIO to the first read of its open)
 // never closes its storage. ready() rejects, close() resolves, yet the folder's RocksDB
 // lock stays held until the process exits: a new Corestore on the same folder cannot
 // open ("File descriptor could not be locked"), although the disk is fine again.
