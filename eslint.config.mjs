@@ -11,6 +11,11 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', Buffer: 'readonly' } }
   },
   {
+    // Standalone reproductions of upstream bugs: plain Node scripts, to run (and send) as they are.
+    files: ['test/upstream-bugs/**/*.js'],
+    languageOptions: { globals: { __dirname: 'readonly', console: 'readonly', process: 'readonly', setImmediate: 'readonly' } }
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off'

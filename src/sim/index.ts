@@ -67,6 +67,8 @@ export type { ReportMeta, ReportData, ReportSummary } from './report'
 export { parseRunArgs, parseDuration, USAGE, checkStoreInstalled, checkWorkloadLoads } from './cli/args'
 export type { RunArgs, ScenarioArgs } from './cli/args'
 export { UsageError, CliError } from './cli/usage'
+export { loadKnownBugs, matchKnown, markKnown, unknownViolations, installedVersion, KnownBugsError } from './checks/known-bugs'
+export type { KnownBug, KnownBugEntry, MarkedViolation } from './checks/known-bugs'
 
 export { checkWorkload, WorkloadError } from './workloads/workload'
 export type { Workload, AnyWorkload, Operation, Invariant, WorkloadContext, WorkloadPeer, AppPeer, WorkloadRandom, JsonValue } from './workloads/workload'

@@ -9,6 +9,8 @@ import { UPSTREAM_PACKAGE } from '../peers/store-factory'
 import { CliError, UsageError } from './usage'
 import { loadWorkload } from '../workloads/load'
 import { WorkloadError } from '../workloads/workload'
+import type { KnownBug } from '../checks/known-bugs'
+import { knownArg, KNOWN_FLAG_HELP } from './known'
 
 /** The scenario a command runs: the flags `run` and `fuzz` share. */
 export interface ScenarioArgs {
@@ -44,6 +46,8 @@ export interface RunArgs extends ScenarioArgs, OutputArgs {
   checkDeterminism: boolean
   /** Where to write the replay file of a failure; null: a temporary file. */
   save: string | null
+  /** Known bugs (`--known FILE`, validated); null: none given. */
+  known: KnownBug[] | null
 }
 
 /** Default `--shrink-time`, in ms. */
@@ -91,10 +95,12 @@ ${SCENARIO_FLAGS_HELP}
   --no-shrink            on a violation, do not shrink the scenario
   --shrink-time T        real time the shrink may take: 60s, 2m (default 60s)
   --save FILE            write the replay file of a failure to FILE (default: a temporary file)
+${KNOWN_FLAG_HELP}
   --no-progress          no progress bar on stderr
   -h, --help             this help
 
-Exit code 1 when an invariant was violated (or runs differ), 2 on a usage or run error.`
+Exit code 1 when an invariant was violated (or runs differ) and no known bug explains it,
+2 on a usage or run error.`
 
 const RUN_FLAGS = {
   ...SCENARIO_FLAGS,
@@ -102,7 +108,8 @@ const RUN_FLAGS = {
   trace: { type: 'string' },
   html: { type: 'string' },
   'check-determinism': { type: 'boolean' },
-  save: { type: 'string' }
+  save: { type: 'string' },
+  known: { type: 'string' }
 } as const satisfies ParseArgsConfig['options']
 
 /** Parses a real-time budget flag (`--shrink-time`, `--time`): a duration above 0. */
@@ -235,7 +242,8 @@ export function parseRunArgs (argv: readonly string[]): RunArgs | null {
     checkDeterminism: values['check-determinism'] === true,
     // After --html, as it always was: with two bad flags, the same one is reported.
     ...outputArgs(values, USAGE),
-    save: fileArg(values.save as string | undefined, 'save', USAGE)
+    save: fileArg(values.save as string | undefined, 'save', USAGE),
+    known: knownArg(values.known as string | undefined, USAGE)
   }
 }
 

@@ -3,6 +3,8 @@ import type { ParseArgsConfig } from 'util'
 import { MAX_SEED } from '../random/prng'
 import { budgetArg, DEFAULT_SHRINK_TIME_MS, integerArg, OUTPUT_FLAGS, outputArgs, parseFlags, scenarioArgs, SCENARIO_FLAGS, SCENARIO_FLAGS_HELP, type OutputArgs, type ScenarioArgs } from './args'
 import { UsageError } from './usage'
+import type { KnownBug } from '../checks/known-bugs'
+import { knownArg, KNOWN_FLAG_HELP } from './known'
 
 /** Default campaign length when neither `--seeds` nor `--time` is given, in ms. */
 export const DEFAULT_FUZZ_TIME_MS = 60_000
@@ -31,6 +33,8 @@ export interface FuzzArgs extends OutputArgs {
   keepGoing: boolean
   /** Folder for the replay files of failures. */
   out: string
+  /** Known bugs (`--known FILE`, validated); null: none given. */
+  known: KnownBug[] | null
 }
 
 const SEED_FLAGS = Object.fromEntries(Object.entries(SCENARIO_FLAGS).filter(([name]) => name !== 'seed')) as Omit<typeof SCENARIO_FLAGS, 'seed'>
@@ -44,7 +48,8 @@ const FUZZ_FLAGS = {
   shard: { type: 'string' },
   workload: { type: 'string' },
   'keep-going': { type: 'boolean' },
-  out: { type: 'string' }
+  out: { type: 'string' },
+  known: { type: 'string' }
 } as const satisfies ParseArgsConfig['options']
 
 /** Usage text of `corestore-sim fuzz`. */
@@ -65,13 +70,16 @@ failure it stops, shrinks the failing scenario and writes its replay file to --o
   --no-shrink            save failing scenarios without shrinking them
   --shrink-time T        real time each shrink may take (default ${DEFAULT_SHRINK_TIME_MS / 1000}s)
   --out DIR              folder for replay files of failures (default ${DEFAULT_FUZZ_OUT})
+${KNOWN_FLAG_HELP}
   --json                 end stdout with one JSON line:
                          {seeds, failures: [{seed, invariant, steps, ...}], seedsPerSecond, realMs}
+                         (with --known also known: [{seed, bugs}], seeds whose violations are all known)
   --no-progress          no status line on stderr
 ${SCENARIO_FLAGS_HELP.split('\n').filter((l) => !l.trimStart().startsWith('--seed ')).join('\n')}
   -h, --help             this help
 
-Exit code 1 when a seed violated an invariant, 0 when none did, 2 on a usage or run error.`
+Exit code 1 when a seed violated an invariant (and no known bug explains it), 0 when none
+did, 2 on a usage or run error.`
 
 function integer (text: string, what: string, min: number, max: number): number {
   return integerArg(text, what, min, max, FUZZ_USAGE)
@@ -127,7 +135,8 @@ export function parseFuzzArgs (argv: readonly string[]): FuzzArgs | null {
     workload: workload ?? null,
     keepGoing: values['keep-going'] === true,
     ...outputArgs(values, FUZZ_USAGE),
-    out
+    out,
+    known: knownArg(str('known'), FUZZ_USAGE)
   }
 }
 

@@ -9,6 +9,7 @@ import { checkPeersFit, checkWorkload } from './jobs'
 import { WorkerPool } from './pool'
 import { formatShrunk, shrinkFailure, type ShrunkFailure } from './shrink-failure'
 import { CliError } from './usage'
+import { judge } from './known'
 
 /** A failing seed of a campaign. */
 export interface FuzzFailure {
@@ -22,10 +23,19 @@ export interface FuzzFailure {
   shrunk: ShrunkFailure | null
 }
 
+/** A seed whose violations a known bug explains, every one: it does not fail. */
+export interface KnownSeed {
+  seed: number
+  /** Ids of the known bugs its violations matched, in order of first match. */
+  bugs: string[]
+}
+
 /** What a campaign did. */
 export interface FuzzReport {
   seeds: number
   failures: FuzzFailure[]
+  /** Seeds with known violations only (with --known). */
+  known: KnownSeed[]
   /** Real time spent running seeds (shrinking excluded), in ms. */
   fuzzMs: number
   realMs: number
@@ -50,7 +60,7 @@ export async function fuzzCommand (argv: readonly string[]): Promise<number> {
     await pool.close()
   }
   for (const line of summary(args, report)) console.log(line)
-  if (args.json) console.log(JSON.stringify(jsonReport(report)))
+  if (args.json) console.log(JSON.stringify({ ...jsonReport(report), ...(args.known === null ? {} : { known: report.known }) }))
   if (report.failures.length > 0) return 1
   return report.interrupted ? 130 : 0
 }
@@ -60,6 +70,7 @@ async function campaign (args: FuzzArgs, pool: WorkerPool): Promise<FuzzReport> 
   const elapsed = (): number => performance.now() - started
   const seeds = shardSeeds(args.first, args.last, args.shard)
   const failures: FuzzFailure[] = []
+  const known: KnownSeed[] = []
   let done = 0
   let stop = false
   let interrupted = false
@@ -81,9 +92,14 @@ async function campaign (args: FuzzArgs, pool: WorkerPool): Promise<FuzzReport> 
       try {
         const result = await pool.run({ kind: 'seed', args: { ...args.scenario, seed }, workload: args.workload, trace: null })
         done++
-        const first = result.violations[0]
+        // Violations a known bug explains do not fail the seed; the others are shrunk.
+        const verdict = judge(result.violations, args.known, args.scenario.store)
+        const first = verdict.unknown[0]
+        if (first === undefined && verdict.known > 0) {
+          known.push({ seed, bugs: [...new Set(verdict.marked.map((v) => v.known).filter((id) => id !== undefined))] })
+        }
         if (first !== undefined) {
-          failures.push({ seed, invariant: first.invariant, violations: result.violations, stepResults: result.stepResults, foundMs: elapsed(), shrunk: null })
+          failures.push({ seed, invariant: first.invariant, violations: verdict.unknown, stepResults: result.stepResults, foundMs: elapsed(), shrunk: null })
           status.note(`seed ${seed}: ${first.invariant} after ${(elapsed() / 1000).toFixed(1)} s`)
           if (!args.keepGoing) stop = true
         }
@@ -106,8 +122,9 @@ async function campaign (args: FuzzArgs, pool: WorkerPool): Promise<FuzzReport> 
   if (error !== undefined) throw new CliError('SIM_ERROR', `fuzz: ${error.message} (after ${done} seeds)`)
   const fuzzMs = elapsed()
   failures.sort((a, b) => a.seed - b.seed)
+  known.sort((a, b) => a.seed - b.seed)
   if (!interrupted) await shrinkFailures(args, pool, failures)
-  return { seeds: done, failures, fuzzMs, realMs: elapsed(), interrupted }
+  return { seeds: done, failures, known, fuzzMs, realMs: elapsed(), interrupted }
 }
 
 /**
@@ -143,7 +160,9 @@ function rate (r: FuzzReport): number {
 
 function summary (args: FuzzArgs, r: FuzzReport): string[] {
   const space = `seeds ${args.first}..${args.last}${args.shard.count > 1 ? `, shard ${args.shard.index}/${args.shard.count}` : ''}`
-  const lines = [`fuzz: ${r.seeds} seeds (${space}) in ${(r.fuzzMs / 1000).toFixed(1)} s with ${args.jobs} processes: ${rate(r)} seeds/s, ${r.failures.length} failing${r.interrupted ? ' (interrupted)' : ''}`]
+  const knownText = args.known === null ? '' : `, ${r.known.length} with known bugs only`
+  const lines = [`fuzz: ${r.seeds} seeds (${space}) in ${(r.fuzzMs / 1000).toFixed(1)} s with ${args.jobs} processes: ${rate(r)} seeds/s, ${r.failures.length} failing${knownText}${r.interrupted ? ' (interrupted)' : ''}`]
+  for (const k of r.known) lines.push(`seed ${k.seed}: known: ${k.bugs.join(', ')}`)
   for (const f of r.failures) {
     lines.push('')
     lines.push(`seed ${f.seed}: ${f.invariant} (found after ${(f.foundMs / 1000).toFixed(1)} s)`)

@@ -5,6 +5,7 @@ import { runInWorker } from './worker'
 import { describeViolation, formatScenario } from '../shrink/describe'
 import { readReplayFile, replayScenario, ReplayFileError, type ReplayFile } from '../shrink/replay-file'
 import { packageInfo } from '../shrink/replay-file'
+import { judge, knownArg, KNOWN_FLAG_HELP } from './known'
 
 /** Usage text of `corestore-sim replay`. */
 export const REPLAY_USAGE = `usage: corestore-sim replay FILE [options]
@@ -14,15 +15,18 @@ same steps, same seed, same trace hash on the same store and package version.
 
   --store S              project | upstream | <package name> (default: the file's store)
   --trace FILE           write the JSONL trace to FILE
+${KNOWN_FLAG_HELP}
   --json                 end stdout with one JSON object
   -h, --help             this help
 
-Exit code 1 when an invariant is still violated, 0 when the scenario passes, 2 on a
-bad file (missing, truncated, another format version) or a store that is not installed.`
+Exit code 1 when an invariant is still violated (and no known bug explains it), 0 when
+the scenario passes, 2 on a bad file (missing, truncated, another format version) or a
+store that is not installed.`
 
 const REPLAY_FLAGS = {
   store: { type: 'string' },
   trace: { type: 'string' },
+  known: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' }
 } as const
@@ -51,6 +55,7 @@ export async function replayCommand (argv: readonly string[]): Promise<number> {
   const storeFlag = values.store as string | undefined
   if (storeFlag !== undefined && storeFlag.length === 0) throw new UsageError('--store needs a value', REPLAY_USAGE)
   const trace = fileArg(values.trace as string | undefined, 'trace', REPLAY_USAGE)
+  const known = knownArg(values.known as string | undefined, REPLAY_USAGE)
   const replay = loadReplayFile(file)
   const store = storeFlag ?? replay.store
   checkStoreInstalled(store)
@@ -69,9 +74,11 @@ export async function replayCommand (argv: readonly string[]): Promise<number> {
   else if (sameSetup && sameVerdict) console.log(`trace: DIFFERS from the recorded one with the same store, version and verdict (${result.traceHash}, recorded ${replay.recorded.traceHash}): the run is not deterministic`)
   else if (sameSetup) console.log(`trace: ${result.traceHash} (recorded ${replay.recorded.traceHash}): the store behaves differently than when the file was written`)
   else console.log(`trace: ${result.traceHash} (recorded ${replay.recorded.traceHash} on store ${replay.store}, ${replay.package.name} ${replay.package.version})`)
-  const first = result.violations[0]
+  const verdict = judge(result.violations, known, store)
+  for (const v of verdict.marked) if (v.known !== undefined) console.log(`known: ${v.known}: ${describeViolation(v)}`)
+  const first = verdict.unknown[0]
   console.log(first === undefined
-    ? `passes: no invariant violated${replay.recorded.invariant === null ? '' : ` (recorded: ${replay.recorded.invariant})`}`
+    ? `passes: ${verdict.known > 0 ? `only known bugs (${verdict.known} violation${verdict.known === 1 ? '' : 's'})` : 'no invariant violated'}${replay.recorded.invariant === null ? '' : ` (recorded: ${replay.recorded.invariant})`}`
     : `still fails: ${describeViolation(first)}`)
   if (values.json === true) {
     console.log(JSON.stringify({
@@ -79,11 +86,11 @@ export async function replayCommand (argv: readonly string[]): Promise<number> {
       store,
       steps: scenario.steps.length,
       peers: scenario.peers,
-      violations: result.violations,
+      violations: verdict.marked,
       traceHash: result.traceHash,
       recordedTraceHash: replay.recorded.traceHash,
       sameTrace
     }))
   }
-  return result.violations.length > 0 ? 1 : 0
+  return verdict.unknown.length > 0 ? 1 : 0
 }

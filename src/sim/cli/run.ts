@@ -12,6 +12,7 @@ import { generateScenario } from '../scenario/generator'
 import type { RunResult } from '../scenario/runner'
 import { formatSummary, replayCommand, toJsonResult } from '../trace/summary'
 import { findDivergence, formatDivergence, parseStacks } from '../trace/divergence'
+import { judge } from './known'
 
 /**
  * `corestore-sim run`: one scenario, its summary, and the line that replays it; a
@@ -34,6 +35,7 @@ export async function runCommand (argv: readonly string[]): Promise<number> {
   const traced: RunArgs = tmp === null ? args : { ...args, trace: path.join(tmp, 'trace.jsonl') }
   const bar = progressBar(args.progress, args.steps)
   let result: RunResult
+  let verdict: ReturnType<typeof judge>
   let differs = false
   try {
     try {
@@ -47,15 +49,17 @@ export async function runCommand (argv: readonly string[]): Promise<number> {
     } finally {
       bar.stop()
     }
-    console.log(formatSummary(result, replay))
+    verdict = judge(result.violations, args.known, args.store)
+    console.log(formatSummary(result, replay, args.known === null ? undefined : verdict.marked))
     if (differs && result.violations.length === 0) console.log(`\nreplay: ${replay} --check-determinism`)
     if (traced.html !== null && traced.trace !== null) await report(traced.trace, traced.html, { replay })
   } finally {
     if (tmp !== null) fs.rmSync(tmp, { recursive: true, force: true })
   }
+  // Only violations no known bug explains fail the run, and only they are shrunk.
   let shrunk: ShrunkFailure | null = null
-  if (result.violations.length > 0 && (args.shrink || args.save !== null)) {
-    shrunk = await shrink(args, result)
+  if (verdict.unknown.length > 0 && (args.shrink || args.save !== null)) {
+    shrunk = await shrink(args, { ...result, violations: verdict.unknown })
     console.log('')
     for (const line of formatShrunk(shrunk)) console.log(line)
     if (args.html !== null) {
@@ -66,8 +70,8 @@ export async function runCommand (argv: readonly string[]): Promise<number> {
       })
     }
   }
-  if (args.json) console.log(JSON.stringify({ ...toJsonResult(result), ...(shrunk === null ? {} : { shrunk: shrunkJson(shrunk) }) }))
-  return result.violations.length > 0 || differs ? 1 : 0
+  if (args.json) console.log(JSON.stringify({ ...toJsonResult({ ...result, violations: verdict.marked }), ...(shrunk === null ? {} : { shrunk: shrunkJson(shrunk) }) }))
+  return verdict.unknown.length > 0 || differs ? 1 : 0
 }
 
 async function report (trace: string, out: string, meta: Parameters<typeof writeTraceReport>[2]): Promise<void> {

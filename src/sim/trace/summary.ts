@@ -1,4 +1,5 @@
 import type { RunResult } from '../scenario/runner'
+import type { MarkedViolation } from '../checks/known-bugs'
 
 /** The `--json` fields, in their output order. */
 const JSON_FIELDS = ['seed', 'peers', 'cores', 'steps', 'virtualMs', 'realMs', 'speedup', 'messages', 'bytes',
@@ -46,8 +47,14 @@ function workloadRows (r: RunResult): Array<[string, string]> {
   ]
 }
 
-/** The human summary of a run: a two-column table, then the violations if any. */
-export function formatSummary (r: RunResult, replay: string): string {
+/**
+ * The human summary of a run: a two-column table, then the violations if any. With
+ * `known` (the run's violations as `--known` marked them), the table gets a `known` row
+ * and each known violation names its bug.
+ */
+export function formatSummary (r: RunResult, replay: string, known?: readonly MarkedViolation[]): string {
+  const violations: readonly MarkedViolation[] = known ?? r.violations
+  const knownCount = violations.filter((v) => v.known !== undefined).length
   const rates = Object.entries(r.faultProfile.rates)
     .map(([kind, rate]) => `${kind} ${((rate ?? 0) * 100).toFixed(1)}%`).join(', ')
   const injected = Object.entries(r.faults).map(([kind, n]) => `${kind} ${n ?? 0}`).join(', ')
@@ -68,19 +75,27 @@ export function formatSummary (r: RunResult, replay: string): string {
     ['convergence after heal', r.converged ? `ok in ${r.convergeMs} ms virtual` : 'FAILED'],
     ['invariants checked', String(r.invariantsChecked)],
     ['violations', String(r.violations.length)],
+    ...(known === undefined ? [] : [['known (not failing)', `${knownCount}${knownCount === 0 ? '' : ` (${knownIds(violations)})`}`] as [string, string]]),
     ['traceHash', r.traceHash]
   ]
   const width = Math.max(...rows.map(([k]) => k.length))
   const lines = rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)
-  if (r.violations.length > 0) {
+  if (violations.length > 0) {
     lines.push('', 'violations:')
-    for (const v of r.violations.slice(0, 20)) {
+    for (const v of violations.slice(0, 20)) {
       const where = [v.step === null ? null : `step ${v.step}`, v.peer === undefined ? null : `peer ${v.peer}`, v.core === undefined ? null : `core ${v.core}`]
         .filter((x) => x !== null).join(', ')
-      lines.push(`  [${v.atMs} ms] ${v.invariant}${where.length > 0 ? ` (${where})` : ''}: ${v.detail}`)
+      lines.push(`  [${v.atMs} ms] ${v.invariant}${where.length > 0 ? ` (${where})` : ''}: ${v.detail}${v.known === undefined ? '' : ` [known: ${v.known}]`}`)
     }
-    if (r.violations.length > 20) lines.push(`  ... and ${r.violations.length - 20} more`)
+    if (violations.length > 20) lines.push(`  ... and ${violations.length - 20} more`)
     lines.push('', `replay: ${replay}`)
   }
   return lines.join('\n')
+}
+
+/** Known violations per bug id: `ID N, ID N`. */
+export function knownIds (violations: readonly MarkedViolation[]): string {
+  const counts = new Map<string, number>()
+  for (const v of violations) if (v.known !== undefined) counts.set(v.known, (counts.get(v.known) ?? 0) + 1)
+  return [...counts].map(([id, n]) => `${id} ${n}`).join(', ')
 }

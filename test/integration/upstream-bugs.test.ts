@@ -1,0 +1,101 @@
+// The standalone reproductions of bugs in packages we do not own (test/upstream-bugs),
+// each run as a user would: a plain Node script, no simulator. Each must still show its
+// bug on the installed version: when an upgrade fixes one, this fails and says which
+// known-bugs.json entry to remove. Our store runs the same scripts for contrast.
+import test from 'brittle'
+import { spawn } from 'child_process'
+import fs from 'fs'
+import path from 'path'
+import semver from 'semver'
+import { installedVersion, loadKnownBugs } from '../../src/sim/checks/known-bugs'
+
+/** The repository (this file runs from build/test/integration). */
+const ROOT = path.join(__dirname, '..', '..', '..')
+const DIR = path.join(ROOT, 'test', 'upstream-bugs')
+const KNOWN = path.join(ROOT, 'known-bugs.json')
+
+/** Exit code of a reproduction that shows its bug (0: the bug is gone). */
+const PRESENT = 10
+
+/** A Hyperbee whose put releases its lock when it fails: the planted fix of the hyperbee script. */
+const FIXED_HYPERBEE = path.join(__dirname, 'fixtures', 'hyperbee-put-unlocks.js')
+
+interface Ran { code: number | null, stdout: string, stderr: string }
+
+function node (args: readonly string[]): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+/** What a repro script is about: its package, and the known entry (if any) that names it. */
+interface Repro {
+  file: string
+  package: string
+  /** Versions the known entry covers; null: a bug no simulator violation shows (README only). */
+  versions: string | null
+  /** Whether our store has the bug too (the bug is the app's, not the store's). */
+  oursToo: boolean
+}
+
+const REPROS: Repro[] = [
+  { file: 'corestore-failed-open-lock.js', package: 'corestore', versions: null, oursToo: false },
+  { file: 'corestore-failed-ready-lock.js', package: 'corestore', versions: null, oursToo: false },
+  { file: 'hyperbee-put-hangs-after-read-error.js', package: 'hyperbee', versions: null, oursToo: true }
+]
+
+// The ranges come from known-bugs.json, so the file and the scripts cannot drift apart.
+const known = loadKnownBugs(KNOWN)
+for (const r of REPROS) r.versions = known.find((b) => path.basename(b.repro) === r.file)?.versions ?? null
+
+test('upstream bugs: every script in test/upstream-bugs is checked here, and every known entry names one', (t) => {
+  const scripts = fs.readdirSync(DIR).filter((f) => f.endsWith('.js')).sort()
+  t.alike(scripts, REPROS.map((r) => r.file).sort(), 'the scripts checked are the scripts there')
+  for (const bug of known) {
+    t.ok(fs.existsSync(bug.reproPath), `${bug.id}: ${bug.repro} exists`)
+    t.ok(REPROS.some((r) => bug.reproPath === path.join(DIR, r.file)), `${bug.id}: its repro is one of test/upstream-bugs`)
+  }
+})
+
+for (const r of REPROS) {
+  test(`upstream bug still there: ${r.file}`, { timeout: 60_000 }, async (t) => {
+    const version = installedVersion(r.package)
+    const ran = await node([path.join(DIR, r.file)])
+    const present = ran.code === PRESENT && /^bug present$/m.test(ran.stdout)
+    const entry = r.versions === null ? 'its README row' : 'its entries in known-bugs.json and its README row'
+    if (ran.code === 0 && /^bug gone$/m.test(ran.stdout)) {
+      t.fail(`${r.package} ${version ?? '(not installed)'}: the bug of ${r.file} is gone: remove ${entry} (and the script)\n${ran.stdout}`)
+    } else {
+      t.ok(present, `${r.package} ${version ?? '?'}: bug present (exit ${ran.code})`)
+      if (!present) t.comment(`${ran.stdout}${ran.stderr}`)
+    }
+    if (r.versions !== null && version !== null) {
+      t.ok(semver.satisfies(version, r.versions), `${r.package} ${version} is in the known range ${r.versions} (else: the bug is still there, widen the range)`)
+    }
+  })
+
+  test(`upstream bug, contrast on our store: ${r.file} --store project`, { timeout: 60_000 }, async (t) => {
+    const ran = await node([path.join(DIR, r.file), '--store', 'project'])
+    if (r.oursToo) {
+      t.is(ran.code, PRESENT, 'the bug is the app\'s: on our store too')
+    } else {
+      t.is(ran.code, 0, 'our store does not have it')
+      t.ok(/^bug gone$/m.test(ran.stdout), 'says bug gone')
+    }
+    if (ran.code !== (r.oursToo ? PRESENT : 0)) t.comment(`${ran.stdout}${ran.stderr}`)
+  })
+}
+
+test('upstream bug: a Hyperbee with the bug fixed (planted) makes its script say bug gone', { timeout: 60_000 }, async (t) => {
+  const ran = await node(['--require', FIXED_HYPERBEE, path.join(DIR, 'hyperbee-put-hangs-after-read-error.js')])
+  t.is(ran.code, 0, 'exit 0')
+  t.ok(/^put 2 \(no fault\): resolved$/m.test(ran.stdout), 'the second put resolves')
+  t.ok(/^bug gone$/m.test(ran.stdout), 'says bug gone')
+  if (ran.code !== 0) t.comment(`${ran.stdout}${ran.stderr}`)
+})
