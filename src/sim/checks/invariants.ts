@@ -199,8 +199,9 @@ export function checkClosed (ctx: CheckContext, left: Leftovers): CheckResult {
   }
   for (const peer of ctx.peers) {
     out.checked += 3
-    const stores = [...peer.openStores].filter((s) => !s.closed || (s.storage as { closed?: boolean }).closed === false).length
-    if (stores > 0) open(`${stores} store(s) or storage(s) not closed`, peer.index)
+    const left = [...peer.openStores].filter((s) => !s.closed || (s.storage as { closed?: boolean }).closed === false)
+    const why = left.map((s) => peer.closeErrors.get(s)).find((e) => e !== undefined)
+    if (left.length > 0) open(`${left.length} store(s) or storage(s) not closed${why === undefined ? '' : ` (its close failed: ${errorCode(why)}: ${(why as Error).message ?? String(why)})`}`, peer.index)
     const cores = [...peer.openCores].filter((c) => !c.closed).length
     if (cores > 0) open(`${cores} core(s) not closed`, peer.index)
     const sessions = [...peer.openSessions].filter((s) => !s.closed).length

@@ -76,13 +76,21 @@ export class SimChecks {
 
   /**
    * At the end of the run, every peer closed: the step checks once more when a
-   * workload runs and has not broken (else the model's sessions only), then nothing
-   * left open (timers, storage work, immediates).
+   * workload runs and has not broken (else the model's sessions, and the errors queued
+   * since the last check: a close that rejected or timed out, a failed recovery), then
+   * nothing left open (timers, storage work, immediates).
    */
   atClose (): void {
-    const { scheduler, log, workload } = this.deps
-    if (workload?.error === null) this.afterStep()
-    else log.account(checkSessions(this.context()))
+    const { scheduler, log, workload, step } = this.deps
+    if (workload !== null && workload.error === null) {
+      this.afterStep()
+    } else {
+      // Without a workload this branch used to drop the queued errors (`undefined !== null`):
+      // a store whose close rejected ended as a bare left-open with no cause.
+      const result = checkSessions(this.context())
+      log.drainErrors(result, scheduler.clock.elapsedMs, step, scheduler.errors.splice(0))
+      log.account(result)
+    }
     log.account(checkClosed(this.context(), {
       timers: scheduler.clock.pendingTimers,
       storageOps: scheduler.gate.inflight,

@@ -82,6 +82,8 @@ export class Peer {
   observer: StoreObserver = NO_OBSERVER
   /** Stores this peer made (restarts make new ones) not yet closed, for the close audit. */
   readonly openStores = new Set<StoreLike>()
+  /** Why a store's close failed where nobody could be told (a failed open, a crash): the close audit names it. */
+  readonly closeErrors = new WeakMap<StoreLike, unknown>()
   /** Cores any of its stores opened, not yet closed, for the close audit and GcRacer. */
   readonly openCores = new Set<SimCore>()
   /** Sessions the simulator opened on it, not yet closed, for the close audit. */
@@ -131,7 +133,7 @@ export class Peer {
     } catch (err) {
       this.store = null
       this.state = 'crashed'
-      await this.closeStore(store).catch(noop)
+      await this.closeStore(store).catch((closeErr: unknown) => { this.closeErrors.set(store, closeErr) })
       throw err
     }
   }
@@ -261,7 +263,7 @@ export class Peer {
     const storage = store.storage as CrashableStorage
     if (storage.rocks !== undefined) await storage.rocks.close({ force: true })
     if (dropApp !== undefined) await dropApp().catch(noop)
-    await this.closeStore(store).catch(noop)
+    await this.closeStore(store).catch((err: unknown) => { this.closeErrors.set(store, err) })
   }
 
   /** Closes the store cleanly. */
