@@ -32,6 +32,10 @@ export interface RunSettings {
   link?: LinkOptions
   peer?: PeerOptions
   stepTimeoutMs?: number
+  /** Virtual time one workload setup may take, in ms. Default: the workload's `setupTimeoutMs`, else `stepTimeoutMs`. */
+  setupTimeoutMs?: number
+  /** Virtual time the workload's final check may take, in ms. Default: the workload's `checkTimeoutMs`, else `healTimeoutMs`. */
+  checkTimeoutMs?: number
   /** Probability that a GC close is raced by a get on the same core. Default 0.5. */
   gcRace?: number
   trace?: TraceOptions
@@ -136,6 +140,8 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     ...(opts.link === undefined ? {} : { link: opts.link }),
     ...(opts.peer === undefined ? {} : { peer: opts.peer }),
     ...(opts.stepTimeoutMs === undefined ? {} : { stepTimeoutMs: opts.stepTimeoutMs }),
+    ...(opts.setupTimeoutMs === undefined ? {} : { setupTimeoutMs: opts.setupTimeoutMs }),
+    ...(opts.checkTimeoutMs === undefined ? {} : { checkTimeoutMs: opts.checkTimeoutMs }),
     ...(opts.trace === undefined ? {} : { trace: opts.trace })
   })
   const progress = (phase: RunProgress['phase'], step: number): void => {

@@ -40,9 +40,12 @@ function workloadRows (r: RunResult): Array<[string, string]> {
   const ops = Object.entries(r.operations)
   const runs = ops.reduce((n, [, c]) => n + c.runs, 0)
   const ok = ops.reduce((n, [, c]) => n + c.ok, 0)
+  // Skips are counted by reason, as faults are by kind: a reason that dominates says the mix does little work.
+  const skips = ops.flatMap(([name, c]) => Object.entries(c.skipped).map(([why, n]) => `${name} ${n} (${why})`))
   return [
     ['workload', r.workload],
-    ['operations ok / run', `${ok} / ${runs}${ops.length === 0 ? '' : `: ${ops.map(([name, c]) => `${name} ${c.ok}/${c.runs}`).join(', ')}`}`]
+    ['operations ok / run', `${ok} / ${runs}${ops.length === 0 ? '' : `: ${ops.map(([name, c]) => `${name} ${c.ok}/${c.runs}`).join(', ')}`}`],
+    ...(skips.length === 0 ? [] : [['operations skipped', skips.join(', ')] as [string, string]])
   ]
 }
 
