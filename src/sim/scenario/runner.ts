@@ -154,7 +154,9 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
   const stopped = (): boolean => opts.stopOnInvariant !== undefined &&
     sim.violations.some((v) => v.invariant === opts.stopOnInvariant && (opts.stopOnCheck === undefined || checkOf(v) === opts.stopOnCheck))
   try {
-    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, drawn: scenario.faultProfile.drawn, generated, links: scenario.links.length, readers: scenario.readers, steps: scenario.steps.length, durationMs: scenario.durationMs, ...(scenario.workload === undefined ? {} : { workload: scenario.workload }) })
+    // The workload by name: a module path is spelled from wherever the run started (a replay file
+    // stores it relative to itself), and the same run must give the same trace from anywhere.
+    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, drawn: scenario.faultProfile.drawn, generated, links: scenario.links.length, readers: scenario.readers, steps: scenario.steps.length, durationMs: scenario.durationMs, ...(workload === undefined ? {} : { workload: workload.name }) })
     sim.trace.record('phase', { name: 'faults' })
     for (let i = 0; i < scenario.steps.length && !stopped(); i++) {
       const result = await sim.apply(scenario.steps[i] as Scenario['steps'][number])

@@ -2,6 +2,7 @@
 // changed workload is refused instead of running the saved steps with the wrong meaning.
 import { createHash } from 'crypto'
 import fs from 'fs'
+import path from 'path'
 import { Prng } from '../random/prng'
 import { workloadPeers } from './generate'
 import type { AnyWorkload, JsonValue } from './workload'
@@ -16,9 +17,10 @@ export interface WorkloadFingerprint {
   /** The workload's `name`. */
   name: string
   /**
-   * SHA-256 (hex) of the workload module's source file, or null for a built-in workload
-   * or one given in code (the package version recorded beside it covers a built-in one).
-   * Only the file itself is hashed, not the modules it requires.
+   * SHA-256 (hex) of the workload module's source and of the local modules it requires
+   * (every file it loaded outside node_modules, by path relative to the workload's
+   * folder), or null for a built-in workload or one given in code (the package version
+   * recorded beside it covers a built-in one). Installed packages are not hashed.
    */
   source: string | null
   /** Per operation name: the distinct shapes of its arguments (`{text:string}`) over 16 draws of `args()` from a fixed seed. */
@@ -54,7 +56,25 @@ export function fingerprint (workload: AnyWorkload, file: string | null, peers: 
     }
     operations[name] = [...shapes].sort()
   }
-  return { name: workload.name, source: file === null ? null : createHash('sha256').update(fs.readFileSync(file)).digest('hex'), operations }
+  return { name: workload.name, source: file === null ? null : sourceHash(file), operations }
+}
+
+/** The hash of a loaded module and of the local modules it loaded (see WorkloadFingerprint.source). */
+export function sourceHash (file: string): string {
+  const files = new Set<string>()
+  const visit = (m: NodeModule | undefined, name: string): void => {
+    if (files.has(name) || name.split(path.sep).includes('node_modules')) return
+    files.add(name)
+    for (const child of m?.children ?? []) visit(child, child.filename)
+  }
+  visit(require.cache[file], file)
+  const hash = createHash('sha256')
+  for (const name of [...files].sort()) {
+    hash.update(`${path.relative(path.dirname(file), name).split(path.sep).join('/')}\0`)
+    hash.update(fs.readFileSync(name))
+    hash.update('\0')
+  }
+  return hash.digest('hex')
 }
 
 /**
