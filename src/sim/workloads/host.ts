@@ -249,6 +249,7 @@ export class WorkloadHost {
     try {
       return fn()
     } catch (err) {
+      if (err instanceof WorkloadError) throw err
       return this.fail('WORKLOAD_BROKEN', `${what} threw: ${oneLine(err)}`)
     }
   }
