@@ -78,6 +78,7 @@ test('authoring: time limits from the workload or the CLI; a timeout names the l
   t.ok(/final check: did not finish within checkTimeoutMs = 3000 ms of virtual time .* after the heal; it last asked for the app of peer 1/.test(own.stdout), 'the workload\'s own checkTimeoutMs, and the peer it waited on')
   const flag = await cli(['run', '--seed', '1', ...TINY, '--workload', `${FIXTURES}/check-hangs-on-peer.js`, '--check-timeout', '1.5s'], IN_ROOT)
   t.ok(/checkTimeoutMs = 1500 ms/.test(flag.stdout), '--check-timeout overrides it')
+  t.ok(/^replay: npx corestore-sim run .* --workload \S+check-hangs-on-peer\.js --check-timeout 1500ms /m.test(flag.stdout), 'and the replay line keeps it')
 
   // After a restart, inside a step: the violation names the step and the peer.
   let setups = 0

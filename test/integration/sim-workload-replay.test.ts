@@ -6,7 +6,7 @@ import test from 'brittle'
 import fs from 'fs'
 import path from 'path'
 import {
-  checkReplayWorkload, fingerprint, fingerprintDifference, jsonShape, loadWorkload, readReplayFile, runReplay, WorkloadError
+  checkReplayWorkload, fingerprint, fingerprintDifference, jsonShape, loadWorkload, parseReplayFile, readReplayFile, runReplay, WorkloadError
 } from '../../src/sim'
 import { tmpDir } from '../helpers/create'
 import { cli, lastJson, STACK } from '../helpers/cli'
@@ -87,6 +87,10 @@ test('replay: argument shapes and operation sets are compared; format 1 files (n
   t.is(fingerprintDifference(args, recorded), 'operation read\'s arguments changed: recorded {index:number}; now {at:number}')
   const ops = { ...recorded, operations: { post: ['{text:string}'] } }
   t.is(fingerprintDifference(ops, recorded), 'workload chat\'s operations changed: recorded post; now post, read')
+
+  const written = fs.readFileSync(path.join(ROOT, 'test', 'sim-regressions', 'base-apply-drops-node.json'), 'utf8')
+  const broken = written.replace('"format": 1', '"format": 2').replace('"workload": "autobase",', '"workload": "autobase",\n  "workloadRecord": { "name": "autobase", "source": 7, "operations": {} },')
+  t.exception(() => parseReplayFile(broken, 'x.json'), /x\.json: invalid replay file: "workloadRecord" needs a source \(a hash or null\)/, 'a bad record is refused in one line')
 
   const old = path.join(ROOT, 'test', 'sim-regressions', 'base-apply-drops-node.json')
   const replay = readReplayFile(old)

@@ -26,12 +26,16 @@ export interface ReplayArgs {
   faults?: readonly string[]
   /** The workload given with `--workload`, if any. */
   workload?: string
+  /** `--setup-timeout` and `--check-timeout`, in ms, if given. */
+  setupTimeoutMs?: number
+  checkTimeoutMs?: number
 }
 
 /** The one command line that replays a run. */
 export function replayCommand (a: ReplayArgs): string {
   const faults = a.faults === undefined ? '' : ` --faults ${a.faults.length === 0 ? 'none' : a.faults.join(',')}`
-  const workload = a.workload === undefined ? '' : ` --workload ${a.workload}`
+  const limits = (a.setupTimeoutMs === undefined ? '' : ` --setup-timeout ${a.setupTimeoutMs}ms`) + (a.checkTimeoutMs === undefined ? '' : ` --check-timeout ${a.checkTimeoutMs}ms`)
+  const workload = a.workload === undefined ? '' : ` --workload ${a.workload}${limits}`
   return `npx corestore-sim run --seed ${a.seed} --peers ${a.peers} --cores ${a.cores} --steps ${a.steps} --duration ${a.durationMs}ms${faults}${workload} --store ${a.store}`
 }
 
