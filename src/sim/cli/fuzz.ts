@@ -49,6 +49,9 @@ export async function fuzzCommand (argv: readonly string[]): Promise<number> {
   } finally {
     await pool.close()
   }
+  // A shrink already said how much the apps printed; a campaign without one says it here.
+  const noise = report.failures.some((f) => f.shrunk !== null) ? null : pool.output.summary('simulation processes')
+  if (noise !== null) process.stderr.write(`${noise}\n`)
   for (const line of summary(args, report)) console.log(line)
   if (args.json) console.log(JSON.stringify(jsonReport(report)))
   if (report.failures.length > 0) return 1
