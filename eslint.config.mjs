@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     // Plain CommonJS modules (workload examples and fixtures, loaded with --workload).
     files: ['**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', Buffer: 'readonly' } }
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', Buffer: 'readonly', setTimeout: 'readonly' } }
   },
   {
     // Standalone reproductions of upstream bugs: plain Node scripts, to run (and send) as they are.

@@ -72,7 +72,7 @@ export type { KnownBug, KnownBugEntry, MarkedViolation } from './checks/known-bu
 
 export { checkWorkload, WorkloadError } from './workloads/workload'
 export type { Workload, AnyWorkload, Operation, Invariant, WorkloadContext, WorkloadPeer, AppPeer, WorkloadRandom, JsonValue } from './workloads/workload'
-export { loadWorkload, BUILTIN_WORKLOADS } from './workloads/load'
+export { loadWorkload, BUILTIN_WORKLOADS, isWorkloadPath, workloadModule } from './workloads/load'
 export type { LoadWorkloadOptions } from './workloads/load'
 export { WorkloadHost } from './workloads/host'
 export type { OperationCount, WorkloadHostDeps } from './workloads/host'
@@ -95,9 +95,13 @@ export type { ScenarioSize } from './shrink/scenario-edit'
 export { simplerSteps } from './shrink/step-variants'
 export { formatScenario, describeViolation } from './shrink/describe'
 export {
-  REPLAY_FORMAT, REPLAY_KIND, ReplayFileError, makeReplayFile, readReplayFile, parseReplayFile, writeReplayFile,
-  formatReplayFile, replayScenario, replaySettings, packageInfo
+  REPLAY_FORMAT, READABLE_REPLAY_FORMATS, REPLAY_KIND, ReplayFileError, makeReplayFile, readReplayFile, parseReplayFile, writeReplayFile,
+  formatReplayFile, replayScenario, replaySettings, packageInfo, storedWorkload, replayWorkload
 } from './shrink/replay-file'
+export { checkReplayWorkload, currentFingerprint } from './shrink/replay-workload'
+export type { ReplayWorkloadCheck } from './shrink/replay-workload'
+export { fingerprint, fingerprintDifference, jsonShape, sourceHash } from './workloads/fingerprint'
+export type { WorkloadFingerprint } from './workloads/fingerprint'
 export type { ReplayFile, ReplayOptions, ReplaySource, ReplayFileErrorCode } from './shrink/replay-file'
 export { replayTests, replayFiles, runReplay } from './cli/replay-tests'
 export type { ReplayAssert, ReplayTestFunction, ReplayTestsOptions, RunReplayOptions } from './cli/replay-tests'

@@ -40,6 +40,10 @@ export interface SimOptions {
   trace?: TraceOptions
   /** An application to run on the peers (`op` steps, its invariants; see Workload). Default: none. */
   workload?: AnyWorkload
+  /** Virtual time one workload setup may take, in ms. Default: the workload's `setupTimeoutMs`, else `stepTimeoutMs`. */
+  setupTimeoutMs?: number
+  /** Virtual time the workload's final check may take, in ms. Default: the workload's `checkTimeoutMs`, else the heal timeout. */
+  checkTimeoutMs?: number
 }
 
 /** SimOptions with defaults applied and checked. */
@@ -59,6 +63,9 @@ export interface ResolvedSimOptions {
   dir: string | null
   trace: TraceOptions
   workload: AnyWorkload | null
+  /** Overrides of the workload's time limits; undefined: the workload's own (see SimOptions). */
+  setupTimeoutMs: number | undefined
+  checkTimeoutMs: number | undefined
 }
 
 /** Applies defaults and validates; throws RangeError or TypeError on bad options. */
@@ -89,8 +96,15 @@ export function resolveSimOptions (opts: SimOptions): ResolvedSimOptions {
     gcRace,
     dir: opts.dir ?? null,
     trace: opts.trace ?? {},
-    workload: opts.workload === undefined ? null : checkWorkload(opts.workload, 'the workload option')
+    workload: opts.workload === undefined ? null : checkWorkload(opts.workload, 'the workload option'),
+    setupTimeoutMs: checkLimit(opts.setupTimeoutMs, 'setupTimeoutMs'),
+    checkTimeoutMs: checkLimit(opts.checkTimeoutMs, 'checkTimeoutMs')
   }
+}
+
+function checkLimit (ms: number | undefined, name: string): number | undefined {
+  if (ms !== undefined && (!Number.isSafeInteger(ms) || ms < 1)) throw new RangeError(`${name} must be a positive integer`)
+  return ms
 }
 
 function resolveDisks (disks: SimOptions['disks'], peers: number): DiskProfile[] {

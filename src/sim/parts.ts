@@ -81,7 +81,16 @@ export function buildParts (opts: ResolvedSimOptions, step: () => number | null)
   try {
     workload = opts.workload === null
       ? null
-      : new WorkloadHost(opts.workload, { peers, scheduler, trace, log, stepTimeoutMs: opts.stepTimeoutMs, step })
+      : new WorkloadHost(opts.workload, {
+        peers,
+        scheduler,
+        trace,
+        log,
+        stepTimeoutMs: opts.stepTimeoutMs,
+        step,
+        ...(opts.setupTimeoutMs === undefined ? {} : { setupTimeoutMs: opts.setupTimeoutMs }),
+        ...(opts.checkTimeoutMs === undefined ? {} : { checkTimeoutMs: opts.checkTimeoutMs })
+      })
   } catch (err) {
     if (ownsDir) fs.rmSync(dir, { recursive: true, force: true })
     throw err

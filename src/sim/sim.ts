@@ -182,7 +182,7 @@ export class Sim implements SimContext {
         }
       }
       const result: StepResult = { index, step, atMs: this.clock.elapsedMs, ...out }
-      this.trace.record('res', { i: index, ok: out.ok, ...(out.code === undefined ? {} : { code: out.code }), ...(out.value === undefined ? {} : { v: out.value }), ...(out.result === undefined ? {} : { r: out.result }) })
+      this.trace.record('res', { i: index, ok: out.ok, ...(out.code === undefined ? {} : { code: out.code }), ...(out.value === undefined ? {} : { v: out.value }), ...(out.result === undefined ? {} : { r: out.result }), ...(out.skipped === undefined ? {} : { skip: out.skipped }) })
       this.checks.afterStep()
       this.trace.record('len', { i: index, v: lengthsOf(this.peers, this.catalog) })
       return result

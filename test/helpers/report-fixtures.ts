@@ -79,3 +79,31 @@ export async function tracePlantedFailure (dir: string): Promise<{ result: RunRe
     restore()
   }
 }
+
+/**
+ * A trace of a workload run, written by hand: three operations (one skipped, one failed
+ * with a long code, one with long arguments), the app going down and up, a record and
+ * the final check. The report must give each operation its own colour and legend entry,
+ * and keep every step's status in view however long its text.
+ */
+export function appTraceEvents (format: number): Array<Record<string, unknown> & { t: number, k: string }> {
+  const long = 'x'.repeat(160)
+  return [
+    { t: 0, k: 'sim', fmt: format, seed: 7, peers: 2, cores: 0, store: 'project', workload: 'demo' },
+    { t: 0, k: 'app', p: 0, up: true },
+    { t: 0, k: 'app', p: 1, up: true },
+    { t: 0, k: 'phase', name: 'faults' },
+    { t: 100, k: 'step', i: 0, s: { kind: 'op', peer: 0, op: 'put', args: { key: 'a', value: long } } },
+    { t: 140, k: 'res', i: 0, ok: true, r: { version: 2 } },
+    { t: 200, k: 'step', i: 1, s: { kind: 'op', peer: 1, op: 'put', args: { key: 'b' } } },
+    { t: 210, k: 'res', i: 1, ok: true, skip: 'not a writer yet' },
+    { t: 300, k: 'step', i: 2, s: { kind: 'op', peer: 1, op: 'get', args: { key: 'a' } } },
+    { t: 380, k: 'res', i: 2, ok: false, code: `REQUEST_TIMEOUT_${long.toUpperCase()}` },
+    { t: 400, k: 'step', i: 3, s: { kind: 'crash', peer: 1 } },
+    { t: 400, k: 'app', p: 1, up: false, crash: true },
+    { t: 401, k: 'res', i: 3, ok: true },
+    { t: 500, k: 'workload', w: 'demo', p: 0, note: 'seen' },
+    { t: 600, k: 'phase', name: 'heal' },
+    { t: 700, k: 'workload-check', w: 'demo', bad: 0 }
+  ]
+}

@@ -12,7 +12,8 @@ import { replayCommand } from '../../src/sim/trace/summary'
 import { findChromium, INSTALL_HINT, launchChromium, REQUIRE_BROWSER } from '../helpers/browser'
 import { cli } from '../helpers/cli'
 import { tmpDir } from '../helpers/create'
-import { PLANTED_FAILURE, PLANTED_MUTANT, tracePlantedFailure } from '../helpers/report-fixtures'
+import { appTraceEvents, PLANTED_FAILURE, PLANTED_MUTANT, tracePlantedFailure } from '../helpers/report-fixtures'
+import { TRACE_FORMAT } from '../../src/sim/trace/trace'
 
 /** Screenshots go here: under build/, which git ignores. */
 const SHOTS = path.join(__dirname, '..', '..', 'test-artifacts')
@@ -175,6 +176,30 @@ function browserTests (executable: string): void {
     await writeReport(trace, {}, path.join(dir, 'empty.html'))
     const { page, errors } = await open(await launched(t), path.join(dir, 'empty.html'))
     t.ok((await page.locator('#empty').textContent())?.includes('This trace is empty'), 'it says the trace is empty')
+    t.alike(errors, [], 'no console errors')
+  })
+
+  test('report in Chromium: an app\'s operations in their own colours; every step\'s status in view, however long', { timeout: 60_000 }, async (t) => {
+    const dir = await tmpDir(t)
+    const trace = path.join(dir, 'app.jsonl')
+    fs.writeFileSync(trace, appTraceEvents(TRACE_FORMAT).map((e) => JSON.stringify(e)).join('\n') + '\n')
+    await writeReport(trace, {}, path.join(dir, 'app.html'))
+    const { page, errors } = await open(await launched(t), path.join(dir, 'app.html'))
+    const strokes = await page.locator('#plot .m.app').evaluateAll((els) => els.map((el) => getComputedStyle(el).stroke))
+    t.ok(strokes.length >= 3 && new Set(strokes).size >= 3, `app marks in several colours: ${[...new Set(strokes)].join(' ')}`)
+    t.ok((await page.locator('#legend').textContent())?.includes('app: put'), 'the legend names the operations')
+    const cut = await page.locator('#steps li').evaluateAll((items) => {
+      const side = document.getElementById('side') as HTMLElement
+      const right = side.getBoundingClientRect().left + side.clientWidth
+      return items.map((li) => {
+        const sr = li.querySelector('.sr') as HTMLElement
+        const box = sr.getBoundingClientRect()
+        return { text: sr.textContent ?? '', out: box.right > right + 0.5 || sr.scrollWidth > sr.clientWidth + 1 }
+      }).filter((x) => x.text.length > 0 && x.out).map((x) => x.text.slice(0, 40))
+    })
+    t.alike(cut, [], 'no status runs past the right edge of the step list')
+    t.ok(await page.locator('#side').evaluate((el) => el.scrollWidth <= el.clientWidth + 1), 'the step list does not scroll sideways')
+    t.is(await page.locator('#step-0 .si').textContent(), '1.', 'steps count from 1')
     t.alike(errors, [], 'no console errors')
   })
 

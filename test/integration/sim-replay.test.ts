@@ -49,7 +49,7 @@ test('replay file: truncated, not JSON, other format, invalid steps: each refuse
   refuse('', 'REPLAY_TRUNCATED', /truncated/)
   refuse('hello', 'REPLAY_NOT_JSON', /not a replay file \(not JSON/)
   refuse('{"a": 1}', 'REPLAY_INVALID', /no "kind"/)
-  refuse(text.replace('"format": 1', '"format": 2'), 'REPLAY_FORMAT', /replay format 2, this corestore-sim reads format 1/)
+  refuse(text.replace('"format": 2', '"format": 3'), 'REPLAY_FORMAT', /replay format 3, this corestore-sim reads formats 1 and 2/)
   refuse(text.replace('"peers": 3', '"peers": 1'), 'REPLAY_INVALID', /step \d+: .*no peer/)
   t.exception(() => readReplayFile('/nonexistent/r.json'), /cannot read the replay file/)
 })
@@ -61,15 +61,15 @@ test('cli replay: bad files and stores are one line, exit 2, no stack trace', { 
   const text = fs.readFileSync(good, 'utf8')
   const truncated = path.join(dir, 'truncated.json')
   fs.writeFileSync(truncated, text.slice(0, 200))
-  const v2 = path.join(dir, 'v2.json')
-  fs.writeFileSync(v2, text.replace('"format": 1', '"format": 2'))
+  const v3 = path.join(dir, 'v3.json')
+  fs.writeFileSync(v3, text.replace('"format": 2', '"format": 3'))
   const elsewhere = path.join(dir, 'elsewhere.json')
   fs.writeFileSync(elsewhere, text.replace('"store": "project"', '"store": "no-such-store-package"'))
   const workload = path.join(dir, 'workload.json')
   fs.writeFileSync(workload, text.replace('"workload": null', '"workload": "no-such-workload"'))
   const cases: Array<[string[], RegExp]> = [
     [['replay', truncated], /truncated\.json: the replay file is truncated/],
-    [['replay', v2], /v2\.json: replay format 2, this corestore-sim reads format 1/],
+    [['replay', v3], /v3\.json: replay format 3, this corestore-sim reads formats 1 and 2/],
     [['replay', elsewhere], /--store no-such-store-package: the package no-such-store-package is not installed/],
     [['replay', good, '--store', 'no-such-store-package'], /the package no-such-store-package is not installed/],
     [['replay', workload], /--workload no-such-workload: no such workload \(built in: hyperbee/],

@@ -104,7 +104,7 @@ const BROKEN: Array<[string, number, RegExp]> = [
   ['not-a-workload', 2, /^corestore-sim: --workload \S+not-a-workload\.js: does not export a workload/],
   ['op-throws', 2, /^corestore-sim: error: workload fixture: operation boom on peer \d+ \(step \d+\) threw: TypeError: kaboom$/],
   ['invariant-throws', 2, /^corestore-sim: error: workload fixture: invariant reads state \(after step \d+\) threw: TypeError/],
-  ['setup-hangs', 2, /^corestore-sim: error: workload fixture: setup on peer 0 did not resolve within 10000 ms of virtual time$/],
+  ['setup-hangs', 2, /^corestore-sim: error: workload fixture: setup on peer 0 at start did not resolve within setupTimeoutMs = 10000 ms of virtual time \(raise it with the workload's setupTimeoutMs or --setup-timeout\)$/],
   ['invariant-fails', 1, /^$/],
   ['check-hangs', 1, /^$/]
 ]

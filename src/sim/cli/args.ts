@@ -24,6 +24,10 @@ export interface ScenarioArgs {
   store: string
   /** `--workload`: a built-in workload name or a module path; undefined: none. */
   workload?: string
+  /** `--setup-timeout`: virtual time one workload setup may take, in ms; undefined: the workload's own. */
+  setupTimeoutMs?: number
+  /** `--check-timeout`: virtual time the workload's final check may take, in ms; undefined: the workload's own. */
+  checkTimeoutMs?: number
 }
 
 /** The output and shrink flags `run` and `fuzz` share, parsed. */
@@ -62,7 +66,9 @@ export const SCENARIO_FLAGS = {
   duration: { type: 'string' },
   faults: { type: 'string' },
   store: { type: 'string' },
-  workload: { type: 'string' }
+  workload: { type: 'string' },
+  'setup-timeout': { type: 'string' },
+  'check-timeout': { type: 'string' }
 } as const satisfies ParseArgsConfig['options']
 
 /** The output and shrink flags `run` and `fuzz` share (and `-h`), for `util.parseArgs`. */
@@ -82,7 +88,11 @@ export const SCENARIO_FLAGS_HELP = `  --seed N               seed of the run, 0 
   --duration T           virtual duration of the fault phase: 600000, 600s, 10m, 1h (default 10m)
   --faults a,b|none      fault kinds (${FAULT_KINDS.join(', ')}); default: drawn from the seed
   --store S              project | upstream | <package name> (default project)
-  --workload W           run an app among the steps: hyperbee | autobase | hyperdrive | ./my.js (default none)`
+  --workload W           run an app among the steps: hyperbee | autobase | hyperdrive | ./my.js (default none)
+  --setup-timeout T      virtual time one setup of the workload may take: 10s, 2m
+                         (default: the workload's setupTimeoutMs, else 10s)
+  --check-timeout T      virtual time the workload's final check may take: 10s, 2m
+                         (default: the workload's checkTimeoutMs, else 2m)`
 
 /** Usage text of `corestore-sim run`. */
 export const USAGE = `usage: corestore-sim run [options]
@@ -196,6 +206,12 @@ export function scenarioArgs (values: Record<string, string | boolean | undefine
   if (workload !== undefined) {
     if (workload.length === 0) throw new UsageError('--workload needs a value', usage)
     out.workload = workload
+  }
+  for (const [flag, field] of [['setup-timeout', 'setupTimeoutMs'], ['check-timeout', 'checkTimeoutMs']] as const) {
+    const text = str(flag)
+    if (text === undefined) continue
+    if (out.workload === undefined) throw new UsageError(`--${flag} needs --workload (it limits the workload's ${flag.split('-')[0] as string})`, usage)
+    out[field] = budgetArg(text, flag, 0, usage)
   }
   return out
 }

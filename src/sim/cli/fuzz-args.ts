@@ -46,7 +46,6 @@ const FUZZ_FLAGS = {
   time: { type: 'string' },
   jobs: { type: 'string' },
   shard: { type: 'string' },
-  workload: { type: 'string' },
   'keep-going': { type: 'boolean' },
   out: { type: 'string' },
   known: { type: 'string' }
@@ -64,7 +63,6 @@ failure it stops, shrinks the failing scenario and writes its replay file to --o
   --jobs N               simulation processes (default: the number of cores, ${os.availableParallelism()} here)
   --shard I/N            run only shard I of N (1 <= I <= N): seeds A+I-1, A+I-1+N, ...;
                          N machines with I = 1..N split the seeds with no overlap
-  --workload W           workload every seed runs (a name or a module path)
   --keep-going           do not stop at the first failure: collect every failing seed
                          (the first of each invariant is shrunk, the others saved as they are)
   --no-shrink            save failing scenarios without shrinking them
@@ -121,8 +119,6 @@ export function parseFuzzArgs (argv: readonly string[]): FuzzArgs | null {
     ? (seedsText === undefined ? DEFAULT_FUZZ_TIME_MS : null)
     : budgetArg(timeText, 'time', DEFAULT_FUZZ_TIME_MS, FUZZ_USAGE)
   const jobsText = str('jobs')
-  const workload = str('workload')
-  if (workload !== undefined && workload.length === 0) throw new UsageError('--workload needs a value', FUZZ_USAGE)
   const out = str('out') ?? DEFAULT_FUZZ_OUT
   if (out.length === 0) throw new UsageError('--out needs a folder', FUZZ_USAGE)
   const shardText = str('shard')
@@ -132,7 +128,7 @@ export function parseFuzzArgs (argv: readonly string[]): FuzzArgs | null {
     timeMs,
     jobs: jobsText === undefined ? os.availableParallelism() : integer(jobsText, '--jobs', 1, 256),
     shard: shardText === undefined ? { index: 1, count: 1 } : parseShard(shardText),
-    workload: workload ?? null,
+    workload: scenario.workload ?? null,
     keepGoing: values['keep-going'] === true,
     ...outputArgs(values, FUZZ_USAGE),
     out,

@@ -5,7 +5,7 @@ import { generateScenario } from '../scenario/generator'
 import { checkStoreInstalled } from './args'
 import { FUZZ_USAGE, parseFuzzArgs, shardSeeds, type FuzzArgs } from './fuzz-args'
 import { fuzzStatus } from './fuzz-status'
-import { checkPeersFit, checkWorkload } from './jobs'
+import { checkPeersFit, checkWorkload, timeLimits } from './jobs'
 import { WorkerPool } from './pool'
 import { formatShrunk, shrinkFailure, type ShrunkFailure } from './shrink-failure'
 import { CliError } from './usage'
@@ -52,13 +52,16 @@ export async function fuzzCommand (argv: readonly string[]): Promise<number> {
   checkStoreInstalled(args.scenario.store)
   checkWorkload(args.workload)
   checkPeersFit(args.scenario.peers)
-  const pool = new WorkerPool({ size: args.jobs })
+  const pool = new WorkerPool({ size: args.jobs, captureOutput: true })
   let report: FuzzReport
   try {
     report = await campaign(args, pool)
   } finally {
     await pool.close()
   }
+  // A shrink already said how much the apps printed; a campaign without one says it here.
+  const noise = report.failures.some((f) => f.shrunk !== null) ? null : pool.output.summary('simulation processes')
+  if (noise !== null) process.stderr.write(`${noise}\n`)
   for (const line of summary(args, report)) console.log(line)
   if (args.json) console.log(JSON.stringify({ ...jsonReport(report), ...(args.known === null ? {} : { known: report.known }) }))
   if (report.failures.length > 0) return 1
@@ -140,7 +143,7 @@ async function shrinkFailures (args: FuzzArgs, pool: WorkerPool, failures: FuzzF
     f.shrunk = await shrinkFailure({
       scenario: generateScenario({ ...args.scenario, seed: f.seed }),
       store: args.scenario.store,
-      options: {},
+      options: timeLimits(args.scenario),
       workload: args.workload,
       violations: f.violations,
       stepResults: f.stepResults,

@@ -58,6 +58,14 @@ export function checkPeersFit (peers: number): void {
   }
 }
 
+/** The workload time limits given on the command line, as run settings (or replay options). */
+export function timeLimits (a: Pick<ScenarioArgs, 'setupTimeoutMs' | 'checkTimeoutMs'>): Pick<RunSettings, 'setupTimeoutMs' | 'checkTimeoutMs'> {
+  return {
+    ...(a.setupTimeoutMs === undefined ? {} : { setupTimeoutMs: a.setupTimeoutMs }),
+    ...(a.checkTimeoutMs === undefined ? {} : { checkTimeoutMs: a.checkTimeoutMs })
+  }
+}
+
 /** Runs a job in this process (a simulation process: it replaces timers, Date and Math.random while it runs). */
 export async function runJob (job: SimJob, onProgress?: (p: RunProgress) => void): Promise<RunResult> {
   const workload = job.workload ?? (job.kind === 'seed' ? job.args.workload ?? null : null)
@@ -78,6 +86,7 @@ export async function runJob (job: SimJob, onProgress?: (p: RunProgress) => void
       store: a.store,
       ...(a.faults === undefined ? {} : { faults: a.faults }),
       ...(workload === null ? {} : { workload }),
+      ...timeLimits(a),
       ...common
     })
   } else {

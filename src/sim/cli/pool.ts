@@ -2,6 +2,7 @@ import type { ChildProcess } from 'child_process'
 import type { SimJob } from './jobs'
 import type { RunResult } from '../scenario/runner'
 import { exitReason, spawnWorker, type JobMessage, type SpawnOptions, type WorkerMessage } from './worker'
+import { OutputTally } from './output-tally'
 
 /** Options of `new WorkerPool()`. */
 export interface WorkerPoolOptions extends SpawnOptions {
@@ -43,6 +44,8 @@ export class WorkerPool {
   private readonly jobsPerProcess: number
   private nextId = 1
   private closed = false
+  /** What the processes printed, with `captureOutput` (empty otherwise). */
+  readonly output = new OutputTally()
 
   constructor (opts: WorkerPoolOptions = {}) {
     const size = opts.size ?? 1
@@ -54,7 +57,8 @@ export class WorkerPool {
     this.slots = new Array<Slot | null>(size).fill(null)
     this.opts = {
       ...(opts.execArgv === undefined ? {} : { execArgv: opts.execArgv }),
-      ...(opts.env === undefined ? {} : { env: opts.env })
+      ...(opts.env === undefined ? {} : { env: opts.env }),
+      ...(opts.captureOutput === true ? { captureOutput: true } : {})
     }
   }
 
@@ -108,6 +112,7 @@ export class WorkerPool {
   private start (i: number): Slot {
     const child = spawnWorker(['--serve'], this.opts)
     const slot: Slot = { child, busy: null, jobs: 0 }
+    this.output.watch(child)
     this.slots[i] = slot
     child.on('message', (msg: WorkerMessage) => {
       const pending = slot.busy

@@ -3,6 +3,7 @@ import path from 'path'
 import type { RunResult } from '../scenario/runner'
 import { describeViolation } from '../shrink/describe'
 import { readReplayFile, replayScenario, type ReplayFile } from '../shrink/replay-file'
+import { checkReplayWorkload } from '../shrink/replay-workload'
 import { runInWorker, type SpawnOptions } from './worker'
 
 /** The replay files (`*.json`) of a folder, sorted by name. */
@@ -16,11 +17,14 @@ export interface RunReplayOptions extends SpawnOptions {
   store?: string
   /** Trace file to write. Default: none. */
   trace?: string | null
+  /** Run even if the workload is not the one the file ran (see checkReplayWorkload). Default false: such a file throws. */
+  allowChanged?: boolean
 }
 
 /** Runs a replay file in a fresh simulation process; resolves with the file and the run's result. */
 export async function runReplay (file: string, opts: RunReplayOptions = {}): Promise<{ replay: ReplayFile, result: RunResult }> {
   const replay = readReplayFile(file)
+  const { spec } = checkReplayWorkload(replay, file, opts.allowChanged === true)
   const spawn: SpawnOptions = {
     ...(opts.execArgv === undefined ? {} : { execArgv: opts.execArgv }),
     ...(opts.env === undefined ? {} : { env: opts.env })
@@ -30,7 +34,7 @@ export async function runReplay (file: string, opts: RunReplayOptions = {}): Pro
     scenario: replayScenario(replay),
     store: opts.store ?? replay.store,
     options: replay.options,
-    workload: replay.workload,
+    workload: spec,
     trace: opts.trace ?? null
   }, () => {}, spawn)
   return { replay, result }

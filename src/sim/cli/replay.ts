@@ -1,11 +1,13 @@
 import { checkStoreInstalled, fileArg, parseFlags } from './args'
-import { checkPeersFit, checkWorkload } from './jobs'
+import { checkPeersFit } from './jobs'
 import { CliError, UsageError } from './usage'
 import { runInWorker } from './worker'
 import { describeViolation, formatScenario } from '../shrink/describe'
 import { readReplayFile, replayScenario, ReplayFileError, type ReplayFile } from '../shrink/replay-file'
 import { packageInfo } from '../shrink/replay-file'
 import { judge, knownArg, KNOWN_FLAG_HELP } from './known'
+import { checkReplayWorkload, type ReplayWorkloadCheck } from '../shrink/replay-workload'
+import { WorkloadError } from '../workloads/workload'
 
 /** Usage text of `corestore-sim replay`. */
 export const REPLAY_USAGE = `usage: corestore-sim replay FILE [options]
@@ -17,17 +19,26 @@ same steps, same seed, same trace hash on the same store and package version.
   --trace FILE           write the JSONL trace to FILE
 ${KNOWN_FLAG_HELP}
   --json                 end stdout with one JSON object
+  --allow-changed        replay even if the workload differs from the one the file ran
+  --no-progress          accepted for symmetry with run and fuzz (replay draws no progress bar)
   -h, --help             this help
 
+A module-path workload is stored relative to the replay file and resolved from it. The
+file records the workload it ran (name, a hash of its module's source, its operations
+and their argument shapes): a different or changed workload is refused in one line.
+
 Exit code 1 when an invariant is still violated (and no known bug explains it), 0 when
-the scenario passes, 2 on a bad file (missing, truncated, another format version) or a
-store that is not installed.`
+the scenario passes, 2 on a bad file (missing, truncated, another format version), a
+store that is not installed, or a workload that does not load or is not the one the
+file ran.`
 
 const REPLAY_FLAGS = {
   store: { type: 'string' },
   trace: { type: 'string' },
   known: { type: 'string' },
   json: { type: 'boolean' },
+  'allow-changed': { type: 'boolean' },
+  'no-progress': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' }
 } as const
 
@@ -37,6 +48,16 @@ export function loadReplayFile (file: string): ReplayFile {
     return readReplayFile(file)
   } catch (err) {
     if (err instanceof ReplayFileError) throw new CliError(err.code, err.message)
+    throw err
+  }
+}
+
+/** The workload a replay runs, checked against the file's record; a mismatch is a one-line CliError. */
+function workloadOf (replay: ReplayFile, file: string, allowChanged: boolean): ReplayWorkloadCheck {
+  try {
+    return checkReplayWorkload(replay, file, allowChanged)
+  } catch (err) {
+    if (err instanceof WorkloadError) throw new CliError(err.code, err.code === 'WORKLOAD_CHANGED' ? err.message.replace(/^workload [^:]*: /, '') : `--${err.message}`)
     throw err
   }
 }
@@ -59,11 +80,12 @@ export async function replayCommand (argv: readonly string[]): Promise<number> {
   const replay = loadReplayFile(file)
   const store = storeFlag ?? replay.store
   checkStoreInstalled(store)
-  checkWorkload(replay.workload)
+  const workload = workloadOf(replay, file, values['allow-changed'] === true)
   checkPeersFit(replay.scenario.peers)
 
   const scenario = replayScenario(replay)
-  const result = await runInWorker({ kind: 'scenario', scenario, store, options: replay.options, workload: replay.workload, trace }, () => {})
+  if (workload.changed !== null) console.log(`warning: ${workload.changed}; replaying anyway (--allow-changed)`)
+  const result = await runInWorker({ kind: 'scenario', scenario, store, options: replay.options, workload: workload.spec, trace }, () => {})
   const ours = packageInfo()
   const sameSetup = store === replay.store && ours.version === replay.package.version
   const sameTrace = result.traceHash === replay.recorded.traceHash

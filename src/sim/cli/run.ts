@@ -5,7 +5,7 @@ import { checkStoreInstalled, checkWorkloadLoads, parseRunArgs, USAGE, type RunA
 import { progressBar } from './progress'
 import { checkWritable, writeTraceReport } from './report'
 import { runInWorker } from './worker'
-import { checkPeersFit, type SeedJob } from './jobs'
+import { checkPeersFit, timeLimits, type SeedJob } from './jobs'
 import { WorkerPool } from './pool'
 import { formatShrunk, shrinkFailure, type ShrunkFailure } from './shrink-failure'
 import { generateScenario } from '../scenario/generator'
@@ -87,13 +87,13 @@ export function shrunkPage (html: string): string {
 
 /** Shrinks the failing run in as many processes as there are cores, and saves its replay file. */
 async function shrink (args: RunArgs, result: RunResult): Promise<ShrunkFailure> {
-  const pool = new WorkerPool({ size: args.shrink ? os.availableParallelism() : 1 })
+  const pool = new WorkerPool({ size: args.shrink ? os.availableParallelism() : 1, captureOutput: true })
   try {
     const job = seedJob(args, null)
     return await shrinkFailure({
       scenario: generateScenario({ ...job.args, ...(job.workload === null ? {} : { workload: job.workload }) }),
       store: args.store,
-      options: {},
+      options: timeLimits(args),
       workload: job.workload,
       violations: result.violations,
       stepResults: result.stepResults,
@@ -127,7 +127,7 @@ export function shrunkJson (s: ShrunkFailure): Record<string, unknown> {
 
 function seedJob (args: RunArgs, trace: string | null): SeedJob {
   const { seed, peers, cores, steps, durationMs, faults, store, workload } = args
-  return { kind: 'seed', args: { seed, peers, cores, steps, durationMs, store, ...(faults === undefined ? {} : { faults }) }, workload: workload ?? null, trace }
+  return { kind: 'seed', args: { seed, peers, cores, steps, durationMs, store, ...(faults === undefined ? {} : { faults }), ...timeLimits(args) }, workload: workload ?? null, trace }
 }
 
 /** Runs the seed in two processes at once and compares their traces line by line. */

@@ -6,7 +6,8 @@ import type { Scenario } from '../scenario/generator'
 import type { RunResult } from '../scenario/runner'
 import type { StepResult } from '../scenario/steps'
 import { describeViolation, formatScenario } from '../shrink/describe'
-import { makeReplayFile, writeReplayFile, type ReplayFile, type ReplayOptions } from '../shrink/replay-file'
+import { makeReplayFile, storedWorkload, writeReplayFile, type ReplayFile, type ReplayOptions } from '../shrink/replay-file'
+import { currentFingerprint } from '../shrink/replay-workload'
 import { scenarioSize, type ScenarioSize } from '../shrink/scenario-edit'
 import { failureOf, sameFailure, shrinkScenario, type ScenarioFailure } from '../shrink/shrink-scenario'
 import type { WorkerPool } from './pool'
@@ -95,7 +96,8 @@ export async function shrinkFailure (req: ShrinkRequest): Promise<ShrunkFailure>
   const replay = makeReplayFile({
     scenario,
     store: req.store,
-    workload: req.workload,
+    workload: req.workload === null ? null : storedWorkload(req.workload, replayFile),
+    workloadRecord: req.workload === null ? null : currentFingerprint(req.workload, scenario.peers),
     options: req.options,
     invariant: result.violations[0]?.invariant ?? null,
     violations: result.violations.length,
@@ -103,6 +105,8 @@ export async function shrinkFailure (req: ShrinkRequest): Promise<ShrunkFailure>
     ...(req.note === undefined ? {} : { note: req.note })
   })
   writeReplayFile(replayFile, replay)
+  const noise = req.pool.output.summary('simulation processes')
+  if (noise !== null) req.log(noise)
   return { failure, original, scenario, result, reproduced, traceFile, replayFile, replay, runs, realMs: performance.now() - started, outOfTime }
 }
 

@@ -32,13 +32,19 @@ export interface SpawnOptions {
   execArgv?: string[]
   /** Environment of the child. Default: this process's. */
   env?: NodeJS.ProcessEnv
+  /**
+   * Keep what the child prints (apps log, Autobase prints assertion stacks) instead of
+   * passing it to our stderr: the caller reads it from the child's stdout and stderr
+   * pipes (see OutputTally). Default false.
+   */
+  captureOutput?: boolean
 }
 
 /** Starts a simulation process: `worker JOB` runs one job, `worker --serve` runs jobs sent over IPC. */
 export function spawnWorker (args: string[], opts: SpawnOptions = {}): ChildProcess {
   // The child's stdout goes to our stderr: stdout is for results (`--json` lines) only.
   return fork(ENTRY, ['worker', ...args], {
-    stdio: ['ignore', 2, 'inherit', 'ipc'],
+    stdio: opts.captureOutput === true ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 2, 'inherit', 'ipc'],
     ...(opts.execArgv === undefined ? {} : { execArgv: opts.execArgv }),
     ...(opts.env === undefined ? {} : { env: opts.env })
   })

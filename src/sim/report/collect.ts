@@ -5,6 +5,7 @@ import { LinkTracker } from './links'
 import { layoutRows } from './layout'
 import { formatMs } from './page/format'
 import { optionRows, replayFromTrace } from './run-info'
+import { APP_COLORS } from './styles'
 
 /** What the trace does not tell, given by the command that writes the report. */
 export interface ReportMeta {
@@ -22,7 +23,7 @@ export interface ReportMeta {
 const STEP_MARKS: ReadonlySet<string> = new Set(['append', 'get', 'open-session', 'close-session', 'download'])
 /** Kinds of line the report reads (or knowingly skips); any other kind is drawn generically. */
 const KNOWN = new Set(['sim', 'core', 'scenario', 'phase', 'step', 'res', 'len', 'inv', 'violation', 'gc', 'race', 'inflight', 'd',
-  'link-up', 'link-down', 'fault', 'lift', 'heal', 'crash', 'close', 'restart', 'up', 'converge', 'end'])
+  'link-up', 'link-down', 'fault', 'lift', 'heal', 'crash', 'close', 'restart', 'up', 'converge', 'end', 'app', 'workload', 'workload-check'])
 /** Generic marks kept per unknown kind, so that a chatty new kind cannot swamp the page. */
 const GENERIC_MAX = 5000
 
@@ -51,6 +52,7 @@ export class ReportCollector {
   private readonly heals: number[] = []
   private converged: ReportData['converged'] = null
   private readonly unknown = new Map<string, number>()
+  private readonly appOps = new Map<string, number>()
   private readonly links = new LinkTracker()
 
   /** Adds the next event of the trace. */
@@ -89,6 +91,17 @@ export class ReportCollector {
       case 'restart': if (p !== undefined) this.setState(e.t, p, 'restarting'); return
       case 'up': if (p !== undefined) this.setState(e.t, p, 'up'); return
       case 'converge': this.converged = { t: e.t, ok: e.ok === true, waitedMs: int(e.waitedMs) ?? 0 }; return
+      case 'app': {
+        const what = e.crash === true ? 'dropped by a crash' : e.stopped === true ? 'stopped itself' : e.up === true ? 'set up' : 'closed'
+        this.appMark(e.t, p, 'app up/down', `app on p${p ?? '?'} ${what}`)
+        return
+      }
+      case 'workload': {
+        const { t: _t, k: _k, w: _w, ...rest } = e
+        this.appMark(e.t, p, 'record', `workload record${detailOf(rest, [])}`)
+        return
+      }
+      case 'workload-check': this.appMark(e.t, undefined, 'final check', `final check of the workload: ${String(e.bad)} violation(s)`); return
       default:
         if (!KNOWN.has(e.k)) this.other(e, p, c)
     }
@@ -125,6 +138,7 @@ export class ReportCollector {
       violations: this.violations,
       steps: this.steps,
       volume,
+      appOps: [...this.appOps.keys()].map((name, i) => [name, APP_COLORS[i % APP_COLORS.length] as string]),
       unknownKinds: [...this.unknown.entries()],
       lines: this.lines,
       rows: []
@@ -152,8 +166,11 @@ export class ReportCollector {
     this.stepByIndex.set(i, row)
     const peer = int(s.peer)
     if (peer === undefined) return
-    if (!STEP_MARKS.has(kind) && !isFaultStep(kind)) this.stepMarks.set(i, this.mark(e.t, peer, 'step', cores[0], `step ${i}: ${text}`))
-    else if (STEP_MARKS.has(kind)) this.stepMarks.set(i, this.mark(e.t, peer, kind as MarkKind, cores[0], `step ${i}: ${text}`))
+    // Steps are numbered from 1 on the page, as in the terminal; ids and data keep the index.
+    const tip = `step ${i + 1}: ${text}`
+    if (kind === 'op') this.stepMarks.set(i, this.appMark(e.t, peer, String(s.op), tip))
+    else if (!STEP_MARKS.has(kind) && !isFaultStep(kind)) this.stepMarks.set(i, this.mark(e.t, peer, 'step', cores[0], tip))
+    else if (STEP_MARKS.has(kind)) this.stepMarks.set(i, this.mark(e.t, peer, kind as MarkKind, cores[0], tip))
   }
 
   private result (e: TraceEvent): void {
@@ -165,9 +182,11 @@ export class ReportCollector {
     if (typeof e.code === 'string') row.code = e.code
     const v = typeof e.v === 'number' ? e.v : undefined
     if (v !== undefined) row.value = v
+    if (typeof e.skip === 'string') row.skipped = e.skip
     const mark = this.stepMarks.get(row.i)
     if (mark !== undefined) {
-      mark.tip += row.ok ? ` → ok${v === undefined ? '' : ` (${valueText(row.kind, v)})`}` : ` → ${row.code ?? 'failed'}`
+      const done = row.skipped === undefined ? `ok${v === undefined ? '' : ` (${valueText(row.kind, v)})`}` : `skipped (${row.skipped})`
+      mark.tip += row.ok ? ` → ${done}` : ` → ${row.code ?? 'failed'}`
       if (!row.ok) mark.bad = true
       this.stepMarks.delete(row.i)
     }
@@ -194,6 +213,18 @@ export class ReportCollector {
     if (this.step !== null) mark.s = this.step
     if (bad) mark.bad = true
     this.marks.push(mark)
+    return mark
+  }
+
+  /** A mark of the workload's, coloured by `name` (an operation's, or what the app did). */
+  private appMark (t: number, p: number | undefined, name: string, tip: string): Mark {
+    let op = this.appOps.get(name)
+    if (op === undefined) {
+      op = this.appOps.size
+      this.appOps.set(name, op)
+    }
+    const mark = this.mark(t, p, 'app', undefined, tip)
+    mark.op = op
     return mark
   }
 

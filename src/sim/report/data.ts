@@ -4,8 +4,12 @@
 /** A peer's state: up, crashed (until a restart begins), or restarting (closed or reopening). */
 export type PeerState = 'up' | 'crashed' | 'restarting'
 
-/** Kinds of mark on a peer's lane. `step` is a step kind the report does not know; `other` an unknown trace line. */
-export type MarkKind = 'append' | 'get' | 'open-session' | 'close-session' | 'download' | 'gc' | 'race' | 'inflight' | 'step' | 'other'
+/**
+ * Kinds of mark on a peer's lane. `app` is a workload's: an operation, the app going up
+ * or down, a record or its final check (`op` names which); `step` is a step kind the
+ * report does not know; `other` an unknown trace line.
+ */
+export type MarkKind = 'append' | 'get' | 'open-session' | 'close-session' | 'download' | 'gc' | 'race' | 'inflight' | 'app' | 'step' | 'other'
 
 /** One instant on a peer's lane (or on the events row when `p` is -1). */
 export interface Mark {
@@ -19,6 +23,8 @@ export interface Mark {
   s?: number
   /** True when the step failed (res ok=false) or a race got an error. */
   bad?: boolean
+  /** For an `app` mark: index into `ReportData.appOps` (its name and colour). */
+  op?: number
   /** Hover text. */
   tip: string
 }
@@ -94,6 +100,8 @@ export interface StepRow {
   kind: string
   /** One readable line, e.g. `p2 append c5 x3`. */
   text: string
+  /** Why a workload operation did no work (`ctx.skip`), if it said so. */
+  skipped?: string
   /** null when the trace has no result line for it. */
   ok: boolean | null
   code?: string
@@ -151,6 +159,8 @@ export interface ReportData {
   violations: ViolationMark[]
   steps: StepRow[]
   volume: Volume
+  /** The workload's kinds of mark, in order of first appearance: [name, colour]; operations by their name. */
+  appOps: Array<[string, string]>
   /** Trace lines of kinds this report does not know, by kind, with their count. */
   unknownKinds: Array<[string, number]>
   /** Trace lines read. */

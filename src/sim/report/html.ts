@@ -82,7 +82,7 @@ ${legend(data)}`
 function violationList (data: ReportData): string {
   if (data.violations.length === 0) return '<section id="violations"><h2>violations (0)</h2><p class="hint">every invariant held</p></section>'
   const items = data.violations.map((v, i) => {
-    const where = [v.step === null ? null : `step ${v.step}`, v.peer === undefined ? null : `p${v.peer}`, v.core === undefined ? null : `c${v.core}`].filter((x) => x !== null).join(', ')
+    const where = [v.step === null ? null : `step ${v.step + 1}`, v.peer === undefined ? null : `p${v.peer}`, v.core === undefined ? null : `c${v.core}`].filter((x) => x !== null).join(', ')
     const target = v.step === null ? '' : ` href="#step-${v.step}"`
     return `<li data-i="${i}"><a${target}>${esc(`${formatMs(v.t)} ${v.invariant}${where.length > 0 ? ` (${where})` : ''}: ${v.detail}`)}</a></li>`
   }).join('')
@@ -93,11 +93,12 @@ function stepList (data: ReportData): string {
   const bad = new Set(data.violations.map((v) => v.step))
   const items = data.steps.map((s) => {
     const cls = ['step', s.ok === false ? 'failed' : 'ok', bad.has(s.i) ? 'has-violation' : ''].filter((c) => c.length > 0).join(' ')
-    const result = s.ok === null ? '' : s.ok ? 'ok' : (s.code ?? 'failed')
-    return `<li id="step-${s.i}" class="${cls}" data-i="${s.i}"><span class="si">${s.i}</span><span class="st">${esc(formatMs(s.t))}</span><span class="sx">${esc(s.text)}</span><span class="sr">${esc(result)}</span></li>`
+    const result = s.ok === null ? '' : s.ok ? (s.skipped === undefined ? 'ok' : `skipped: ${s.skipped}`) : (s.code ?? 'failed')
+    // Numbered from 1 with the time each step finished at, as the terminal lists them; the id keeps the index.
+    return `<li id="step-${s.i}" class="${cls}" data-i="${s.i}"><span class="si">${s.i + 1}.</span><span class="st" title="started ${esc(formatMs(s.t))}">${esc(formatMs(s.end))}</span><span class="sx">${esc(s.text)}</span><span class="sr">${esc(result)}</span></li>`
   }).join('')
   const note = data.note === null ? '' : `<p class="note" id="note">${esc(data.note)}</p>`
-  return `<section id="step-list"><h2>steps (${data.steps.length})</h2>${note}<ol id="steps">${items}</ol></section>`
+  return `<section id="step-list"><h2>steps (${data.steps.length}, each with the virtual time it finished at)</h2>${note}<ol id="steps">${items}</ol></section>`
 }
 
 function legend (data: ReportData): string {
@@ -109,7 +110,8 @@ function legend (data: ReportData): string {
     item('violation', COLORS.violation), item('crashed', COLORS.crashed), item('restarting', COLORS.restarting),
     item('disconnect', COLORS.disconnect), item('partition', COLORS.partition), item('stall', COLORS.stall),
     item('slow', COLORS.slow), item('disk error', COLORS['disk-error']), item('disk full', COLORS['disk-full']),
-    item('read error', COLORS['read-error']), item('heal', COLORS.heal), item('other', COLORS.other)
+    item('read error', COLORS['read-error']), item('heal', COLORS.heal), item('other', COLORS.other),
+    ...data.appOps.map(([name, color]) => item(`app: ${name}`, color))
   ]
   const unknown = data.unknownKinds.length === 0
     ? ''

@@ -10,6 +10,7 @@ export const COLORS = {
   inflight: '#dc2626',
   step: '#64748b',
   other: '#64748b',
+  app: '#0f766e',
   violation: '#dc2626',
   crashed: '#fca5a5',
   restarting: '#fcd34d',
@@ -24,6 +25,9 @@ export const COLORS = {
   'read-error': '#0891b2',
   heal: '#22c55e'
 } as const
+
+/** Colours of a workload's operations, given in order of first appearance (then again from the first). */
+export const APP_COLORS = ['#0284c7', '#c026d3', '#65a30d', '#e11d48', '#0d9488', '#b45309', '#4f46e5', '#f97316', '#7c2d12', '#15803d'] as const
 
 /** The page's style sheet. */
 export const STYLES = `
@@ -65,7 +69,7 @@ main { display: flex; align-items: stretch; flex: 1; min-height: 320px; }
 .m, .heal-line, .vhl, #cursor { vector-effect: non-scaling-stroke; }
 .m { stroke-width: 2px; }
 .m.bad { stroke-dasharray: 2 2; stroke-width: 3px; }
-${(['append', 'get', 'download', 'open-session', 'close-session', 'gc', 'race', 'inflight', 'step', 'other'] as const)
+${(['append', 'get', 'download', 'open-session', 'close-session', 'gc', 'race', 'inflight', 'app', 'step', 'other'] as const)
   .map((k) => `.m.${k} { stroke: ${COLORS[k]}; }`).join('\n')}
 .m.violation { stroke: ${COLORS.violation}; stroke-width: 4px; }
 .vlink { cursor: pointer; }
@@ -99,7 +103,8 @@ ${(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart', 'disk-error'
 #side li:target, #side li.current { background: #fde68a; }
 #steps .si { color: #94a3b8; min-width: 3em; text-align: right; }
 #steps .st { color: #475569; min-width: 6.5em; }
-#steps .sx { flex: 1; }
+#steps .sx { flex: 1; min-width: 0; overflow-wrap: anywhere; }
+#steps .sr { flex: none; max-width: 40%; overflow-wrap: anywhere; text-align: right; }
 #steps li.failed .sr { color: ${COLORS.violation}; }
 #steps li.has-violation .sx::after { content: " ⚠"; color: ${COLORS.violation}; }
 #violations li { color: ${COLORS.violation}; display: block; }

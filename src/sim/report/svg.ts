@@ -17,6 +17,7 @@ const MARK_Y: Record<MarkKind, [number, number]> = {
   gc: [9, 15],
   race: [9, 15],
   inflight: [1, 15],
+  app: [2, 10],
   step: [4, 12],
   other: [4, 12]
 }
@@ -63,7 +64,7 @@ export function timelineSvg (data: ReportData): string {
     `<a href="#${v.step === null ? 'violations' : `step-${v.step}`}" class="vlink">${vline(v.t, 1, ROW_HEIGHT.violations - 1, 'm violation', ` data-i="${i}"`)}</a>`).join(''))
   g(byId.get('row-faults'), data.faults.map((f, i) => faultRect(f, i, band)).join(''))
   g(byId.get('row-volume'), volumeBars(data))
-  g(byId.get('row-events'), data.marks.filter((m) => m.p < 0).map((m) => markLine(m, vline)).join(''))
+  g(byId.get('row-events'), data.marks.filter((m) => m.p < 0).map((m) => markLine(m, vline, data.appOps)).join(''))
 
   const lanes: string[][] = Array.from({ length: data.peers }, () => [])
   const push = (p: number, svg: string): void => { lanes[p]?.push(svg) }
@@ -74,7 +75,7 @@ export function timelineSvg (data: ReportData): string {
       for (const p of f.peers) push(p, band(f.from, f.to, 0, ROW_HEIGHT.lane, `pshade f-${cssName(f.f)}`, ` data-f="${i}"`))
     }
   })
-  for (const m of data.marks) if (m.p >= 0) push(m.p, markLine(m, vline))
+  for (const m of data.marks) if (m.p >= 0) push(m.p, markLine(m, vline, data.appOps))
   for (const v of data.violations) if (v.peer !== undefined) push(v.peer, vline(v.t, 0, ROW_HEIGHT.lane, 'vhl'))
   lanes.forEach((body, p) => g(byId.get(`lane-${p}`), body.join(''), ` data-p="${p}"`))
 
@@ -104,9 +105,10 @@ function faultRect (f: FaultBand, i: number, band: (from: number, to: number, y:
   return band(f.from, f.to, 2 + f.row * ROW_HEIGHT.faultRow, ROW_HEIGHT.faultRow - 2, `band fault f-${cssName(f.f)} end-${f.ended}`, ` data-i="${i}"`)
 }
 
-function markLine (m: Mark, vline: (t: number, y1: number, y2: number, cls: string, extra?: string) => string): string {
+function markLine (m: Mark, vline: (t: number, y1: number, y2: number, cls: string, extra?: string) => string, appOps: ReportData['appOps']): string {
   const [y1, y2] = MARK_Y[m.kind]
-  const attrs = m.c === undefined ? '' : ` data-c="${m.c}"`
+  const color = m.op === undefined ? undefined : appOps[m.op]?.[1]
+  const attrs = (m.c === undefined ? '' : ` data-c="${m.c}"`) + (color === undefined ? '' : ` style="stroke:${color}"`)
   return vline(m.t, y1, y2, `m ${m.kind}${m.bad === true ? ' bad' : ''}`, attrs)
 }
 

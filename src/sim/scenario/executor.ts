@@ -16,6 +16,8 @@ export interface StepOutput {
   value?: number
   /** What a workload operation returned. */
   result?: JsonValue
+  /** Why a workload operation did no work (`ctx.skip(reason)`); absent when it did. */
+  skipped?: string
 }
 
 /** What the executor needs of a simulation. */

@@ -32,6 +32,10 @@ export interface RunSettings {
   link?: LinkOptions
   peer?: PeerOptions
   stepTimeoutMs?: number
+  /** Virtual time one workload setup may take, in ms. Default: the workload's `setupTimeoutMs`, else `stepTimeoutMs`. */
+  setupTimeoutMs?: number
+  /** Virtual time the workload's final check may take, in ms. Default: the workload's `checkTimeoutMs`, else `healTimeoutMs`. */
+  checkTimeoutMs?: number
   /** Probability that a GC close is raced by a get on the same core. Default 0.5. */
   gcRace?: number
   trace?: TraceOptions
@@ -136,6 +140,8 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     ...(opts.link === undefined ? {} : { link: opts.link }),
     ...(opts.peer === undefined ? {} : { peer: opts.peer }),
     ...(opts.stepTimeoutMs === undefined ? {} : { stepTimeoutMs: opts.stepTimeoutMs }),
+    ...(opts.setupTimeoutMs === undefined ? {} : { setupTimeoutMs: opts.setupTimeoutMs }),
+    ...(opts.checkTimeoutMs === undefined ? {} : { checkTimeoutMs: opts.checkTimeoutMs }),
     ...(opts.trace === undefined ? {} : { trace: opts.trace })
   })
   const progress = (phase: RunProgress['phase'], step: number): void => {
@@ -148,7 +154,9 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
   const stopped = (): boolean => opts.stopOnInvariant !== undefined &&
     sim.violations.some((v) => v.invariant === opts.stopOnInvariant && (opts.stopOnCheck === undefined || checkOf(v) === opts.stopOnCheck))
   try {
-    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, drawn: scenario.faultProfile.drawn, generated, links: scenario.links.length, readers: scenario.readers, steps: scenario.steps.length, durationMs: scenario.durationMs, ...(scenario.workload === undefined ? {} : { workload: scenario.workload }) })
+    // The workload by name: a module path is spelled from wherever the run started (a replay file
+    // stores it relative to itself), and the same run must give the same trace from anywhere.
+    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, drawn: scenario.faultProfile.drawn, generated, links: scenario.links.length, readers: scenario.readers, steps: scenario.steps.length, durationMs: scenario.durationMs, ...(workload === undefined ? {} : { workload: workload.name }) })
     sim.trace.record('phase', { name: 'faults' })
     for (let i = 0; i < scenario.steps.length && !stopped(); i++) {
       const result = await sim.apply(scenario.steps[i] as Scenario['steps'][number])

@@ -99,6 +99,8 @@ export interface StepResult {
   value?: number
   /** What a workload operation (`op`) returned. */
   result?: JsonValue
+  /** Why a workload operation did no work (`ctx.skip(reason)`); absent when it did. */
+  skipped?: string
 }
 
 /** Throws a RangeError if a step names a peer or core that does not exist or has bad fields. */

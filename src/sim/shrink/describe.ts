@@ -6,6 +6,7 @@ import { describeStep, type StepResult } from '../scenario/steps'
 function outcome (r: StepResult | undefined): string {
   if (r === undefined) return ''
   if (!r.ok) return `failed: ${r.code ?? 'ERROR'}`
+  if (r.skipped !== undefined) return `skipped: ${r.skipped}`
   if (r.value === undefined) return 'ok'
   switch (r.step.kind) {
     case 'append': return `ok: length ${r.value}`

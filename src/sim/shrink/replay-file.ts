@@ -6,9 +6,21 @@ import type { PeerOptions } from '../peers/peer-options'
 import type { Scenario } from '../scenario/generator'
 import type { RunSettings } from '../scenario/runner'
 import { checkStep, type Step } from '../scenario/steps'
+import { fingerprintProblem, type WorkloadFingerprint } from '../workloads/fingerprint'
+import { isWorkloadPath } from '../workloads/load'
 
-/** Version of the replay file format (`format`). Readers refuse other versions. */
-export const REPLAY_FORMAT = 1
+/**
+ * Version of the replay file format (`format`) this build writes. Format 2 added
+ * `workloadRecord` (what the workload was, so a replay of another or a changed one is
+ * refused) and stores a module-path workload relative to the replay file's folder.
+ */
+export const REPLAY_FORMAT = 2
+
+/**
+ * Formats this build reads. A format 1 file has no workload record (its workload is not
+ * checked) and its module path is relative to the folder the run started in, as before.
+ */
+export const READABLE_REPLAY_FORMATS: readonly number[] = [1, 2]
 
 /** The `kind` every replay file carries, so that other JSON is told apart. */
 export const REPLAY_KIND = 'corestore-sim-replay'
@@ -18,6 +30,9 @@ export interface ReplayOptions {
   healTimeoutMs?: number
   cooldownMs?: number
   stepTimeoutMs?: number
+  /** The workload's time limits as given on the command line (see RunSettings). */
+  setupTimeoutMs?: number
+  checkTimeoutMs?: number
   gcRace?: number
   link?: LinkOptions
   peer?: PeerOptions
@@ -29,13 +44,19 @@ export interface ReplayOptions {
  */
 export interface ReplayFile {
   kind: typeof REPLAY_KIND
-  format: typeof REPLAY_FORMAT
+  /** 2 when written by this build; 1 for older files (see READABLE_REPLAY_FORMATS). */
+  format: number
   /** The package that wrote it. */
   package: { name: string, version: string }
   /** Store it ran on: `project`, `upstream` or a package name. */
   store: string
-  /** Workload it ran (a name or module path); null: none. */
+  /**
+   * Workload it ran: a name, or a module path relative to this file's folder (format 1:
+   * relative to the folder the run started in); null: none.
+   */
   workload: string | null
+  /** What the workload was when the file was written (format 2); null without a workload. */
+  workloadRecord?: WorkloadFingerprint | null
   options: ReplayOptions
   /** The scenario, without its steps. */
   scenario: Omit<Scenario, 'steps'>
@@ -81,7 +102,10 @@ export function packageInfo (): { name: string, version: string } {
 export interface ReplaySource {
   scenario: Scenario
   store: string
+  /** As stored: see `storedWorkload` for a module path. */
   workload?: string | null
+  /** See ReplayFile.workloadRecord. */
+  workloadRecord?: WorkloadFingerprint | null
   options?: ReplayOptions
   invariant: InvariantName | null
   violations: number
@@ -98,12 +122,34 @@ export function makeReplayFile (src: ReplaySource): ReplayFile {
     package: packageInfo(),
     store: src.store,
     workload: src.workload ?? null,
+    ...(src.workload == null ? {} : { workloadRecord: src.workloadRecord ?? null }),
     options: src.options ?? {},
-    scenario,
+    scenario: scenario.workload === undefined || src.workload == null ? scenario : { ...scenario, workload: src.workload },
     steps,
     recorded: { invariant: src.invariant, violations: src.violations, traceHash: src.traceHash },
     ...(src.note === undefined ? {} : { note: src.note })
   }
+}
+
+/**
+ * A workload spec as a replay file at `replayPath` stores it: a module path (given
+ * relative to `fromDir`, default the working directory) becomes relative to the replay
+ * file's folder, so that the file replays from anywhere; a name stays as it is.
+ */
+export function storedWorkload (spec: string, replayPath: string, fromDir: string = process.cwd()): string {
+  if (!isWorkloadPath(spec)) return spec
+  const rel = path.relative(path.dirname(path.resolve(fromDir, replayPath)), path.resolve(fromDir, spec)).split(path.sep).join('/')
+  return rel.startsWith('.') || path.isAbsolute(rel) ? rel : `./${rel}`
+}
+
+/**
+ * The workload of a replay file read from `replayPath`, as a spec that loads from
+ * anywhere: a module path of a format 2 file resolved from the file's folder; null: none.
+ */
+export function replayWorkload (file: ReplayFile, replayPath: string): string | null {
+  const w = file.workload
+  if (w === null || !isWorkloadPath(w) || file.format < 2) return w
+  return path.resolve(path.dirname(path.resolve(replayPath)), w)
 }
 
 /** The scenario of a replay file. */
@@ -160,11 +206,15 @@ export function parseReplayFile (text: string, name: string): ReplayFile {
   const invalid = (why: string): ReplayFileError => new ReplayFileError('REPLAY_INVALID', `${name}: invalid replay file: ${why}`)
   if (typeof data !== 'object' || data === null || (data as { kind?: unknown }).kind !== REPLAY_KIND) throw invalid(`no "kind": "${REPLAY_KIND}"`)
   const f = data as Partial<ReplayFile> & { format?: unknown }
-  if (f.format !== REPLAY_FORMAT) {
-    throw new ReplayFileError('REPLAY_FORMAT', `${name}: replay format ${JSON.stringify(f.format)}, this corestore-sim reads format ${REPLAY_FORMAT} (written by ${f.package?.name ?? '?'} ${f.package?.version ?? '?'})`)
+  if (typeof f.format !== 'number' || !READABLE_REPLAY_FORMATS.includes(f.format)) {
+    throw new ReplayFileError('REPLAY_FORMAT', `${name}: replay format ${JSON.stringify(f.format)}, this corestore-sim reads formats ${READABLE_REPLAY_FORMATS.join(' and ')} (written by ${f.package?.name ?? '?'} ${f.package?.version ?? '?'})`)
   }
   if (typeof f.store !== 'string' || f.store.length === 0) throw invalid('"store" must be a non-empty string')
   if (f.workload !== null && typeof f.workload !== 'string') throw invalid('"workload" must be a string or null')
+  if (f.workloadRecord !== undefined && f.workloadRecord !== null) {
+    const problem = fingerprintProblem(f.workloadRecord)
+    if (problem !== null) throw invalid(`"workloadRecord" ${problem}`)
+  }
   if (typeof f.options !== 'object' || f.options === null) throw invalid('"options" must be an object')
   const s = f.scenario
   if (typeof s !== 'object' || s === null) throw invalid('"scenario" must be an object')

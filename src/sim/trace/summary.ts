@@ -27,12 +27,16 @@ export interface ReplayArgs {
   faults?: readonly string[]
   /** The workload given with `--workload`, if any. */
   workload?: string
+  /** `--setup-timeout` and `--check-timeout`, in ms, if given. */
+  setupTimeoutMs?: number
+  checkTimeoutMs?: number
 }
 
 /** The one command line that replays a run. */
 export function replayCommand (a: ReplayArgs): string {
   const faults = a.faults === undefined ? '' : ` --faults ${a.faults.length === 0 ? 'none' : a.faults.join(',')}`
-  const workload = a.workload === undefined ? '' : ` --workload ${a.workload}`
+  const limits = (a.setupTimeoutMs === undefined ? '' : ` --setup-timeout ${a.setupTimeoutMs}ms`) + (a.checkTimeoutMs === undefined ? '' : ` --check-timeout ${a.checkTimeoutMs}ms`)
+  const workload = a.workload === undefined ? '' : ` --workload ${a.workload}${limits}`
   return `npx corestore-sim run --seed ${a.seed} --peers ${a.peers} --cores ${a.cores} --steps ${a.steps} --duration ${a.durationMs}ms${faults}${workload} --store ${a.store}`
 }
 
@@ -41,9 +45,12 @@ function workloadRows (r: RunResult): Array<[string, string]> {
   const ops = Object.entries(r.operations)
   const runs = ops.reduce((n, [, c]) => n + c.runs, 0)
   const ok = ops.reduce((n, [, c]) => n + c.ok, 0)
+  // Skips are counted by reason, as faults are by kind: a reason that dominates says the mix does little work.
+  const skips = ops.flatMap(([name, c]) => Object.entries(c.skipped).map(([why, n]) => `${name} ${n} (${why})`))
   return [
     ['workload', r.workload],
-    ['operations ok / run', `${ok} / ${runs}${ops.length === 0 ? '' : `: ${ops.map(([name, c]) => `${name} ${c.ok}/${c.runs}`).join(', ')}`}`]
+    ['operations ok / run', `${ok} / ${runs}${ops.length === 0 ? '' : `: ${ops.map(([name, c]) => `${name} ${c.ok}/${c.runs}`).join(', ')}`}`],
+    ...(skips.length === 0 ? [] : [['operations skipped', skips.join(', ')] as [string, string]])
   ]
 }
 

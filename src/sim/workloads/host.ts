@@ -5,13 +5,16 @@ import type { StoreLike } from '../peers/store-factory'
 import type { StepOutput } from '../scenario/executor'
 import { oneLine, WorkloadError, type AnyWorkload, type JsonValue, type WorkloadContext } from './workload'
 import { workloadPeers } from './generate'
+import { limitText, messages, toJson } from './answers'
 
 /** Runs and successes of one operation. */
 export interface OperationCount {
   /** Steps that ran it. */
   runs: number
-  /** Of those, how many resolved (did the app's work, not down or failed). */
+  /** Of those, how many resolved and did the app's work (not down, failed or skipped). */
   ok: number
+  /** Of those, how many resolved but said they did nothing (`ctx.skip(reason)`), by reason. */
+  skipped: Record<string, number>
 }
 
 /** What the host needs of a simulation. */
@@ -20,6 +23,10 @@ export interface WorkloadHostDeps extends Pick<SimContext, 'peers' | 'scheduler'
   stepTimeoutMs: number
   /** Index of the step being applied, or null. */
   step: () => number | null
+  /** Virtual time one setup may take, in ms. Default: the workload's `setupTimeoutMs`, else `stepTimeoutMs`. */
+  setupTimeoutMs?: number
+  /** Virtual time the final check may take, in ms. Default: the workload's `checkTimeoutMs`, else what `finalCheck` is given. */
+  checkTimeoutMs?: number
 }
 
 type AnyContext = WorkloadContext<unknown, unknown>
@@ -46,12 +53,17 @@ export class WorkloadHost {
   private readonly ctx: AnyContext
   /** The error that broke the workload, once it broke (the run stops at the next check). */
   error: WorkloadError | null = null
+  /** Virtual time one setup may take, in ms. */
+  readonly setupTimeoutMs: number
+  /** The peer whose app the final check asked for last (named when it times out). */
+  private lastAsked: number | null = null
 
   constructor (workload: AnyWorkload, deps: WorkloadHostDeps) {
     this.workload = workload
     this.deps = deps
     this.peers = workloadPeers(workload, deps.peers.length)
-    for (const op of Object.keys(workload.operations)) this.counts[op] = { runs: 0, ok: 0 }
+    this.setupTimeoutMs = deps.setupTimeoutMs ?? workload.setupTimeoutMs ?? deps.stepTimeoutMs
+    for (const op of Object.keys(workload.operations)) this.counts[op] = { runs: 0, ok: 0, skipped: {} }
     const state = this.call('init', () => workload.init?.() ?? {})
     this.ctx = {
       state,
@@ -59,7 +71,8 @@ export class WorkloadHost {
       timeoutMs: deps.stepTimeoutMs,
       app: (i) => this.apps.get(i)?.app ?? null,
       record: (fields) => deps.trace.record('workload', { w: workload.name, ...fields }),
-      abandoned: false
+      abandoned: false,
+      skip: () => this.fail('WORKLOAD_BROKEN', 'ctx.skip() was called outside an operation')
     }
   }
 
@@ -71,8 +84,8 @@ export class WorkloadHost {
   /** Opens the app on every peer, in order. A failure or a hang is a broken workload. */
   async setupAll (): Promise<void> {
     for (const i of this.peers) {
-      const outcome = await this.deps.scheduler.run(this.setupPeer(i), this.deps.stepTimeoutMs)
-      if (outcome.state === 'pending') this.fail('WORKLOAD_BROKEN', `setup on peer ${i} did not resolve within ${this.deps.stepTimeoutMs} ms of virtual time`)
+      const outcome = await this.deps.scheduler.run(this.setupPeer(i), this.setupTimeoutMs)
+      if (outcome.state === 'pending') this.fail('WORKLOAD_BROKEN', `setup on peer ${i} at start did not resolve within ${limitText('setup', this.setupTimeoutMs)}`)
       if (outcome.state === 'rejected') {
         if (outcome.error instanceof WorkloadError) throw outcome.error
         this.fail('WORKLOAD_BROKEN', `setup on peer ${i} failed: ${oneLine(outcome.error)}`)
@@ -97,8 +110,9 @@ export class WorkloadHost {
    */
   async reopened (i: number): Promise<void> {
     if (!this.peers.includes(i) || this.error !== null) return
-    const result = await this.within(this.setupPeer(i), this.deps.stepTimeoutMs)
-    if (result !== null) this.violate(`setup on peer ${i} after its restart ${result}`, i)
+    const result = await this.within(this.setupPeer(i), this.setupTimeoutMs, 'setup')
+    const step = this.deps.step()
+    if (result !== null) this.violate(`setup on peer ${i} after its restart${step === null ? ' (after the heal)' : ` (step ${step + 1})`} ${result}`, i)
   }
 
   /** After the heal: an app that stopped itself (see Workload.stopped) is closed and set up again. */
@@ -120,7 +134,7 @@ export class WorkloadHost {
     if (app === undefined) return
     this.apps.delete(i)
     this.deps.trace.record('app', { p: i, up: false })
-    const result = await this.within(this.teardown(i, app), this.deps.stepTimeoutMs)
+    const result = await this.within(this.teardown(i, app), this.deps.stepTimeoutMs, null)
     if (result !== null) this.violate(`teardown on peer ${i} ${result}`, i)
   }
 
@@ -133,7 +147,7 @@ export class WorkloadHost {
     if (app === undefined) return
     this.apps.delete(i)
     this.deps.trace.record('app', { p: i, up: false, crash: true })
-    await this.within(this.teardown(i, app), this.deps.stepTimeoutMs)
+    await this.within(this.teardown(i, app), this.deps.stepTimeoutMs, null)
   }
 
   private async teardown (i: number, running: { app: unknown, store: StoreLike }): Promise<void> {
@@ -156,8 +170,14 @@ export class WorkloadHost {
     if (!p.up) return { ok: false, code: 'PEER_DOWN' }
     if (running === undefined) return { ok: false, code: 'APP_DOWN' }
     const apps = this.apps
+    let skipped: string | null = null
+    const skip = (reason: unknown): void => {
+      if (typeof reason !== 'string' || reason.length === 0 || reason.length > 80) this.fail('WORKLOAD_BROKEN', `operation ${op}: ctx.skip(reason) needs a reason of 1 to 80 characters, got ${JSON.stringify(reason)}`)
+      skipped = reason
+    }
     const opCtx: AnyContext = Object.create(this.ctx, {
-      abandoned: { get: () => apps.get(peer)?.app !== running.app }
+      abandoned: { get: () => apps.get(peer)?.app !== running.app },
+      skip: { value: skip }
     }) as AnyContext
     const result = this.call(`operation ${op} on peer ${peer} (step ${this.deps.step() ?? '?'})`,
       () => (spec as NonNullable<typeof spec>).run({ index: peer, store: running.store, app: running.app }, args, opCtx))
@@ -166,9 +186,14 @@ export class WorkloadHost {
     const outcome = await this.settleWithin(Promise.resolve(result), limit)
     if (outcome.state === 'pending') return { ok: false, code: 'OP_TIMEOUT' }
     if (outcome.state === 'rejected') return { ok: false, code: errorCode(outcome.error) }
-    count.ok++
     const value = outcome.value
-    return value === undefined ? { ok: true } : { ok: true, result: toJson(value) }
+    const out: StepOutput = value === undefined ? { ok: true } : { ok: true, result: toJson(value) }
+    if (skipped === null) {
+      count.ok++
+      return out
+    }
+    count.skipped[skipped] = (count.skipped[skipped] ?? 0) + 1
+    return { ...out, skipped }
   }
 
   /** The workload's invariants, now. One that throws is a broken workload. */
@@ -178,16 +203,19 @@ export class WorkloadHost {
     for (const [name, fn] of Object.entries(this.workload.invariants ?? {})) {
       out.checked++
       const found = this.call(`invariant ${name}${step === null ? '' : ` (after step ${step})`}`, () => fn(this.ctx))
-      for (const detail of messages(found, `invariant ${name}`, this)) out.violations.push(this.violation(`${name}: ${detail}`, atMs, step))
+      for (const detail of messages(found, `invariant ${name}`, (m) => this.fail('WORKLOAD_BROKEN', m))) out.violations.push(this.violation(`${name}: ${detail}`, atMs, step))
     }
     return out
   }
 
   /**
-   * The final check, driven for up to `timeoutMs` of virtual time. A check that throws
-   * is a broken workload; one that does not finish in time is a violation.
+   * The final check, driven for up to `deps.checkTimeoutMs`, the workload's
+   * `checkTimeoutMs`, else `fallbackMs` of virtual time. A check that throws is a broken
+   * workload; one that does not finish in time is a violation naming the limit and the
+   * peer whose app it asked for last.
    */
-  async finalCheck (timeoutMs: number): Promise<CheckResult> {
+  async finalCheck (fallbackMs: number): Promise<CheckResult> {
+    const timeoutMs = this.deps.checkTimeoutMs ?? this.workload.checkTimeoutMs ?? fallbackMs
     const out: CheckResult = { checked: 0, violations: [] }
     const check = this.workload.check
     if (check === undefined || this.error !== null) return out
@@ -197,16 +225,20 @@ export class WorkloadHost {
     // A failing read planned before the heal can land after it and stop an app again.
     const run = async (): Promise<unknown> => {
       await this.healed()
-      return await this.call('final check', () => check(this.ctx))
+      const checkCtx: AnyContext = Object.create(this.ctx, {
+        app: { value: (i: number) => { this.lastAsked = i; return this.ctx.app(i) } }
+      }) as AnyContext
+      return await this.call('final check', () => check(checkCtx))
     }
     const outcome = await scheduler.run(run(), timeoutMs)
     if (outcome.state === 'pending') {
-      out.violations.push(this.violation(`final check: did not finish within ${timeoutMs} ms of virtual time after the heal`, at(), null))
+      const asked = this.lastAsked === null ? 'it asked for no peer\'s app' : `it last asked for the app of peer ${this.lastAsked}`
+      out.violations.push(this.violation(`final check: did not finish within ${limitText('check', timeoutMs)} after the heal; ${asked}`, at(), null, this.lastAsked ?? undefined))
     } else if (outcome.state === 'rejected') {
       if (outcome.error instanceof WorkloadError) throw outcome.error
       this.fail('WORKLOAD_BROKEN', `final check threw: ${oneLine(outcome.error)}`)
     } else {
-      for (const detail of messages(outcome.value, 'final check', this)) out.violations.push(this.violation(`final check: ${detail}`, at(), null))
+      for (const detail of messages(outcome.value, 'final check', (m) => this.fail('WORKLOAD_BROKEN', m))) out.violations.push(this.violation(`final check: ${detail}`, at(), null))
     }
     this.deps.trace.record('workload-check', { w: this.workload.name, bad: out.violations.length })
     return out
@@ -217,6 +249,7 @@ export class WorkloadHost {
     try {
       return fn()
     } catch (err) {
+      if (err instanceof WorkloadError) throw err
       return this.fail('WORKLOAD_BROKEN', `${what} threw: ${oneLine(err)}`)
     }
   }
@@ -238,14 +271,14 @@ export class WorkloadHost {
   }
 
   /** Waits for `promise` up to `ms` of virtual time (the caller is being driven); null if it resolved, else why not. */
-  private async within (promise: Promise<unknown>, ms: number): Promise<string | null> {
+  private async within (promise: Promise<unknown>, ms: number, limit: 'setup' | null): Promise<string | null> {
     let outcome
     try {
       outcome = await this.settleWithin(promise, ms)
     } catch (err) {
       return `threw: ${oneLine(err)}`
     }
-    if (outcome.state === 'pending') return `did not resolve within ${ms} ms of virtual time`
+    if (outcome.state === 'pending') return `did not resolve within ${limit === null ? `${ms} ms of virtual time` : limitText(limit, ms)}`
     if (outcome.state === 'rejected') return `failed: ${oneLine(outcome.error)}`
     return null
   }
@@ -260,18 +293,4 @@ export class WorkloadHost {
       )
     })
   }
-}
-
-/** An invariant's or check's answer as messages; anything else is a broken workload. */
-function messages (found: unknown, what: string, host: WorkloadHost): string[] {
-  if (found === undefined || found === null || found === '') return []
-  if (typeof found === 'string') return [found]
-  if (Array.isArray(found) && found.every((m) => typeof m === 'string')) return found.filter((m) => m.length > 0)
-  return host.fail('WORKLOAD_BROKEN', `${what} returned ${typeof found}: it must return a message, a list of messages, or nothing`)
-}
-
-/** An operation's result as plain JSON (what steps and traces can hold). */
-function toJson (value: unknown): JsonValue {
-  const text = JSON.stringify(value)
-  return text === undefined ? null : JSON.parse(text) as JsonValue
 }

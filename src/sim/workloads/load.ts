@@ -45,13 +45,39 @@ export function loadWorkload (spec: string, opts: LoadWorkloadOptions = {}): Any
   try {
     loaded = requireFrom(file)
   } catch (err) {
-    const code = (err as { code?: string }).code
-    if (code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes(file)) {
-      throw new WorkloadError('WORKLOAD_NOT_FOUND', spec, `cannot find module ${file}`)
-    }
-    throw new WorkloadError('WORKLOAD_INVALID', spec, `loading ${file} failed: ${oneLine(err)}`)
+    throw loadError(err, spec, file)
   }
   return checkWorkload(exportedWorkload(loaded), spec)
+}
+
+/**
+ * Why a workload module did not load. Node's "Cannot find module" names the module it
+ * looked for on its first line (and the workload file again in its require stack): only
+ * when that is the workload file itself is the workload missing; otherwise a module the
+ * workload requires is, and that module is what the message names.
+ */
+function loadError (err: unknown, spec: string, file: string): WorkloadError {
+  const code = (err as { code?: string }).code
+  const missing = code === 'MODULE_NOT_FOUND' ? /^Cannot find module '([^']+)'/.exec(String((err as Error).message))?.[1] : undefined
+  if (missing === file) return new WorkloadError('WORKLOAD_NOT_FOUND', spec, `cannot find module ${file}`)
+  if (missing !== undefined) {
+    const pkg = missing.startsWith('.') || path.isAbsolute(missing) ? null : missing.split('/').slice(0, missing.startsWith('@') ? 2 : 1).join('/')
+    const fix = pkg === null ? 'check the path' : `install it with \`npm install ${pkg}\` in ${path.dirname(file)} or a folder above it`
+    return new WorkloadError('WORKLOAD_MISSING_PACKAGE', spec, `it requires '${missing}', which cannot be found from ${path.dirname(file)} (a workload's require() resolves from its own folder): ${fix}`)
+  }
+  return new WorkloadError('WORKLOAD_INVALID', spec, `loading ${file} failed: ${oneLine(err)}`)
+}
+
+/** Whether a workload spec is a module path (`./w.js`, `/abs/w.js`, `w.mjs`) rather than a name. */
+export function isWorkloadPath (spec: string): boolean {
+  return looksLikePath(spec)
+}
+
+/** The file a module-path workload loads from (resolved from `fromDir`, default the working directory); null for a name. */
+export function workloadModule (spec: string, fromDir: string = process.cwd()): string | null {
+  if (!looksLikePath(spec)) return null
+  const file = path.resolve(fromDir, spec)
+  return createRequire(file).resolve(file)
 }
 
 function looksLikePath (spec: string): boolean {

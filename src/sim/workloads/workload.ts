@@ -53,6 +53,13 @@ export interface WorkloadContext<State, App> {
    * operations.
    */
   readonly abandoned: boolean
+  /**
+   * In an operation's context: says the operation did no work (e.g. a write on a peer
+   * that is not a writer yet), with a short reason. The step still resolves, but the
+   * summary counts it under `skipped` by reason, not as done. Call it before returning;
+   * outside operations it throws.
+   */
+  skip (reason: string): void
 }
 
 /** One operation of a workload. */
@@ -106,6 +113,17 @@ export interface Workload<State = unknown, App = unknown> {
   readonly name: string
   /** Peers the app runs on, given the simulation's peer count. Default: all, in order. */
   peers? (count: number): readonly number[]
+  /**
+   * Virtual time one `setup` may take, in ms (the first setups, and each one after a
+   * restart or an app's stop). Default: the step timeout (10,000). `--setup-timeout`
+   * overrides it.
+   */
+  readonly setupTimeoutMs?: number
+  /**
+   * Virtual time the final `check` may take after the heal, in ms. Default: the heal
+   * timeout (120,000). `--check-timeout` overrides it.
+   */
+  readonly checkTimeoutMs?: number
   /** Makes the shared model, once per run, before any setup. Default: `{}`. */
   init? (): State
   /**
@@ -139,7 +157,11 @@ export type AnyWorkload = Workload<any, any> // eslint-disable-line @typescript-
 
 /** A workload that is broken (not a violation of the app's invariants): the run stops, exit code 2. */
 export class WorkloadError extends Error {
-  /** `WORKLOAD_INVALID` (not a workload), `WORKLOAD_NOT_FOUND`, `WORKLOAD_MISSING_PACKAGE` or `WORKLOAD_BROKEN` (threw or hung where it must not). */
+  /**
+   * `WORKLOAD_INVALID` (not a workload), `WORKLOAD_NOT_FOUND`, `WORKLOAD_MISSING_PACKAGE`
+   * (a package it or a module it requires is not installed), `WORKLOAD_BROKEN` (threw or
+   * hung where it must not) or `WORKLOAD_CHANGED` (not the workload a replay file ran).
+   */
   readonly code: string
   /** The workload's name (or the module path when it has none). */
   readonly workload: string
@@ -170,8 +192,12 @@ export function checkWorkload (value: unknown, source: string): AnyWorkload {
   if (typeof w.name !== 'string' || w.name.length === 0) bad('has no name')
   const name = w.name as string
   if (typeof w.setup !== 'function') bad(`${name} has no setup function`)
-  for (const fn of ['peers', 'init', 'teardown', 'check'] as const) {
+  for (const fn of ['peers', 'init', 'teardown', 'stopped', 'check'] as const) {
     if (w[fn] !== undefined && typeof w[fn] !== 'function') bad(`${name}: ${fn} must be a function`)
+  }
+  for (const limit of ['setupTimeoutMs', 'checkTimeoutMs'] as const) {
+    const ms = w[limit]
+    if (ms !== undefined && (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 1)) bad(`${name}: ${limit} must be a positive integer (virtual ms), got ${JSON.stringify(ms)}`)
   }
   const ops = w.operations
   if (typeof ops !== 'object' || ops === null || Object.keys(ops).length === 0) bad(`${name} has no operations`)

@@ -72,7 +72,7 @@ export class Hover {
         if (m !== null) {
           // Marks drawn on the same pixels are listed together.
           const here = shown.filter((q) => Math.abs(q.t - m.t) <= 2 / this.view.k)
-          const lines = here.slice(0, MAX_LINES).map((q) => q.tip + (q.s === undefined ? '' : ` (step ${q.s})`))
+          const lines = here.slice(0, MAX_LINES).map((q) => q.tip + (q.s === undefined ? '' : ` (step ${q.s + 1})`))
           if (here.length > MAX_LINES) lines.push(`... and ${here.length - MAX_LINES} more here: zoom in`)
           return { t: m.t, text: lines.join('\n'), ...(m.s === undefined ? {} : { step: m.s }) }
         }
@@ -118,7 +118,7 @@ function nearest<T extends { t: number }> (items: readonly T[], t: number, tol: 
 
 /** One violation as the tooltip and the list say it. */
 export function violationText (v: ViolationMark): string {
-  const where = [v.step === null ? null : `step ${v.step}`, v.peer === undefined ? null : `p${v.peer}`, v.core === undefined ? null : `c${v.core}`]
+  const where = [v.step === null ? null : `step ${v.step + 1}`, v.peer === undefined ? null : `p${v.peer}`, v.core === undefined ? null : `c${v.core}`]
     .filter((x) => x !== null).join(', ')
   return `${formatMs(v.t)} · violation: ${v.invariant}${where.length > 0 ? ` (${where})` : ''}\n${v.detail}`
 }
