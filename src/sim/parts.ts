@@ -68,6 +68,7 @@ export function buildParts (opts: ResolvedSimOptions, step: () => number | null)
   }, { link: opts.link, reconnectDelayMs: opts.reconnectDelayMs })
   const ownsDir = opts.dir === null
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'corestore-sim-'))
+  trace.redact(dir, '<run>')
   for (let i = 0; i < opts.peers; i++) {
     const peer = new Peer(i, path.join(dir, `peer-${i}`), prng.fork(`peer/${i}`).bytes(32), store, catalog, opts.peer)
     peer.oncollect = (core) => trace.record('gc', { p: i, c: core })

@@ -50,3 +50,10 @@ test('trace: deliveries can be left out', async (t) => {
   t.is(traced(sim, 'd').length, 0)
   t.ok(sim.network.stats().messages > 0, 'messages still counted')
 })
+
+test('trace: the run folder, different in every process, is written as <run>', (t) => {
+  const trace = new Trace(() => 0, { keepLines: true })
+  trace.redact('/tmp/corestore-sim-abc', '<run>')
+  trace.record('violation', { detail: 'While reading a block of /tmp/corestore-sim-abc/peer-0 (simulated): EIO' })
+  t.is((trace.lines as string[])[0], '{"t":0,"k":"violation","detail":"While reading a block of <run>/peer-0 (simulated): EIO"}')
+})

@@ -61,6 +61,7 @@ export class Trace {
   private buffer: string[] = []
   private bufferBytes = 0
   private stacksFd: number | null = null
+  private redacted: { from: string, to: string } | null = null
   private stackBuffer: string[] = []
 
   constructor (now: () => number, opts: TraceOptions = {}) {
@@ -69,6 +70,15 @@ export class Trace {
     this.deliveries = opts.deliveries !== false
     if (typeof opts.file === 'string' && opts.file.length > 0) this.fd = fs.openSync(opts.file, 'w')
     if (typeof opts.stacksFile === 'string' && opts.stacksFile.length > 0) this.stacksFd = fs.openSync(opts.stacksFile, 'w')
+  }
+
+  /**
+   * Writes `to` for `from` wherever a line holds it: the run's temporary folder, whose
+   * name differs per process, reaches lines through error messages (RocksDB's and
+   * hypercore's name the files they fail on).
+   */
+  redact (from: string, to: string): void {
+    this.redacted = from.length === 0 ? null : { from, to }
   }
 
   /** Whether each line's stack is recorded (`stacksFile`): parts that know a better cause pass it to `record`. */
@@ -85,7 +95,8 @@ export class Trace {
       this.stackBuffer.push(JSON.stringify({ i: this.count, s: cause ?? captureStack(this.record) }))
       if (this.stackBuffer.length >= 1024) this.flush()
     }
-    const line = JSON.stringify({ t: this.now(), k: kind, ...fields })
+    let line = JSON.stringify({ t: this.now(), k: kind, ...fields })
+    if (this.redacted !== null && line.includes(this.redacted.from)) line = line.split(this.redacted.from).join(this.redacted.to)
     this.digest.update(line + '\n')
     this.count++
     if (this.lines !== null) this.lines.push(line)
