@@ -20,6 +20,8 @@ export type InvariantName =
   | 'gc-liveness'
   | 'one-core-per-key'
   | 'open-after-close'
+  /** A store API call broke its feature's oracle (detail: `feature: ...`; see scenario/features). */
+  | 'api'
   /** One of the workload's own invariants or its final check (detail: `workload.invariant: ...`). */
   | 'workload'
 

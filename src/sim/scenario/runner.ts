@@ -10,6 +10,7 @@ import type { DiskStats } from '../disk/sim-disk'
 import type { AnyWorkload } from '../workloads/workload'
 import type { OperationCount } from '../workloads/host'
 import { loadWorkload } from '../workloads/load'
+import type { FeatureCounts } from './features'
 
 /** Progress of a run, reported after every step. */
 export interface RunProgress {
@@ -99,6 +100,8 @@ export interface RunResult {
   workload: string | null
   /** Workload operations run, by name, and how many of them resolved. Empty without a workload. */
   operations: Record<string, OperationCount>
+  /** Api steps run per feature, and how many did real work (their oracle ran). Empty without features. */
+  features: FeatureCounts
   /** What each step of the fault phase did, in order (virtual time when it finished). */
   stepResults: StepResult[]
 }
@@ -148,7 +151,7 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
   const stopped = (): boolean => opts.stopOnInvariant !== undefined &&
     sim.violations.some((v) => v.invariant === opts.stopOnInvariant && (opts.stopOnCheck === undefined || checkOf(v) === opts.stopOnCheck))
   try {
-    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, drawn: scenario.faultProfile.drawn, generated, links: scenario.links.length, readers: scenario.readers, steps: scenario.steps.length, durationMs: scenario.durationMs, ...(scenario.workload === undefined ? {} : { workload: scenario.workload }) })
+    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, drawn: scenario.faultProfile.drawn, generated, links: scenario.links.length, readers: scenario.readers, steps: scenario.steps.length, durationMs: scenario.durationMs, ...(scenario.workload === undefined ? {} : { workload: scenario.workload }), ...(scenario.featureProfile === undefined ? {} : { features: scenario.featureProfile.rates }) })
     sim.trace.record('phase', { name: 'faults' })
     for (let i = 0; i < scenario.steps.length && !stopped(); i++) {
       const result = await sim.apply(scenario.steps[i] as Scenario['steps'][number])
@@ -207,6 +210,7 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     traceHash: sim.traceHash,
     workload: sim.workload?.workload.name ?? null,
     operations: sim.workload === null ? {} : { ...sim.workload.counts },
+    features: { ...sim.featureCounts },
     stepResults
   }
 }

@@ -2,7 +2,7 @@ import type { RunResult } from '../scenario/runner'
 
 /** The `--json` fields, in their output order. */
 const JSON_FIELDS = ['seed', 'peers', 'cores', 'steps', 'virtualMs', 'realMs', 'speedup', 'messages', 'bytes',
-  'faults', 'gcCollected', 'invariantsChecked', 'violations', 'traceHash', 'workload', 'operations'] as const
+  'faults', 'gcCollected', 'invariantsChecked', 'violations', 'traceHash', 'workload', 'operations', 'features'] as const
 
 /** The `--json` object: exactly these fields of a run, in this order. */
 export type JsonResult = Pick<RunResult, typeof JSON_FIELDS[number]>
@@ -26,13 +26,16 @@ export interface ReplayArgs {
   faults?: readonly string[]
   /** The workload given with `--workload`, if any. */
   workload?: string
+  /** Features given with `--features`; undefined when drawn from the seed. */
+  features?: readonly string[]
 }
 
 /** The one command line that replays a run. */
 export function replayCommand (a: ReplayArgs): string {
   const faults = a.faults === undefined ? '' : ` --faults ${a.faults.length === 0 ? 'none' : a.faults.join(',')}`
   const workload = a.workload === undefined ? '' : ` --workload ${a.workload}`
-  return `npx corestore-sim run --seed ${a.seed} --peers ${a.peers} --cores ${a.cores} --steps ${a.steps} --duration ${a.durationMs}ms${faults}${workload} --store ${a.store}`
+  const features = a.features === undefined ? '' : ` --features ${a.features.length === 0 ? 'none' : a.features.join(',')}`
+  return `npx corestore-sim run --seed ${a.seed} --peers ${a.peers} --cores ${a.cores} --steps ${a.steps} --duration ${a.durationMs}ms${faults}${features}${workload} --store ${a.store}`
 }
 
 function workloadRows (r: RunResult): Array<[string, string]> {
@@ -44,6 +47,14 @@ function workloadRows (r: RunResult): Array<[string, string]> {
     ['workload', r.workload],
     ['operations ok / run', `${ok} / ${runs}${ops.length === 0 ? '' : `: ${ops.map(([name, c]) => `${name} ${c.ok}/${c.runs}`).join(', ')}`}`]
   ]
+}
+
+function featureRows (r: RunResult): Array<[string, string]> {
+  const counts = Object.entries(r.features)
+  if (counts.length === 0) return []
+  const runs = counts.reduce((n, [, c]) => n + (c?.runs ?? 0), 0)
+  const real = counts.reduce((n, [, c]) => n + (c?.real ?? 0), 0)
+  return [['api steps real work / run', `${real} / ${runs}: ${counts.map(([name, c]) => `${name} ${c?.real ?? 0}/${c?.runs ?? 0}`).join(', ')}`]]
 }
 
 /** The human summary of a run: a two-column table, then the violations if any. */
@@ -65,6 +76,7 @@ export function formatSummary (r: RunResult, replay: string): string {
     ['disk ops / stalls / failed (w, r)', `${r.disk.operations} / ${r.disk.stalls} / ${r.disk.failedWrites}, ${r.disk.failedReads}${r.failedCoreCloses > 0 ? ` (${r.failedCoreCloses} core close(s) failed on a disk refusing writes: tolerated)` : ''}`],
     ['GC closed cores (raced by a get)', `${r.gcCollected} (${r.gcRaces}${r.gcRacesAbandoned > 0 ? `, ${r.gcRacesAbandoned} cut short by a disk fault or restart` : ''})`],
     ...workloadRows(r),
+    ...featureRows(r),
     ['convergence after heal', r.converged ? `ok in ${r.convergeMs} ms virtual` : 'FAILED'],
     ['invariants checked', String(r.invariantsChecked)],
     ['violations', String(r.violations.length)],
