@@ -109,4 +109,15 @@ export async function closeAll (things: ReadonlyArray<{ close (): Promise<unknow
   await Promise.all(things.map(async (t) => { await t?.close().catch(noop) }))
 }
 
+/** Resolves with what `reading` gave (a store call with no timeout of its own), or 'waited' after `ms` of virtual time. */
+export async function within<T> (ctx: FeatureContext, reading: Promise<T>, ms: number): Promise<T | 'waited'> {
+  let timer: ReturnType<FeatureContext['clock']['setTimeout']> | null = null
+  const guard = new Promise<'waited'>((resolve) => { timer = ctx.clock.setTimeout(() => resolve('waited'), ms) })
+  try {
+    return await Promise.race([reading, guard])
+  } finally {
+    if (timer !== null) ctx.clock.clearTimeout(timer)
+  }
+}
+
 function noop (): void {}

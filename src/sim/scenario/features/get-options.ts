@@ -1,7 +1,7 @@
 import type Hypercore = require('hypercore')
 import { blockContent } from '../../peers/catalog'
 import type { Feature, FeatureContext } from './feature'
-import { apiStore, closeAll, drawHolder, entryOf } from './feature'
+import { apiStore, closeAll, drawHolder, entryOf, within } from './feature'
 
 /** A block index no core reaches: a read of it can only wait or time out. */
 const FAR = 1_000_000
@@ -39,17 +39,6 @@ export const getOptionsFeature: Feature = {
     } finally {
       await closeAll([session])
     }
-  }
-}
-
-/** Resolves with what `reading` gave, or 'waited' after `ms` of virtual time. */
-async function within<T> (ctx: FeatureContext, reading: Promise<T>, ms: number): Promise<T | 'waited'> {
-  let timer: ReturnType<FeatureContext['clock']['setTimeout']> | null = null
-  const guard = new Promise<'waited'>((resolve) => { timer = ctx.clock.setTimeout(() => resolve('waited'), ms) })
-  try {
-    return await Promise.race([reading, guard])
-  } finally {
-    if (timer !== null) ctx.clock.clearTimeout(timer)
   }
 }
 

@@ -1,0 +1,136 @@
+// Api steps (src/sim/scenario/features): each feature's oracle holds on our store and
+// catches a bug planted in it (a monkey-patch of the compiled store, as the mutants are).
+import test from 'brittle'
+import type Hypercore = require('hypercore')
+import { Corestore } from '../../src/store/corestore'
+import * as keyDerivation from '../../src/store/key-derivation'
+import { generateScenario, type ApiStep, type FeatureName, type Sim } from '../../src/sim'
+import { restrictScenario } from '../../src/sim/shrink/scenario-edit'
+import { simplerSteps } from '../../src/sim/shrink/step-variants'
+import { namespaceDropped } from '../property/mutants/namespace-dropped'
+import { closedStoreErrorIsBadArgument } from '../property/mutants/closed-store-error-is-bad-argument'
+import { waitOptionsDroppedOnPreload } from '../property/mutants/wait-options-dropped-on-preload'
+import { patch, type Restore } from '../property/mutants/mutant'
+import { createSim } from './sim-helpers'
+import type { Teardown } from '../helpers/create'
+
+type Proto = Record<string, (...args: never[]) => unknown>
+const proto = Corestore.prototype as unknown as Proto
+
+/** Planted bugs, one per oracle (each also names what the oracle must say). */
+const BUGS: Record<string, { bug: () => Restore, says: RegExp }> = {
+  // Every namespace derives the root's names.
+  namespace: { bug: namespaceDropped.apply, says: /^namespace: namespaces api-a and api-b give api-ns-0 one key/ },
+  // A store session's close() forgets the sessions it opened.
+  sessions: {
+    bug: () => patch(proto, '_close', (original) => function (this: Corestore) {
+      if (this.root === null) return original.call(this as never)
+      this.corestores.delete(this)
+      return Promise.resolve()
+    }),
+    says: /^sessions: 2 of the 2 sessions a closed store session opened stay open/
+  },
+  closed: { bug: closedStoreErrorIsBadArgument.apply, says: /^closed: get\(\) on a closed store session threw BAD_ARGUMENT/ },
+  // createKeyPair derives in a namespace one level too deep.
+  keys: {
+    bug: () => patch(proto, 'createKeyPair', (original) => function (this: Corestore, name: string, ns?: Uint8Array) {
+      return original.call(this as never, name as never, keyDerivation.deriveNamespace(Buffer.from(ns ?? this.ns), name) as never)
+    }),
+    says: /^keys: createKeyPair\('core-0'\) derives [0-9a-f]+, the core is signed by/
+  },
+  // list() ends after its first discovery key.
+  list: {
+    bug: () => patch(proto, 'list', (original) => function (this: Corestore, ns?: Buffer) {
+      const all = original.call(this as never, ns as never) as AsyncIterable<Buffer>
+      return (async function * () { for await (const dk of all) { yield dk; return } })()
+    }),
+    says: /^list: list\(\) misses stored core\(s\) c\d/
+  },
+  wait: { bug: waitOptionsDroppedOnPreload.apply, says: /^get-options: a wait: false session's get of a block not held (was still waiting|waited)/ },
+  timeout: { bug: waitOptionsDroppedOnPreload.apply, says: /^get-options: a get with timeout 1500 ms was still waiting after 4500 ms/ },
+  // Sessions ignore writable: false.
+  writable: {
+    bug: () => patch(proto, 'makeSession', (original) => function (this: Corestore, conf: Hypercore.SessionConfig, preloading: boolean) {
+      return original.call(this as never, { ...conf, writable: undefined } as never, preloading as never)
+    }),
+    says: /^get-options: a writable: false session of an owned core is writable/
+  },
+  // unwatch() forgets nothing.
+  watch: { bug: () => patch(proto, 'unwatch', () => function () {}), says: /^watch: a watcher was called 1 time\(s\) after unwatch\(\)/ },
+  // resume() resumes a storage it forgot it suspended, and fails. (A resume that does
+  // nothing cannot be seen here: RocksDB takes writes while suspended.)
+  suspend: {
+    bug: () => patch(proto, 'resume', () => async function () { throw new Error('not suspended') }),
+    says: /^suspend: suspend\(\) then resume\(\) failed on a healthy disk: not suspended/
+  }
+}
+
+/** The step of each case: peer 0 owns cores 0 and 2 (cores are owned round-robin). */
+const CASES: Array<[string, ApiStep]> = [
+  ['namespace', { kind: 'api', peer: 0, feature: 'namespace', arg: 0 }],
+  ['sessions', { kind: 'api', peer: 1, feature: 'sessions', core: 0, arg: 0 }],
+  ['closed', { kind: 'api', peer: 1, feature: 'closed', core: 0, arg: 0 }],
+  ['keys', { kind: 'api', peer: 0, feature: 'keys', core: 0, arg: 0 }],
+  ['list', { kind: 'api', peer: 0, feature: 'list', arg: 1 }],
+  ['wait', { kind: 'api', peer: 0, feature: 'get-options', core: 0, arg: 0 }],
+  ['timeout', { kind: 'api', peer: 0, feature: 'get-options', core: 0, arg: 1 }],
+  ['writable', { kind: 'api', peer: 0, feature: 'get-options', core: 0, arg: 2 }],
+  ['watch', { kind: 'api', peer: 0, feature: 'watch', arg: 0 }],
+  ['suspend', { kind: 'api', peer: 0, feature: 'suspend', core: 0, arg: 0 }]
+]
+
+/** Runs a short scenario ending in `step`, with `bug` planted during the step alone; returns the api violations' details. */
+async function apiDetails (t: Teardown, step: ApiStep, bug?: () => Restore): Promise<{ details: string[], sim: Sim }> {
+  const sim = await createSim(t, { seed: 7, peers: 2, cores: 4 })
+  await sim.apply({ kind: 'append', peer: 0, core: 0, blocks: 3 })
+  await sim.apply({ kind: 'open-session', peer: 1, core: 0 })
+  await sim.apply({ kind: 'advance', ms: 20_000 }) // GC closes the idle cores: watch has closed ones to open
+  const restore = bug?.()
+  try {
+    await sim.apply(step)
+  } finally {
+    restore?.()
+  }
+  const details = sim.violations.filter((v) => v.invariant === 'api').map((v) => v.detail)
+  return { details, sim }
+}
+
+for (const [name, step] of CASES) {
+  test(`features: ${name}: the oracle holds on our store and does real work`, async (t) => {
+    const { details, sim } = await apiDetails(t, step)
+    t.alike(details, [], 'no api violation')
+    t.alike(sim.featureCounts[step.feature], { runs: 1, real: 1 }, 'the oracle ran')
+    t.alike(await sim.close(), [], 'nothing else broke')
+  })
+  test(`features: ${name}: a planted bug is caught`, async (t) => {
+    const planted = BUGS[name] as typeof BUGS[string]
+    const { details } = await apiDetails(t, step, planted.bug)
+    t.ok(details.some((d) => planted.says.test(d)), `caught: ${details.join(' | ')}`)
+  })
+}
+
+test('features: api steps are inserted without moving the base steps or faults', async (t) => {
+  const without = generateScenario({ seed: 11, features: [] })
+  const all: FeatureName[] = ['namespace', 'sessions', 'closed', 'keys', 'list', 'get-options', 'watch', 'suspend']
+  const withAll = generateScenario({ seed: 11, features: all })
+  t.is(without.steps.filter((s) => s.kind === 'api').length, 0)
+  t.alike(withAll.steps.filter((s) => s.kind !== 'api'), without.steps, 'same base steps, same order')
+  t.alike(withAll.faultProfile, without.faultProfile)
+  const kinds = new Set(withAll.steps.flatMap((s) => s.kind === 'api' ? [s.feature] : []))
+  t.alike([...kinds].sort(), [...all].sort(), 'every forced feature has steps')
+  const drawn = generateScenario({ seed: 11 })
+  t.alike(drawn.steps.filter((s) => s.kind !== 'api'), without.steps, 'drawn features too')
+  t.alike(generateScenario({ seed: 11 }), drawn, 'deterministic')
+  t.exception.all(() => generateScenario({ seed: 11, features: ['nope'] }), /unknown feature nope/)
+})
+
+test('features: the shrinker removes api steps with their peer or core, and has nothing simpler', async (t) => {
+  const s = generateScenario({ seed: 12, peers: 3, cores: 3, steps: 40, features: ['sessions', 'namespace'] })
+  const api = s.steps.filter((x): x is ApiStep => x.kind === 'api')
+  t.ok(api.length >= 2)
+  const cut = restrictScenario(s, (p) => p !== 0, () => true)
+  t.ok(cut !== null)
+  const left = (cut as NonNullable<typeof cut>).steps.filter((x): x is ApiStep => x.kind === 'api')
+  t.is(left.length, api.filter((x) => x.peer !== 0 && (x.core === undefined || s.cores[x.core]?.owner !== 0)).length, 'api steps of the removed peer (or of its cores) are gone')
+  t.alike(simplerSteps(api[0] as ApiStep), [])
+})
