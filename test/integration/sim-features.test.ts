@@ -4,7 +4,8 @@ import test from 'brittle'
 import type Hypercore = require('hypercore')
 import { Corestore } from '../../src/store/corestore'
 import * as keyDerivation from '../../src/store/key-derivation'
-import { generateScenario, type ApiStep, type FeatureName, type Sim } from '../../src/sim'
+import { generateScenario, runGivenScenario, type ApiStep, type FeatureName, type RunResult, type Scenario, type Sim } from '../../src/sim'
+import { failureOf, shrinkScenario } from '../../src/sim/shrink/shrink-scenario'
 import { restrictScenario } from '../../src/sim/shrink/scenario-edit'
 import { simplerSteps } from '../../src/sim/shrink/step-variants'
 import { namespaceDropped } from '../property/mutants/namespace-dropped'
@@ -133,4 +134,29 @@ test('features: the shrinker removes api steps with their peer or core, and has 
   const left = (cut as NonNullable<typeof cut>).steps.filter((x): x is ApiStep => x.kind === 'api')
   t.is(left.length, api.filter((x) => x.peer !== 0 && (x.core === undefined || s.cores[x.core]?.owner !== 0)).length, 'api steps of the removed peer (or of its cores) are gone')
   t.alike(simplerSteps(api[0] as ApiStep), [])
+})
+
+test('features: a run with a planted bug fails on its api step, and shrinks to it', async (t) => {
+  const scenario = generateScenario({ seed: 21, peers: 3, cores: 2, steps: 20, durationMs: 20_000, faults: [], features: ['closed'] })
+  const settings = { cooldownMs: 10_000, healTimeoutMs: 20_000, stopOnInvariant: 'api' as const, stopOnCheck: 'closed' }
+  const restore = closedStoreErrorIsBadArgument.apply()
+  t.teardown(restore)
+  const run = async (s: Scenario): Promise<RunResult> => await runGivenScenario(s, settings)
+  const first = await run(scenario)
+  const failure = failureOf(first.violations)
+  t.is(failure?.invariant, 'api')
+  t.is(failure?.check, 'closed', 'the failure names the feature')
+  const out = await shrinkScenario(scenario, {
+    failure: failure as NonNullable<typeof failure>,
+    run,
+    stepEndsMs: first.stepResults.map((r) => r.atMs),
+    parallel: 1,
+    budgetMs: 60_000
+  })
+  const kinds = out.value.steps.map((s) => s.kind).filter((k) => k !== 'advance')
+  t.alike(kinds, ['api'], `shrunk to its api step (${out.value.steps.length} steps, ${out.value.peers} peers)`)
+  restore()
+  const clean = await runGivenScenario(out.value, { cooldownMs: 10_000, healTimeoutMs: 20_000 })
+  t.alike(clean.violations, [], 'and passes without the bug')
+  t.alike(clean.features, { closed: { runs: 1, real: 1 } })
 })

@@ -15,7 +15,7 @@ export interface ScenarioOptions {
   peers?: number
   /** Cores, 1 to 100,000. Default 16. */
   cores?: number
-  /** Steps of the fault phase, advance steps included. Default 300. */
+  /** Steps of the fault phase, advance steps included. Default 300. The `api` steps of the features come on top (1 to 3 per 100 each). */
   steps?: number
   /** Virtual duration of the fault phase, in ms (shared by its advance steps). Default 600,000. */
   durationMs?: number

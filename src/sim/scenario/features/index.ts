@@ -76,18 +76,28 @@ export type FeatureCounts = Partial<Record<FeatureName, { runs: number, real: nu
 
 /**
  * Runs an api step on its peer (PEER_DOWN when down) and counts it. An error of the
- * store (a disk fault, a crash) ends the step with its code: no oracle ran.
+ * store (a disk fault, a crash) ends the step with its code: no oracle ran. A step
+ * whose peer restarted under it (PEER_RESTARTED) reports nothing.
  */
 export async function runApiStep (ctx: FeatureContext | null, step: ApiStep, counts: FeatureCounts, errorCode: (err: unknown) => string): Promise<FeatureOutput> {
   const count = counts[step.feature] ?? (counts[step.feature] = { runs: 0, real: 0 })
   count.runs++
   if (ctx === null) return { real: false, ok: false, code: 'PEER_DOWN' }
+  // A disk fault lifting restarts its peer from a timer, maybe in the middle of the step:
+  // what the step saw then is the restart's doing, so its findings wait for the end.
+  const store = ctx.peer.store
+  const found: Array<[string, number | undefined]> = []
+  let held = 0
+  const buffered: FeatureContext = { ...ctx, diskFaulted: () => ctx.diskFaulted(), violate: (detail, core) => { found.push([detail, core]) }, passed: (n) => { held += n } }
   let out: FeatureOutput
   try {
-    out = await FEATURES[step.feature].run(ctx, step)
+    out = await FEATURES[step.feature].run(buffered, step)
   } catch (err) {
     out = { real: false, ok: false, code: errorCode(err) }
   }
+  if (ctx.peer.store !== store || !ctx.peer.up) return { real: false, ok: false, code: 'PEER_RESTARTED' }
+  ctx.passed(held)
+  for (const [detail, core] of found) ctx.violate(detail, core)
   if (out.real) count.real++
   return out
 }
