@@ -39,6 +39,14 @@ const BUGS: Record<string, { bug: () => Restore, says: RegExp }> = {
     }),
     says: /^keys: createKeyPair\('core-0'\) derives [0-9a-f]+, the core is signed by/
   },
+  // get({ discoveryKey }) takes the discovery key for the key.
+  discoveryKey: {
+    bug: () => patch(proto, 'get', (original) => function (this: Corestore, input?: { discoveryKey?: Buffer, key?: Buffer }) {
+      const opts = input?.discoveryKey !== undefined && input.key === undefined ? { ...input, key: input.discoveryKey, discoveryKey: undefined } : input
+      return original.call(this as never, opts as never)
+    }),
+    says: /^keys: get\(\{ discoveryKey \}\) opened key [0-9a-f]+, the core's key is/
+  },
   // list() ends after its first discovery key.
   list: {
     bug: () => patch(proto, 'list', (original) => function (this: Corestore, ns?: Buffer) {
@@ -72,6 +80,7 @@ const CASES: Array<[string, ApiStep]> = [
   ['sessions', { kind: 'api', peer: 1, feature: 'sessions', core: 0, arg: 0 }],
   ['closed', { kind: 'api', peer: 1, feature: 'closed', core: 0, arg: 0 }],
   ['keys', { kind: 'api', peer: 0, feature: 'keys', core: 0, arg: 0 }],
+  ['discoveryKey', { kind: 'api', peer: 0, feature: 'keys', core: 0, arg: 0 }],
   ['list', { kind: 'api', peer: 0, feature: 'list', arg: 1 }],
   ['wait', { kind: 'api', peer: 0, feature: 'get-options', core: 0, arg: 0 }],
   ['timeout', { kind: 'api', peer: 0, feature: 'get-options', core: 0, arg: 1 }],
@@ -109,6 +118,25 @@ for (const [name, step] of CASES) {
     t.ok(details.some((d) => planted.says.test(d)), `caught: ${details.join(' | ')}`)
   })
 }
+
+test('features: list: audit() reports a block the store wrote wrong', async (t) => {
+  // The damage a store bug would leave (a block that is not the one its tree hashes),
+  // written straight to peer 0's storage; the disk never failed, so audit runs.
+  const sim = await createSim(t, { seed: 7, peers: 2, cores: 4 })
+  await sim.apply({ kind: 'append', peer: 0, core: 0, blocks: 3 })
+  const p0 = sim.peers[0] as NonNullable<typeof sim.peers[0]>
+  const session = p0.tempSession(sim.catalog.get(0))
+  await sim.drive((async () => {
+    await session.ready()
+    const tx = (session.core as unknown as { state: { storage: { write (): { putBlock (i: number, b: Buffer): void, flush (): Promise<void> } } } }).state.storage.write()
+    tx.putBlock(1, Buffer.from('not the block'))
+    await tx.flush()
+    await session.close()
+  })())
+  await sim.apply({ kind: 'api', peer: 0, feature: 'list', arg: 1 })
+  const details = sim.violations.filter((v) => v.invariant === 'api').map((v) => v.detail)
+  t.ok(details.some((d) => /^list: audit\(\) of a peer without disk faults reports damage: c0: corrupt false, dropped 0 tree nodes, 1 blocks/.test(d)), `caught: ${details.join(' | ')}`)
+})
 
 test('features: api steps are inserted without moving the base steps or faults', async (t) => {
   const without = generateScenario({ seed: 11, features: [] })

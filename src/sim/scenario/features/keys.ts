@@ -3,7 +3,8 @@ import { apiStore, closeAll, entryOf, hex, sameBytes } from './feature'
 
 /**
  * Keys of an owned core: `createKeyPair(name)` derives the key pair that signs it, and
- * `get({ discoveryKey })` of the stored core opens it under that key.
+ * `get({ discoveryKey })` of the stored core opens it under that key (and does not fail
+ * on a disk that never failed).
  */
 export const keysFeature: Feature = {
   name: 'keys',
@@ -18,7 +19,13 @@ export const keysFeature: Feature = {
     const session = root.get({ discoveryKey: entry.discoveryKey })
     try {
       const derived = (await root.createKeyPair(entry.name)).publicKey
-      await session.ready()
+      const failed = await session.ready().then(() => null, (err: unknown) => err)
+      if (failed !== null) {
+        // Only a disk fault may fail it: the owner stores the core since the run began.
+        if (ctx.diskFaulted()) throw failed
+        ctx.violate(`keys: get({ discoveryKey }) of an owned core failed on a healthy disk: ${(failed as { code?: string }).code ?? (failed instanceof Error ? failed.message : String(failed))}`, entry.index)
+        return { real: true, ok: false }
+      }
       const bad: string[] = []
       // A core's key hashes its manifest; createKeyPair derives its signer.
       const signer = (session as { keyPair?: { publicKey: Buffer } | null }).keyPair?.publicKey
