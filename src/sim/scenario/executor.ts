@@ -8,7 +8,7 @@ import type { FaultKind, InflightAppend, Step } from './steps'
 import type { Trace } from '../trace/trace'
 import type { Clock } from '../clock/virtual-clock'
 import type { JsonValue } from '../workloads/workload'
-import { runApiStep, type FeatureContext, type FeatureCounts } from './features'
+import { runApiStep, type FeatureCounts } from './features'
 
 /** What a step produced, before the simulator stamps index and time on it. */
 export interface StepOutput {
@@ -85,29 +85,13 @@ export async function executeStep (ctx: StepContext, step: Step): Promise<StepOu
       return OK
     case 'op': return ctx.runOp(step.peer, step.op, step.args)
     case 'api': {
-      const { real: _real, ...out } = await runApiStep(featureContext(ctx, step.peer), step, ctx.featureCounts, errorCode)
+      const { real: _real, ...out } = await runApiStep(ctx, step, errorCode)
       return out
     }
     case 'advance':
       // The simulator drives time itself for this step; it never reaches the executor.
       throw new Error('advance steps are run by the simulator')
     default: return fault(ctx, step)
-  }
-}
-
-/** What a feature sees of the simulation, on a running peer; null when it is down. */
-function featureContext (ctx: StepContext, index: number): FeatureContext | null {
-  const peer = ctx.peers[index] as Peer
-  if (!peer.up) return null
-  const stats = ctx.disks.get(index).stats
-  return {
-    peer,
-    catalog: ctx.catalog,
-    clock: ctx.clock,
-    stepTimeoutMs: ctx.stepTimeoutMs,
-    diskFaulted: () => stats.failedWrites + stats.failedReads > 0,
-    violate: (detail, core) => ctx.violate('api', detail, index, core),
-    passed: (n) => ctx.passed(n)
   }
 }
 

@@ -1,4 +1,8 @@
 import type { Prng } from '../../random/prng'
+import type { Clock } from '../../clock/virtual-clock'
+import type { CoreCatalog } from '../../peers/catalog'
+import type { Peer } from '../../peers/peer'
+import type { InvariantName } from '../../checks/invariants'
 import type { ApiStep, Feature, FeatureContext, FeatureOutput, FeaturePlan } from './feature'
 import { FEATURE_NAMES, isFeatureName, type FeatureName } from './names'
 import { namespaceFeature } from './namespace'
@@ -74,30 +78,53 @@ export function insertFeatureSteps<S> (prng: Prng, steps: readonly S[], profile:
 /** Api steps run per feature, and how many of them did real work (their oracle was evaluated). */
 export type FeatureCounts = Partial<Record<FeatureName, { runs: number, real: number }>>
 
+/** What an api step needs of the simulation (the executor's StepContext has it). */
+export interface ApiHost {
+  readonly peers: readonly Peer[]
+  readonly catalog: CoreCatalog
+  readonly clock: Clock
+  readonly stepTimeoutMs: number
+  readonly disks: { get (peer: number): { stats: { failedWrites: number, failedReads: number } } }
+  violate (invariant: InvariantName, detail: string, peer: number, core?: number): void
+  passed (n: number): void
+  /** Api steps run and with real work, per feature. */
+  readonly featureCounts: FeatureCounts
+}
+
 /**
  * Runs an api step on its peer (PEER_DOWN when down) and counts it. An error of the
  * store (a disk fault, a crash) ends the step with its code: no oracle ran. A step
  * whose peer restarted under it (PEER_RESTARTED) reports nothing.
  */
-export async function runApiStep (ctx: FeatureContext | null, step: ApiStep, counts: FeatureCounts, errorCode: (err: unknown) => string): Promise<FeatureOutput> {
-  const count = counts[step.feature] ?? (counts[step.feature] = { runs: 0, real: 0 })
+export async function runApiStep (host: ApiHost, step: ApiStep, errorCode: (err: unknown) => string): Promise<FeatureOutput> {
+  const count = host.featureCounts[step.feature] ?? (host.featureCounts[step.feature] = { runs: 0, real: 0 })
   count.runs++
-  if (ctx === null) return { real: false, ok: false, code: 'PEER_DOWN' }
+  const peer = host.peers[step.peer] as Peer
+  if (!peer.up) return { real: false, ok: false, code: 'PEER_DOWN' }
+  const stats = host.disks.get(step.peer).stats
   // A disk fault lifting restarts its peer from a timer, maybe in the middle of the step:
   // what the step saw then is the restart's doing, so its findings wait for the end.
-  const store = ctx.peer.store
+  const store = peer.store
   const found: Array<[string, number | undefined]> = []
   let held = 0
-  const buffered: FeatureContext = { ...ctx, diskFaulted: () => ctx.diskFaulted(), violate: (detail, core) => { found.push([detail, core]) }, passed: (n) => { held += n } }
+  const ctx: FeatureContext = {
+    peer,
+    catalog: host.catalog,
+    clock: host.clock,
+    stepTimeoutMs: host.stepTimeoutMs,
+    diskFaulted: () => stats.failedWrites + stats.failedReads > 0,
+    violate: (detail, core) => { found.push([detail, core]) },
+    passed: (n) => { held += n }
+  }
   let out: FeatureOutput
   try {
-    out = await FEATURES[step.feature].run(buffered, step)
+    out = await FEATURES[step.feature].run(ctx, step)
   } catch (err) {
     out = { real: false, ok: false, code: errorCode(err) }
   }
-  if (ctx.peer.store !== store || !ctx.peer.up) return { real: false, ok: false, code: 'PEER_RESTARTED' }
-  ctx.passed(held)
-  for (const [detail, core] of found) ctx.violate(detail, core)
+  if (peer.store !== store || !peer.up) return { real: false, ok: false, code: 'PEER_RESTARTED' }
+  host.passed(held)
+  for (const [detail, core] of found) host.violate('api', detail, step.peer, core)
   if (out.real) count.real++
   return out
 }
