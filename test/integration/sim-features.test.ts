@@ -64,6 +64,13 @@ const BUGS: Record<string, { bug: () => Restore, says: RegExp }> = {
     }),
     says: /^get-options: a writable: false session of an owned core is writable/
   },
+  // Sessions ignore active: false.
+  active: {
+    bug: () => patch(proto, 'makeSession', (original) => function (this: Corestore, conf: Hypercore.SessionConfig, preloading: boolean) {
+      return original.call(this as never, { ...conf, active: true } as never, preloading as never)
+    }),
+    says: /^get-options: an active: false session changed the core's active sessions from (\d+) to (?!\1)\d+/
+  },
   // unwatch() forgets nothing.
   watch: { bug: () => patch(proto, 'unwatch', () => function () {}), says: /^watch: a watcher was called 1 time\(s\) after unwatch\(\)/ },
   // resume() resumes a storage it forgot it suspended, and fails. (A resume that does
@@ -85,6 +92,7 @@ const CASES: Array<[string, ApiStep]> = [
   ['wait', { kind: 'api', peer: 0, feature: 'get-options', core: 0, arg: 0 }],
   ['timeout', { kind: 'api', peer: 0, feature: 'get-options', core: 0, arg: 1 }],
   ['writable', { kind: 'api', peer: 0, feature: 'get-options', core: 0, arg: 2 }],
+  ['active', { kind: 'api', peer: 1, feature: 'get-options', core: 0, arg: 3 }],
   ['watch', { kind: 'api', peer: 0, feature: 'watch', arg: 0 }],
   ['suspend', { kind: 'api', peer: 0, feature: 'suspend', core: 0, arg: 0 }]
 ]

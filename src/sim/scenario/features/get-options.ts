@@ -1,19 +1,21 @@
 import type Hypercore = require('hypercore')
 import { blockContent } from '../../peers/catalog'
-import type { Feature, FeatureContext } from './feature'
+import type { Feature, FeatureContext, FeatureOutput } from './feature'
 import { apiStore, closeAll, drawHolder, entryOf, within } from './feature'
 
 /** A block index no core reaches: a read of it can only wait or time out. */
 const FAR = 1_000_000
 /** The `timeout` a timed get is given, in virtual ms. */
 export const GET_TIMEOUT_MS = 1500
-const OPTIONS = ['wait', 'timeout', 'writable'] as const
+const OPTIONS = ['wait', 'timeout', 'writable', 'active'] as const
 
 /**
  * `get()` options, by `arg`: 0 `wait: false` (a block not held is null, and the get never
  * waits for peers: no `onwait`); 1 `timeout` (a block no peer has rejects with
  * REQUEST_TIMEOUT exactly that much virtual time after the get began waiting); 2
- * `writable: false` on the owner (not writable, an append is refused).
+ * `writable: false` on the owner (not writable, an append is refused); 3 `active: false`
+ * (the session does not make the core download: hypercore counts it in no replicator's
+ * active sessions, where a plain session counts once).
  */
 export const getOptionsFeature: Feature = {
   name: 'get-options',
@@ -28,6 +30,7 @@ export const getOptionsFeature: Feature = {
     const opts = ctx.peer.getOptions(entry)
     const option = OPTIONS[step.arg] ?? 'wait'
     if (option === 'writable' && entry.owner !== ctx.peer.index) return { real: false, ok: false, code: 'NOT_OWNER' }
+    if (option === 'active') return await inactive(ctx, opts, entry.index)
     const extra = option === 'wait' ? { wait: false } : option === 'timeout' ? { timeout: GET_TIMEOUT_MS } : { writable: false }
     const session = apiStore(ctx).get({ ...opts, ...extra })
     try {
@@ -74,4 +77,30 @@ async function readOnly (ctx: FeatureContext, session: Hypercore, core: number, 
   const appended = await ctx.peer.trackAppend(core, 1, session.append(blockContent(name, session.length))).then(() => true, () => false)
   if (appended) bad.push('a writable: false session appended')
   return bad
+}
+
+async function inactive (ctx: FeatureContext, opts: Record<string, unknown>, core: number): Promise<FeatureOutput> {
+  const root = apiStore(ctx)
+  const active = (s: Hypercore): number => (s.core as unknown as { replicator: { activeSessions: number } }).replicator.activeSessions
+  const plain = root.get(opts)
+  let quiet: Hypercore | null = null
+  let other: Hypercore | null = null
+  try {
+    await plain.ready()
+    const before = active(plain)
+    quiet = root.get({ ...opts, active: false })
+    await quiet.ready()
+    const withQuiet = active(plain)
+    other = root.get(opts)
+    await other.ready()
+    const withOther = active(plain)
+    const bad: string[] = []
+    if (withQuiet !== before) bad.push(`an active: false session changed the core's active sessions from ${before} to ${withQuiet}`)
+    if (withOther !== withQuiet + 1) bad.push(`a plain session changed the core's active sessions from ${withQuiet} to ${withOther}, not by 1`)
+    ctx.passed(2 - bad.length)
+    for (const detail of bad) ctx.violate(`get-options: ${detail}`, core)
+    return { real: true, ok: bad.length === 0 }
+  } finally {
+    await closeAll([plain, quiet, other])
+  }
 }
