@@ -1,4 +1,5 @@
 import type { RunResult } from '../scenario/runner'
+import { FEATURE_NAMES } from '../scenario/features/names'
 
 /** The `--json` fields, in their output order. */
 const JSON_FIELDS = ['seed', 'peers', 'cores', 'steps', 'virtualMs', 'realMs', 'speedup', 'messages', 'bytes',
@@ -49,12 +50,14 @@ function workloadRows (r: RunResult): Array<[string, string]> {
   ]
 }
 
+// One line per feature: how many of its api steps ran their oracle (target: 80%).
 function featureRows (r: RunResult): Array<[string, string]> {
-  const counts = Object.entries(r.features)
-  if (counts.length === 0) return []
-  const runs = counts.reduce((n, [, c]) => n + (c?.runs ?? 0), 0)
-  const real = counts.reduce((n, [, c]) => n + (c?.real ?? 0), 0)
-  return [['api steps real work / run', `${real} / ${runs}: ${counts.map(([name, c]) => `${name} ${c?.real ?? 0}/${c?.runs ?? 0}`).join(', ')}`]]
+  return FEATURE_NAMES.filter((name) => r.features[name] !== undefined).map((name) => {
+    const c = r.features[name]
+    const real = c?.real ?? 0
+    const runs = c?.runs ?? 0
+    return [`api ${name} real work / run`, `${real} / ${runs}${runs === 0 ? '' : ` (${Math.round((100 * real) / runs)}%)`}`]
+  })
 }
 
 /** The human summary of a run: a two-column table, then the violations if any. */
