@@ -14,6 +14,9 @@ import { waitOptionsDroppedOnPreload } from '../property/mutants/wait-options-dr
 import { patch, type Restore } from '../property/mutants/mutant'
 import { createSim } from './sim-helpers'
 import type { Teardown } from '../helpers/create'
+import { parseRunArgs } from '../../src/sim/cli/args'
+import { parseFuzzArgs } from '../../src/sim/cli/fuzz-args'
+import { replayCommand } from '../../src/sim/trace/summary'
 
 type Proto = Record<string, (...args: never[]) => unknown>
 const proto = Corestore.prototype as unknown as Proto
@@ -195,4 +198,13 @@ test('features: a run with a planted bug fails on its api step, and shrinks to i
   const clean = await runGivenScenario(out.value, { cooldownMs: 10_000, healTimeoutMs: 20_000 })
   t.alike(clean.violations, [], 'and passes without the bug')
   t.alike(clean.features, { closed: { runs: 1, real: 1 } })
+})
+
+test('features: --features fixes them on run and fuzz; a bad name is a usage error', (t) => {
+  t.alike(parseRunArgs(['--seed', '1', '--features', 'namespace,watch'])?.features, ['namespace', 'watch'])
+  t.alike(parseRunArgs(['--seed', '1', '--features', 'none'])?.features, [])
+  t.is(parseRunArgs(['--seed', '1'])?.features, undefined, 'drawn by default')
+  t.alike(parseFuzzArgs(['--features', 'closed'])?.scenario.features, ['closed'])
+  t.exception.all(() => parseRunArgs(['--features', 'nope']), /unknown feature nope \(features: namespace, /)
+  t.ok(replayCommand({ seed: 1, peers: 2, cores: 1, steps: 3, durationMs: 10, store: 'project', features: ['keys'] }).includes(' --features keys '), 'the replay line keeps them')
 })
