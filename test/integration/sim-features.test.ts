@@ -25,6 +25,13 @@ const proto = Corestore.prototype as unknown as Proto
 const BUGS: Record<string, { bug: () => Restore, says: RegExp }> = {
   // Every namespace derives the root's names.
   namespace: { bug: namespaceDropped.apply, says: /^namespace: namespaces api-a and api-b give api-ns-0 one key/ },
+  // namespace() derives from the root's namespace, not its own store's.
+  nested: {
+    bug: () => patch(proto, 'namespace', () => function (this: Corestore, name: string) {
+      return this.session({ namespace: keyDerivation.deriveNamespace(keyDerivation.DEFAULT_NAMESPACE, name) })
+    }),
+    says: /^namespace: namespace api-b of namespace api-a gives api-ns-0 the key [0-9a-f]+ of a namespace of the root/
+  },
   // A store session's close() forgets the sessions it opened.
   sessions: {
     bug: () => patch(proto, '_close', (original) => function (this: Corestore) {
@@ -87,6 +94,7 @@ const BUGS: Record<string, { bug: () => Restore, says: RegExp }> = {
 /** The step of each case: peer 0 owns cores 0 and 2 (cores are owned round-robin). */
 const CASES: Array<[string, ApiStep]> = [
   ['namespace', { kind: 'api', peer: 0, feature: 'namespace', arg: 0 }],
+  ['nested', { kind: 'api', peer: 0, feature: 'namespace', arg: 0 }],
   ['sessions', { kind: 'api', peer: 1, feature: 'sessions', core: 0, arg: 0 }],
   ['closed', { kind: 'api', peer: 1, feature: 'closed', core: 0, arg: 0 }],
   ['keys', { kind: 'api', peer: 0, feature: 'keys', core: 0, arg: 0 }],

@@ -8,7 +8,7 @@ const NAMES = 3
  * `namespace()`: one name in two namespaces opens two different cores; the same
  * namespace twice opens the same core; a namespace's core is signed by the key pair
  * `createKeyPair(name, ns.ns)` derives on the root, and the root's own core of that name
- * differs from both.
+ * differs from both, as does a namespace's namespace's.
  */
 export const namespaceFeature: Feature = {
   name: 'namespace',
@@ -21,10 +21,12 @@ export const namespaceFeature: Feature = {
     const a = root.namespace('api-a')
     const b = root.namespace('api-b')
     const again = root.namespace('api-a')
-    const cores = [a.get({ name }), b.get({ name }), again.get({ name }), root.get({ name })]
+    // A namespace of a namespace derives from its parent: api-a/api-b is not api-b.
+    const nested = a.namespace('api-b')
+    const cores = [a.get({ name }), b.get({ name }), again.get({ name }), root.get({ name }), nested.get({ name })]
     try {
       await Promise.all(cores.map((c) => c.ready()))
-      const [ka, kb, kAgain, kRoot] = cores.map((c) => c.key)
+      const [ka, kb, kAgain, kRoot, kNested] = cores.map((c) => c.key)
       const derived = (await root.createKeyPair(name, a.ns)).publicKey
       // A core's key hashes its manifest; createKeyPair derives its signer.
       const signer = (cores[0] as { keyPair?: { publicKey: Buffer } | null }).keyPair?.publicKey
@@ -33,11 +35,12 @@ export const namespaceFeature: Feature = {
       if (!sameBytes(ka, kAgain)) bad.push(`namespace api-a twice gives ${name} two keys ${hex(ka)} and ${hex(kAgain)}`)
       if (!sameBytes(signer, derived)) bad.push(`namespace api-a's ${name} is signed by ${hex(signer)}, createKeyPair(name, ns) derives ${hex(derived)}`)
       if (sameBytes(ka, kRoot) || sameBytes(kb, kRoot)) bad.push(`a namespace's ${name} has the root's key ${hex(kRoot)}`)
-      ctx.passed(4 - bad.length)
+      if (sameBytes(kNested, kb) || sameBytes(kNested, ka)) bad.push(`namespace api-b of namespace api-a gives ${name} the key ${hex(kNested)} of a namespace of the root`)
+      ctx.passed(5 - bad.length)
       for (const detail of bad) ctx.violate(`namespace: ${detail}`)
       return { real: true, ok: bad.length === 0 }
     } finally {
-      await closeAll([...cores, a, b, again])
+      await closeAll([...cores, a, b, again, nested])
     }
   }
 }
