@@ -16,6 +16,8 @@ export type { Scenario, ScenarioOptions, FaultProfile } from './scenario/generat
 export { FAULT_KINDS, DISK_FAULT_KINDS, checkStep, describeStep } from './scenario/steps'
 export type { Step, StepKind, StepResult, FaultKind, DiskFaultKind, InflightAppend } from './scenario/steps'
 export type { StepOutput } from './scenario/executor'
+export { FEATURES, FEATURE_NAMES, drawFeatureProfile, insertFeatureSteps } from './scenario/features'
+export type { ApiStep, Feature, FeatureName, FeatureProfile, FeatureCounts } from './scenario/features'
 export { converge } from './checks/convergence'
 export type { ConvergenceResult } from './checks/convergence'
 export { checkSessions, checkDurability, checkClosed, trackedSessionCounts, errorCode } from './checks/invariants'

@@ -109,7 +109,7 @@ export function buildParts (opts: ResolvedSimOptions, step: () => number | null)
     trace,
     stepTimeoutMs: opts.stepTimeoutMs,
     violate: (invariant, detail, peer, core) => {
-      log.account({ checked: 1, violations: [{ invariant, atMs: clock.elapsedMs, step: step(), peer, core, detail }] })
+      log.account({ checked: 1, violations: [{ invariant, atMs: clock.elapsedMs, step: step(), peer, ...(core === undefined ? {} : { core }), detail }] })
     },
     passed: (n) => log.passed(n),
     countFault: (kind) => { faults[kind] = (faults[kind] ?? 0) + 1 },
@@ -121,6 +121,7 @@ export function buildParts (opts: ResolvedSimOptions, step: () => number | null)
     restartPeer: (i) => lifecycle.restartPeer(i),
     recoverPeer: (i) => lifecycle.recoverPeer(i),
     healAll: () => lifecycle.healAll(),
+    featureCounts: {},
     runOp: (peer, op, args) => {
       if (workload === null) throw new RangeError(`step op ${op}: the simulation has no workload`)
       return workload.runOp(peer, op, args)

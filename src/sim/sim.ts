@@ -23,6 +23,7 @@ import type { WorkloadHost } from './workloads/host'
 import { WorkloadError } from './workloads/workload'
 import { checkFdBudget, explainOpenFailure } from './peers/fd-budget'
 import { buildParts } from './parts'
+import type { FeatureCounts } from './scenario/features'
 
 /**
  * A deterministic simulation of several stores replicating over simulated links, on a
@@ -117,6 +118,11 @@ export class Sim implements SimContext {
   /** Core closes that failed on a disk refusing writes, left `closed: false` (tolerated, counted: see LivenessChecks.failedCloses). */
   get failedCoreCloses (): number {
     return this.checks.liveness.failedCloses
+  }
+
+  /** Api steps run so far and how many did real work, per feature (see scenario/features). */
+  get featureCounts (): FeatureCounts {
+    return this.steps.featureCounts
   }
 
   /** Individual invariant conditions evaluated so far. */

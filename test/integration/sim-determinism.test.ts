@@ -18,7 +18,7 @@ test('determinism: same seed, same traceHash in separate processes; another seed
   const [ja, jb, jc] = [lastJson<Json>(a), lastJson<Json>(b), lastJson<Json>(c)]
   t.is(ja.traceHash, jb.traceHash)
   t.not(ja.traceHash, jc.traceHash)
-  t.alike(Object.keys(ja), ['seed', 'peers', 'cores', 'steps', 'virtualMs', 'realMs', 'speedup', 'messages', 'bytes', 'faults', 'gcCollected', 'invariantsChecked', 'violations', 'traceHash', 'workload', 'operations'])
+  t.alike(Object.keys(ja), ['seed', 'peers', 'cores', 'steps', 'virtualMs', 'realMs', 'speedup', 'messages', 'bytes', 'faults', 'gcCollected', 'invariantsChecked', 'violations', 'traceHash', 'workload', 'operations', 'features'])
   t.alike(ja.violations, [])
   t.is(ja.seed, 42)
   t.ok((ja.virtualMs as number) >= 60_000)

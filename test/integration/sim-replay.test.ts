@@ -28,7 +28,8 @@ test('replay file: round trip; steps one per line; package and format recorded',
   t.is(replay.package.version, packageInfo().version)
   t.is(replay.workload, null, 'no workload')
   const stepLines = text.split('\n').filter((l) => /^ {4}\{"kind"/.test(l))
-  t.is(stepLines.length, 12, 'one line per step')
+  t.ok(replay.steps.length > 12 && replay.steps.some((s) => s.kind === 'api'), 'api steps are saved like any other')
+  t.is(stepLines.length, replay.steps.length, 'one line per step (12 base steps and the api steps of the drawn features)')
   t.is(formatReplayFile(replay), text)
 })
 

@@ -20,6 +20,8 @@ export type InvariantName =
   | 'gc-liveness'
   | 'one-core-per-key'
   | 'open-after-close'
+  /** A store API call broke its feature's oracle (detail: `feature: ...`; see scenario/features). */
+  | 'api'
   /** One of the workload's own invariants or its final check (detail: `workload.invariant: ...`). */
   | 'workload'
 
@@ -36,12 +38,13 @@ export interface Violation {
 }
 
 /**
- * For a `workload` violation, which of the app's checks it is (its detail up to the first
- * `: `, peer numbers as `N`): an app's checks are one invariant to the simulator, but a
- * different check failing is a different failure. Undefined for other invariants.
+ * For a `workload` violation, which of the app's checks it is; for an `api` one, which
+ * feature's oracle (its detail up to the first `: `, numbers as `N`): one invariant to
+ * the simulator, but a different check failing is a different failure. Undefined for
+ * other invariants.
  */
 export function checkOf (v: Violation): string | undefined {
-  if (v.invariant !== 'workload') return undefined
+  if (v.invariant !== 'workload' && v.invariant !== 'api') return undefined
   const end = v.detail.indexOf(': ')
   return (end === -1 ? v.detail : v.detail.slice(0, end)).replace(/\d+/g, 'N')
 }

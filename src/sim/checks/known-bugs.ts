@@ -21,7 +21,8 @@ const INVARIANTS: Record<InvariantName, true> = {
   'gc-liveness': true,
   'one-core-per-key': true,
   'open-after-close': true,
-  workload: true
+  workload: true,
+  api: true
 }
 
 /** One entry of a known-bugs file (`--known FILE`), as written. */

@@ -8,6 +8,7 @@ import { DEFAULT_SCENARIO } from '../scenario/generator'
 import { UPSTREAM_PACKAGE } from '../peers/store-factory'
 import { CliError, UsageError } from './usage'
 import { loadWorkload } from '../workloads/load'
+import { FEATURE_NAMES, isFeatureName } from '../scenario/features/names'
 import { WorkloadError } from '../workloads/workload'
 import type { KnownBug } from '../checks/known-bugs'
 import { knownArg, KNOWN_FLAG_HELP } from './known'
@@ -21,6 +22,8 @@ export interface ScenarioArgs {
   durationMs: number
   /** Given fault kinds; undefined: drawn from the seed. */
   faults?: FaultKind[]
+  /** Given store API features (`--features`); undefined: drawn from the seed. */
+  features?: string[]
   store: string
   /** `--workload`: a built-in workload name or a module path; undefined: none. */
   workload?: string
@@ -65,6 +68,7 @@ export const SCENARIO_FLAGS = {
   steps: { type: 'string' },
   duration: { type: 'string' },
   faults: { type: 'string' },
+  features: { type: 'string' },
   store: { type: 'string' },
   workload: { type: 'string' },
   'setup-timeout': { type: 'string' },
@@ -87,6 +91,7 @@ export const SCENARIO_FLAGS_HELP = `  --seed N               seed of the run, 0 
   --steps N              steps of the fault phase (default ${DEFAULT_SCENARIO.steps})
   --duration T           virtual duration of the fault phase: 600000, 600s, 10m, 1h (default 10m)
   --faults a,b|none      fault kinds (${FAULT_KINDS.join(', ')}); default: drawn from the seed
+  --features a,b|none    store API features with oracles (${FEATURE_NAMES.join(', ')}); default: drawn from the seed
   --store S              project | upstream | <package name> (default project)
   --workload W           run an app among the steps: hyperbee | autobase | hyperdrive | ./my.js (default none)
   --setup-timeout T      virtual time one setup of the workload may take: 10s, 2m
@@ -202,6 +207,8 @@ export function scenarioArgs (values: Record<string, string | boolean | undefine
   }
   if (out.store.length === 0) throw new UsageError('--store needs a value', usage)
   if (faults !== undefined) out.faults = usageOf(() => parseFaults(faults), usage)
+  const features = str('features')
+  if (features !== undefined) out.features = usageOf(() => parseFeatures(features), usage)
   const workload = str('workload')
   if (workload !== undefined) {
     if (workload.length === 0) throw new UsageError('--workload needs a value', usage)
@@ -233,6 +240,13 @@ export function parseDuration (text: string): number {
   const ms = Math.round(Number(m[1]) * unit)
   if (!Number.isSafeInteger(ms)) throw new RangeError(`duration too long: ${text}`)
   return ms
+}
+
+function parseFeatures (text: string): string[] {
+  if (text === 'none') return []
+  const names = text.split(',').map((k) => k.trim()).filter((k) => k.length > 0)
+  for (const name of names) if (!isFeatureName(name)) throw new RangeError(`unknown feature ${name} (features: ${FEATURE_NAMES.join(', ')})`)
+  return names
 }
 
 function parseFaults (text: string): FaultKind[] {

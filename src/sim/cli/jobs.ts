@@ -85,6 +85,7 @@ export async function runJob (job: SimJob, onProgress?: (p: RunProgress) => void
       durationMs: a.durationMs,
       store: a.store,
       ...(a.faults === undefined ? {} : { faults: a.faults }),
+      ...(a.features === undefined ? {} : { features: a.features }),
       ...(workload === null ? {} : { workload }),
       ...timeLimits(a),
       ...common

@@ -126,8 +126,8 @@ export function shrunkJson (s: ShrunkFailure): Record<string, unknown> {
 }
 
 function seedJob (args: RunArgs, trace: string | null): SeedJob {
-  const { seed, peers, cores, steps, durationMs, faults, store, workload } = args
-  return { kind: 'seed', args: { seed, peers, cores, steps, durationMs, store, ...(faults === undefined ? {} : { faults }), ...timeLimits(args) }, workload: workload ?? null, trace }
+  const { seed, peers, cores, steps, durationMs, faults, features, store, workload } = args
+  return { kind: 'seed', args: { seed, peers, cores, steps, durationMs, store, ...(faults === undefined ? {} : { faults }), ...(features === undefined ? {} : { features }), ...timeLimits(args) }, workload: workload ?? null, trace }
 }
 
 /** Runs the seed in two processes at once and compares their traces line by line. */

@@ -8,6 +8,7 @@ import type { FaultKind, InflightAppend, Step } from './steps'
 import type { Trace } from '../trace/trace'
 import type { Clock } from '../clock/virtual-clock'
 import type { JsonValue } from '../workloads/workload'
+import { runApiStep, type FeatureCounts } from './features'
 
 /** What a step produced, before the simulator stamps index and time on it. */
 export interface StepOutput {
@@ -28,7 +29,7 @@ export interface StepContext extends DiskFaultContext {
   readonly clock: Clock
   readonly trace: Trace
   /** Records a broken invariant found while running a step. */
-  violate (invariant: InvariantName, detail: string, peer: number, core: number): void
+  violate (invariant: InvariantName, detail: string, peer: number, core?: number): void
   /** Counts conditions checked while running a step that held. */
   passed (n: number): void
   /** Virtual timeout of one network-bound operation (get, download), in ms. */
@@ -49,6 +50,8 @@ export interface StepContext extends DiskFaultContext {
   healAll (): Promise<void>
   /** Runs a workload operation (`op` step); throws a WorkloadError if the simulation has no workload. */
   runOp (peer: number, op: string, args: JsonValue): Promise<StepOutput>
+  /** Api steps run and with real work, per feature (`api` steps). */
+  readonly featureCounts: FeatureCounts
 }
 
 const OK: StepOutput = { ok: true }
@@ -83,6 +86,10 @@ export async function executeStep (ctx: StepContext, step: Step): Promise<StepOu
       ctx.network.connect(step.a, step.b)
       return OK
     case 'op': return ctx.runOp(step.peer, step.op, step.args)
+    case 'api': {
+      const { real: _real, ...out } = await runApiStep(ctx, step, errorCode)
+      return out
+    }
     case 'advance':
       // The simulator drives time itself for this step; it never reaches the executor.
       throw new Error('advance steps are run by the simulator')
@@ -208,7 +215,7 @@ async function download (ctx: StepContext, peer: Peer, entry: CatalogEntry, star
   })
 }
 
-async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | 'get' | 'download' | 'open-session' | 'close-session' | 'replicate' | 'advance' | 'op' }>): Promise<StepOutput> {
+async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | 'get' | 'download' | 'open-session' | 'close-session' | 'replicate' | 'advance' | 'op' | 'api' }>): Promise<StepOutput> {
   const { network, trace } = ctx
   // Every fault line carries an `id` that its `lift` repeats, so a reader can pair them
   // (faults of one kind overlap); a fault with no lift lasts until the next `heal`.

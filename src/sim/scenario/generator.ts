@@ -5,6 +5,7 @@ import { drawDiskProfile, PERFECT_DISK, type DiskProfile } from '../disk/disk-pr
 import type { AnyWorkload } from '../workloads/workload'
 import { drawOpStep, workloadPeers } from '../workloads/generate'
 import { loadWorkload } from '../workloads/load'
+import { drawFeatureProfile, insertFeatureSteps, type FeatureProfile } from './features'
 
 /** Options of `generateScenario()`. Only `seed` is required. */
 export interface ScenarioOptions {
@@ -14,7 +15,7 @@ export interface ScenarioOptions {
   peers?: number
   /** Cores, 1 to 100,000. Default 16. */
   cores?: number
-  /** Steps of the fault phase, advance steps included. Default 300. */
+  /** Steps of the fault phase, advance steps included. Default 300. The `api` steps of the features come on top (1 to 3 per 100 each). */
   steps?: number
   /** Virtual duration of the fault phase, in ms (shared by its advance steps). Default 600,000. */
   durationMs?: number
@@ -28,6 +29,8 @@ export interface ScenarioOptions {
    * operations. Default: none.
    */
   workload?: string | AnyWorkload
+  /** Store API features whose `api` steps are mixed in (see scenario/features). Default: drawn from the seed (swarm testing). */
+  features?: readonly string[]
 }
 
 /** The fault kinds of a run and how often each is injected. */
@@ -54,6 +57,8 @@ export interface Scenario {
   steps: Step[]
   /** The workload whose operations the `op` steps run: a built-in name, a module path, or the name of a workload given in code. */
   workload?: string
+  /** Features whose `api` steps are among the steps; absent (older replay files) means none. */
+  featureProfile?: FeatureProfile
 }
 
 /** Default scenario size: the issue's target scenario. */
@@ -108,7 +113,10 @@ export function generateScenario (opts: ScenarioOptions): Scenario {
   const workload = typeof opts.workload === 'string' ? loadWorkload(opts.workload) : opts.workload
   const ops = workload === undefined ? null : { workload, peers: workloadPeers(workload, peers), prng: root.fork('workload') }
   const steps = drawSteps(root.fork('steps'), { peers, cores, readers, links: [...links.values()], stepCount, durationMs, faultProfile, crashes: root.fork('crash-append'), closeFirst: root.fork('append-close-first'), ops })
-  const scenario: Scenario = { seed, peers, cores, readers, links: [...links.values()], durationMs, faultProfile, disks, steps }
+  // Drawn and placed by generators of their own: the base steps and faults stay as they were.
+  const featureProfile = drawFeatureProfile(root.fork('features'), opts.features)
+  const mixed = insertFeatureSteps(root.fork('feature-steps'), steps, featureProfile, { peers, cores, readers })
+  const scenario: Scenario = { seed, peers, cores, readers, links: [...links.values()], durationMs, faultProfile, disks, steps: mixed, featureProfile }
   if (workload !== undefined) scenario.workload = typeof opts.workload === 'string' ? opts.workload : workload.name
   return scenario
 }

@@ -10,6 +10,7 @@ import type { DiskStats } from '../disk/sim-disk'
 import type { AnyWorkload } from '../workloads/workload'
 import type { OperationCount } from '../workloads/host'
 import { loadWorkload } from '../workloads/load'
+import type { FeatureCounts } from './features'
 
 /** Progress of a run, reported after every step. */
 export interface RunProgress {
@@ -103,6 +104,8 @@ export interface RunResult {
   workload: string | null
   /** Workload operations run, by name, and how many of them resolved. Empty without a workload. */
   operations: Record<string, OperationCount>
+  /** Api steps run per feature, and how many did real work (their oracle ran). Empty without features. */
+  features: FeatureCounts
   /** What each step of the fault phase did, in order (virtual time when it finished). */
   stepResults: StepResult[]
 }
@@ -156,7 +159,7 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
   try {
     // The workload by name: a module path is spelled from wherever the run started (a replay file
     // stores it relative to itself), and the same run must give the same trace from anywhere.
-    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, drawn: scenario.faultProfile.drawn, generated, links: scenario.links.length, readers: scenario.readers, steps: scenario.steps.length, durationMs: scenario.durationMs, ...(workload === undefined ? {} : { workload: workload.name }) })
+    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, drawn: scenario.faultProfile.drawn, generated, links: scenario.links.length, readers: scenario.readers, steps: scenario.steps.length, durationMs: scenario.durationMs, ...(workload === undefined ? {} : { workload: workload.name }), ...(scenario.featureProfile === undefined ? {} : { features: scenario.featureProfile.rates }) })
     sim.trace.record('phase', { name: 'faults' })
     for (let i = 0; i < scenario.steps.length && !stopped(); i++) {
       const result = await sim.apply(scenario.steps[i] as Scenario['steps'][number])
@@ -215,6 +218,7 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     traceHash: sim.traceHash,
     workload: sim.workload?.workload.name ?? null,
     operations: sim.workload === null ? {} : { ...sim.workload.counts },
+    features: { ...sim.featureCounts },
     stepResults
   }
 }

@@ -30,6 +30,13 @@ export function renumberStep (step: Step, peer: Renumber, core: Renumber): Step 
       const p = peer(step.peer)
       return p === null ? null : { ...step, peer: p }
     }
+    case 'api': {
+      const p = peer(step.peer)
+      if (p === null) return null
+      if (step.core === undefined) return { ...step, peer: p }
+      const c = core(step.core)
+      return c === null ? null : { ...step, peer: p, core: c }
+    }
     case 'crash': {
       const p = peer(step.peer)
       if (p === null) return null

@@ -1,4 +1,5 @@
 import type { JsonValue } from '../workloads/workload'
+import { isFeatureName, type ApiStep } from './features/names'
 
 /** Kinds of fault a scenario can inject. */
 export type FaultKind = 'disconnect' | 'partition' | 'stall' | 'slow' | 'crash' | 'restart' | DiskFaultKind
@@ -81,6 +82,8 @@ export type Step =
   | { kind: 'heal' }
   /** Runs operation `op` of the simulation's workload on a peer's app, with `args` (plain JSON). */
   | { kind: 'op', peer: number, op: string, args: JsonValue }
+  /** Calls a store API feature and checks its oracle (see ApiStep, `features/`). */
+  | ApiStep
 
 /** The kinds of step. */
 export type StepKind = Step['kind']
@@ -158,6 +161,11 @@ export function checkStep (step: Step, peers: number, cores: number): void {
       if (typeof step.op !== 'string' || step.op.length === 0) throw new RangeError('op: op must name an operation')
       if (step.args === undefined) throw new RangeError('op: args must be plain JSON (null for none)')
       return
+    case 'api':
+      peer(step.peer); count(step.arg, 'arg')
+      if (step.core !== undefined) core(step.core)
+      if (!isFeatureName(step.feature)) throw new RangeError(`api: unknown feature ${String(step.feature)}`)
+      return
     default: {
       // Exhaustive at compile time; at run time a step read from JSON may be anything.
       const unknown: never = step
@@ -191,6 +199,7 @@ export function describeStep (step: Step): string {
     case 'disk-full': return `disk-full p${step.peer}${lasting(step.durationMs)}`
     case 'read-error': return `read-error p${step.peer}${step.reads === undefined ? '' : ` x${step.reads}`}`
     case 'heal': return 'heal'
+    case 'api': return `p${step.peer} api ${step.feature}${step.core === undefined ? '' : ` c${step.core}`}${step.arg === 0 ? '' : ` #${step.arg}`}`
     case 'op': return `p${step.peer} ${step.op}${step.args === null ? '' : ` ${JSON.stringify(step.args)}`}`
   }
 }

@@ -55,6 +55,7 @@ export function simplerSteps (step: Step): Step[] {
     case 'replicate':
     case 'restart':
     case 'heal':
+    case 'api': // an api step's arg picks what it does, not how much: none is simpler
     case 'op': // a workload operation's arguments are the app's: only the app knows what is simpler
       return []
     default: return unhandled(step)

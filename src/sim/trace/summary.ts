@@ -1,9 +1,10 @@
 import type { RunResult } from '../scenario/runner'
 import type { MarkedViolation } from '../checks/known-bugs'
+import { FEATURE_NAMES } from '../scenario/features/names'
 
 /** The `--json` fields, in their output order. */
 const JSON_FIELDS = ['seed', 'peers', 'cores', 'steps', 'virtualMs', 'realMs', 'speedup', 'messages', 'bytes',
-  'faults', 'gcCollected', 'invariantsChecked', 'violations', 'traceHash', 'workload', 'operations'] as const
+  'faults', 'gcCollected', 'invariantsChecked', 'violations', 'traceHash', 'workload', 'operations', 'features'] as const
 
 /** The `--json` object: exactly these fields of a run, in this order. */
 export type JsonResult = Pick<RunResult, typeof JSON_FIELDS[number]>
@@ -30,6 +31,8 @@ export interface ReplayArgs {
   /** `--setup-timeout` and `--check-timeout`, in ms, if given. */
   setupTimeoutMs?: number
   checkTimeoutMs?: number
+  /** Features given with `--features`; undefined when drawn from the seed. */
+  features?: readonly string[]
 }
 
 /** The one command line that replays a run. */
@@ -37,7 +40,8 @@ export function replayCommand (a: ReplayArgs): string {
   const faults = a.faults === undefined ? '' : ` --faults ${a.faults.length === 0 ? 'none' : a.faults.join(',')}`
   const limits = (a.setupTimeoutMs === undefined ? '' : ` --setup-timeout ${a.setupTimeoutMs}ms`) + (a.checkTimeoutMs === undefined ? '' : ` --check-timeout ${a.checkTimeoutMs}ms`)
   const workload = a.workload === undefined ? '' : ` --workload ${a.workload}${limits}`
-  return `npx corestore-sim run --seed ${a.seed} --peers ${a.peers} --cores ${a.cores} --steps ${a.steps} --duration ${a.durationMs}ms${faults}${workload} --store ${a.store}`
+  const features = a.features === undefined ? '' : ` --features ${a.features.length === 0 ? 'none' : a.features.join(',')}`
+  return `npx corestore-sim run --seed ${a.seed} --peers ${a.peers} --cores ${a.cores} --steps ${a.steps} --duration ${a.durationMs}ms${faults}${features}${workload} --store ${a.store}`
 }
 
 function workloadRows (r: RunResult): Array<[string, string]> {
@@ -52,6 +56,16 @@ function workloadRows (r: RunResult): Array<[string, string]> {
     ['operations ok / run', `${ok} / ${runs}${ops.length === 0 ? '' : `: ${ops.map(([name, c]) => `${name} ${c.ok}/${c.runs}`).join(', ')}`}`],
     ...(skips.length === 0 ? [] : [['operations skipped', skips.join(', ')] as [string, string]])
   ]
+}
+
+// One line per feature: how many of its api steps ran their oracle (target: 80%).
+function featureRows (r: RunResult): Array<[string, string]> {
+  return FEATURE_NAMES.filter((name) => r.features[name] !== undefined).map((name) => {
+    const c = r.features[name]
+    const real = c?.real ?? 0
+    const runs = c?.runs ?? 0
+    return [`api ${name} real work / run`, `${real} / ${runs}${runs === 0 ? '' : ` (${Math.round((100 * real) / runs)}%)`}`]
+  })
 }
 
 /**
@@ -79,6 +93,7 @@ export function formatSummary (r: RunResult, replay: string, known?: readonly Ma
     ['disk ops / stalls / failed (w, r)', `${r.disk.operations} / ${r.disk.stalls} / ${r.disk.failedWrites}, ${r.disk.failedReads}${r.failedCoreCloses > 0 ? ` (${r.failedCoreCloses} core close(s) failed on a disk refusing writes: tolerated)` : ''}`],
     ['GC closed cores (raced by a get)', `${r.gcCollected} (${r.gcRaces}${r.gcRacesAbandoned > 0 ? `, ${r.gcRacesAbandoned} cut short by a disk fault or restart` : ''})`],
     ...workloadRows(r),
+    ...featureRows(r),
     ['convergence after heal', r.converged ? `ok in ${r.convergeMs} ms virtual` : 'FAILED'],
     ['invariants checked', String(r.invariantsChecked)],
     ['violations', String(r.violations.length)],

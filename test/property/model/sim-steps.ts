@@ -69,6 +69,7 @@ function kind (k: Step['kind'], aim: Required<SimStepAim>): fc.Arbitrary<Drawn> 
     case 'read-error': return fc.tuple(peer, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })).map(([p, reads]) => ({ kind: 'read-error', peer: p, reads }))
     case 'heal': return fc.constant({ kind: 'heal' })
     case 'op': throw new RangeError('op steps run a workload; these properties have none')
+    case 'api': throw new RangeError('api steps are drawn by the scenario generator (src/sim/scenario/features)')
   }
 }
 

@@ -18,7 +18,6 @@ import { runReplay } from '../../../src/sim/cli/replay-tests'
 
 /** Bugs the simulator cannot reach by design, and why (reported, not hidden). */
 export const SIM_UNREACHABLE: Readonly<Record<string, string>> = {
-  'namespace-dropped': 'the simulator opens every core by name from the root store: there is no namespace to drop',
   'root-close-skips-sessions': 'the only store sessions the simulator makes are an app\'s (root.session()), and it closes each before its root (close, crash, restart, end of run): closing the root has none left to skip',
   'close-ignores-pending': 'steps run one at a time and settle before a peer closes: no get() is still preloading when close() runs',
   'gc-one-strike-early': 'the simulator checks what GC closes (never a core in use), not when: closing one tick early breaks no invariant it checks (the property suite times GC to the millisecond)',
@@ -27,9 +26,7 @@ export const SIM_UNREACHABLE: Readonly<Record<string, string>> = {
   'finding-peers-skips-early-sessions': 'the simulator never calls findingPeers(): there is no peer discovery to hold sessions for',
   'group-destroy-removes-last': 'the simulator never uses notifyGroup() or group handles',
   'shared-stream-close-unpairs-all': 'each simulated link has one store at each end: no stream is shared by two stores',
-  'closed-store-error-is-bad-argument': 'the simulator never calls get(), session() or replicate() on a store it closed (a step on a closed peer reports PEER_DOWN first): only the error code differs',
   'core-options-dropped': 'the simulator passes none of these options but notDownloadingLinger, which it also sets on each replicator itself (to bypass hypercore\'s per-process slack)',
-  'wait-options-dropped-on-preload': 'the simulator passes timeouts to session.get(), never wait/timeout/onwait to store.get()',
   'close-destroys-streams': 'the simulator destroys a peer\'s streams itself when it closes the peer (links are cut first): a close() that also destroys them changes nothing it observes'
 }
 
