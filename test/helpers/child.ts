@@ -1,0 +1,48 @@
+import { spawn, type ChildProcess } from 'child_process'
+import path from 'path'
+import { execPath } from './runtime'
+
+// Child processes for tests that need a second process: they run one of the scripts in
+// test/helpers/children, compiled next to this file, under Node or Bare.
+
+/** What a finished child printed and how it exited. */
+export interface ChildResult {
+  status: number | null
+  stdout: string
+  stderr: string
+}
+
+/** The compiled path of the child script `name` (a file of test/helpers/children). */
+export function childScript (name: string): string {
+  return path.join(__dirname, 'children', `${name}.js`)
+}
+
+/**
+ * Runs `script` with `args` under the runtime `exe` (the current one by default) and
+ * resolves once it exited and its output ended. A child still running after
+ * `timeoutMs` is killed (status null), so a hang fails the test instead of stalling it.
+ */
+export function runChild (script: string, args: string[], opts: { exe?: string, timeoutMs?: number } = {}): Promise<ChildResult> {
+  const child = spawn(opts.exe ?? execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const timer = setTimeout(() => child.kill(), opts.timeoutMs ?? 30_000)
+  const out = collect(child, 'stdout')
+  const err = collect(child, 'stderr')
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code: number | null) => resolve(code)))
+  return Promise.all([exit, out, err]).then(([status, stdout, stderr]) => {
+    clearTimeout(timer)
+    return { status, stdout, stderr }
+  })
+}
+
+/** Starts `script` under the current runtime with stdin and stdout piped; the caller ends it. */
+export function startChild (script: string, args: string[]): ChildProcess {
+  return spawn(execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
+}
+
+function collect (child: ChildProcess, name: 'stdout' | 'stderr'): Promise<string> {
+  const stream = child[name]
+  if (stream === null) return Promise.resolve('')
+  const chunks: Buffer[] = []
+  stream.on('data', (d: Buffer) => chunks.push(d))
+  return new Promise((resolve) => stream.once('end', () => resolve(Buffer.concat(chunks).toString())))
+}
