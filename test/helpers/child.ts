@@ -34,9 +34,25 @@ export function runChild (script: string, args: string[], opts: { exe?: string, 
   })
 }
 
-/** Starts `script` under the current runtime with stdin and stdout piped; the caller ends it. */
-export function startChild (script: string, args: string[]): ChildProcess {
-  return spawn(execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
+/**
+ * Starts `script` under the runtime `exe` (the current one by default) with stdin and
+ * stdout piped; the caller ends it.
+ */
+export function startChild (script: string, args: string[], opts: { exe?: string } = {}): ChildProcess {
+  return spawn(opts.exe ?? execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
+}
+
+/** The first line `child` prints; rejects if it exits first. */
+export function firstLine (child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = ''
+    child.stdout?.on('data', (d: Buffer) => {
+      text += d.toString()
+      const nl = text.indexOf('\n')
+      if (nl !== -1) resolve(text.slice(0, nl))
+    })
+    child.once('exit', (code: number | null) => reject(new Error(`child exited (${String(code)}) before printing a line`)))
+  })
 }
 
 function collect (child: ChildProcess, name: 'stdout' | 'stderr'): Promise<string> {
