@@ -18,12 +18,13 @@ export function childScript (name: string): string {
 }
 
 /**
- * Runs `script` with `args` under the runtime `exe` (the current one by default) and
- * resolves once it exited and its output ended. A child still running after
- * `timeoutMs` is killed (status null), so a hang fails the test instead of stalling it.
+ * Runs `script` with `args` under the runtime `exe` (the current one by default) in
+ * `cwd` (this process's by default), and resolves once it exited and its output ended.
+ * A child still running after `timeoutMs` is killed (status null), so a hang fails the
+ * test instead of stalling it.
  */
-export function runChild (script: string, args: string[], opts: { exe?: string, timeoutMs?: number } = {}): Promise<ChildResult> {
-  const child = spawn(opts.exe ?? execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+export function runChild (script: string, args: string[], opts: { exe?: string, timeoutMs?: number, cwd?: string } = {}): Promise<ChildResult> {
+  const child = spawn(opts.exe ?? execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd })
   const timer = setTimeout(() => child.kill(), opts.timeoutMs ?? 30_000)
   const out = collect(child, 'stdout')
   const err = collect(child, 'stderr')
