@@ -63,3 +63,12 @@ function collect (child: ChildProcess, name: 'stdout' | 'stderr'): Promise<strin
   stream.on('data', (d: Buffer) => chunks.push(d))
   return new Promise((resolve) => stream.once('end', () => resolve(Buffer.concat(chunks).toString())))
 }
+
+/**
+ * The Bare executable `npm ci` installed (the bare-runtime-linux-x64 devDependency), for
+ * Node tests that start a Bare child. Loaded on call: Bare children never need it.
+ */
+export function bareExecutable (): string {
+  // The package ships no typings: it exports the binary's path as `bare`.
+  return (require('bare-runtime-linux-x64') as { bare: string }).bare
+}

@@ -2,7 +2,7 @@ import test from 'brittle'
 import net from 'net'
 import path from 'path'
 import { tmpDir } from '../helpers/create'
-import { childScript, firstLine, runChild, startChild, type ChildResult } from '../helpers/child'
+import { bareExecutable, childScript, firstLine, runChild, startChild, type ChildResult } from '../helpers/child'
 import { loadFixture, saveFixture } from '../helpers/fixture-json'
 import { UPSTREAM, makeBlocks, type StoreLike } from '../helpers/interop'
 import { appendEverywhere, verifyAuditClean, verifyFixture, writeFixture } from '../helpers/interop-fixture'
@@ -11,9 +11,7 @@ import type { T } from '../helpers/assert'
 // corestore-ts on Bare against upstream corestore on Node: the same folders and the same
 // wire. The Bare side is a child process (test/helpers/children/interop-peer.ts).
 
-/** The Bare executable that `npm ci` installed (the bare-runtime devDependency). */
-// bare-runtime ships no typings: it exports a function returning the binary's path.
-const BARE = (require('bare-runtime') as () => string)()
+const BARE = bareExecutable()
 const PEER = childScript('interop-peer')
 
 function onBare (args: string[]): Promise<ChildResult> {

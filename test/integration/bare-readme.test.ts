@@ -2,15 +2,14 @@ import test from 'brittle'
 import fs from 'fs'
 import path from 'path'
 import { tmpDir } from '../helpers/create'
-import { runChild } from '../helpers/child'
+import { bareExecutable, runChild } from '../helpers/child'
 import type { T } from '../helpers/assert'
 
 // The README's API example, as written, on Node and on Bare; and the store's entry point
 // never loads the simulator (corestore-ts/sim stays Node-only).
 
 const ROOT = path.join(__dirname, '..', '..', '..')
-// bare-runtime ships no typings: it exports a function returning the binary's path.
-const RUNTIMES: ReadonlyArray<readonly [string, string]> = [['node', process.execPath], ['bare', (require('bare-runtime') as () => string)()]]
+const RUNTIMES: ReadonlyArray<readonly [string, string]> = [['node', process.execPath], ['bare', bareExecutable()]]
 
 /** The first ```js block under "## API" in the README. */
 function apiExample (): string {
