@@ -1,4 +1,5 @@
-import { createHook } from 'async_hooks'
+import type * as AsyncHooks from 'async_hooks'
+import process from 'process'
 
 /** Async resources (timers, immediates, handles, requests) created while tracking. */
 export interface ResourceTracker {
@@ -18,6 +19,9 @@ export interface ResourceTracker {
 export function trackResources (): ResourceTracker {
   const live = new Map<number, string>()
   let frozen = false
+  // Loaded here, not at the top: Bare has no async_hooks, and the tests that import this
+  // file for other helpers must still load there (the callers are Node-only tests).
+  const { createHook } = require('async_hooks') as typeof AsyncHooks
   const hook = createHook({
     init (asyncId, type, _trigger, resource) {
       if (frozen || type === 'PROMISE') return

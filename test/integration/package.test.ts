@@ -20,7 +20,9 @@ interface PackageJson {
   name: string
   bin?: Record<string, string>
   exports: Record<string, string | { types: string, default: string }>
+  imports: Record<string, { bare: string, default: string }>
   scripts: Record<string, string>
+  dependencies: Record<string, string>
 }
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as PackageJson
@@ -200,3 +202,32 @@ test('package: npm test runs the integration tests', (t) => {
   t.ok(pkg.scripts['test:integration']?.includes('build/test/integration/'), 'test:integration runs build/test/integration')
   t.ok(pkg.scripts.test?.includes('npm run test:integration'), 'npm test runs test:integration')
 })
+
+test('package: npm test runs the store\'s tests on Bare', (t) => {
+  t.ok(pkg.scripts['test:bare:run']?.startsWith('brittle-bare \'build/test/store/'), 'test:bare:run runs build/test/store under brittle-bare')
+  t.ok(pkg.scripts.test?.includes('npm run test:bare:run'), 'npm test runs test:bare:run')
+})
+
+test('package: what the store requires on Bare through "imports" is a dependency, not a devDependency', (t) => {
+  // The map also serves the tests (fs, path, ... to bare-*, devDependencies): an app on Bare
+  // gets only dependencies, so a store module requiring a mapped name needs its target there.
+  const files = listJs(path.join(ROOT, 'dist')).filter((f) => !f.includes(`${path.sep}sim${path.sep}`))
+  const required = new Set<string>()
+  for (const f of files) {
+    for (const m of fs.readFileSync(f, 'utf8').matchAll(/require\("([^"./][^"]*)"\)/g)) required.add(m[1] as string)
+  }
+  const mapped = [...required].filter((name) => name in pkg.imports)
+  t.ok(mapped.includes('events'), `the store requires mapped names: ${mapped.join(', ')}`)
+  for (const name of mapped) {
+    const target = pkg.imports[name]?.bare as string
+    t.ok(target in pkg.dependencies, `${name} -> ${target} is a dependency`)
+  }
+})
+
+function listJs (dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name)
+    if (e.isDirectory()) return listJs(full)
+    return e.name.endsWith('.js') ? [full] : []
+  })
+}

@@ -7,6 +7,7 @@ import { collect, keepAlive, rejectsCode } from '../helpers/assert'
 import { collected } from '../helpers/gc'
 import type { Core } from '../../src/store/types'
 import { resolveSuspend } from '../../src/store/store-options'
+import { platform } from '../helpers/runtime'
 
 // watch/unwatch, findingPeers, audit, list, getAuth, suspend/resume, staticify.
 // Groups are in groups.test.ts.
@@ -183,7 +184,7 @@ test('api: suspend defaults as upstream: on, except on Android where only suspen
   t.is(resolveSuspend({ suspend: false }, 'darwin'), false, 'suspend: false turns it off')
   t.is(resolveSuspend({}, 'android'), false, 'android: off by default')
   t.is(resolveSuspend({ suspend: true }, 'android'), true, 'android: suspend: true turns it on')
-  t.is(resolveSuspend({}), process.platform !== 'android', 'this platform')
+  t.is(resolveSuspend({}), platform !== 'android', 'this platform')
 })
 
 test('api: staticify freezes a core under a signer-less manifest with the same blocks', async (t) => {

@@ -6,6 +6,7 @@ import { tmpDir } from '../helpers/create'
 import { destroyAll } from '../helpers/replicate'
 import type { T } from '../helpers/assert'
 import { census, trackResources } from '../helpers/resources'
+import { nodeOnly } from '../helpers/runtime'
 import type { ProtocolStream } from '../../src/store/types'
 
 // After close() nothing of a store may remain: cores, sessions, GC timer, storage
@@ -94,7 +95,7 @@ test('leaks: after close no core, session, tracked stream, GC timer or storage r
   await destroyAll(busy.streams)
 })
 
-test('leaks: no timer, handle or request made by the stores outlives close()', async (t) => {
+test('leaks: no timer, handle or request made by the stores outlives close()', nodeOnly('tracks timers and handles with async_hooks and process.getActiveResourcesInfo(), which Bare lacks'), async (t) => {
   const dirs = [await tmpDir(t), await tmpDir(t)] // test-tmp's own fs work happens here
   await new Promise((resolve) => setImmediate(resolve))
   const before = census()

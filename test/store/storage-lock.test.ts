@@ -1,10 +1,10 @@
 import test from 'brittle'
-import { spawn } from 'child_process'
 import fs from 'fs'
 import path from 'path'
 import Corestore from '../../src'
 import { tmpDir } from '../helpers/create'
 import { codeOf, type T } from '../helpers/assert'
+import { childScript, startChild } from '../helpers/child'
 
 // A second store on a folder another store holds open: upstream rejects ready() with
 // hypercore-storage's uncoded "File descriptor could not be locked". Ours rejects at
@@ -75,22 +75,14 @@ test('storage lock: with allowBackup (RocksDB\'s own LOCK)', async (t) => {
 
 test('storage lock: a folder another process holds open', async (t) => {
   const dir = await tmpDir(t)
-  const index = require.resolve('../../src')
-  const script = `
-    const Corestore = require(${JSON.stringify(index)})
-    const store = new Corestore(process.argv[1])
-    store.ready().then(() => console.log('ready'))
-    process.stdin.on('end', () => store.close())
-    process.stdin.resume()
-  `
-  const child = spawn(process.execPath, ['-e', script, dir], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const child = startChild(childScript('lock-holder'), [dir])
   t.teardown(() => { if (child.exitCode === null) child.kill() })
   await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve() })
+    child.stdout?.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve() })
     child.once('exit', () => reject(new Error('holder exited early')))
   })
   await expectLocked(t, dir)
-  child.stdin.end()
+  child.stdin?.end()
   await new Promise((resolve) => child.once('exit', resolve))
   const store = new Corestore(dir)
   await store.ready()

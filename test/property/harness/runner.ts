@@ -1,4 +1,5 @@
-import { performance } from 'perf_hooks'
+import process from 'process'
+import { realNow } from './real-time'
 import fc from 'fast-check'
 import type { Property } from './property'
 import { replayLine, type ReplayTarget } from './replay-line'
@@ -50,7 +51,7 @@ function errorText (err: unknown): string {
  * deadline, so a hang fails (and shrinks) like any other violation.
  */
 export async function runProperty (prop: Property, opts: RunOptions): Promise<RunReport> {
-  const started = performance.now()
+  const started = realNow()
   const given = opts.value !== undefined
   const replaying = !given && opts.path !== undefined && opts.path !== null
   const arb = given ? fc.constant(opts.value) : prop.arbitrary({ replayPath: opts.replayPath ?? null })
@@ -87,7 +88,7 @@ export async function runProperty (prop: Property, opts: RunOptions): Promise<Ru
     steps: [],
     setup: '',
     error: null,
-    realMs: Math.round(performance.now() - started),
+    realMs: Math.round(realNow() - started),
     tally
   }
   if (!details.failed) return report

@@ -1,3 +1,4 @@
+import process from 'process'
 /** Base of the fixed seeds `npm test` uses: each property's seed is derived from it and the property's name. */
 export const CI_BASE_SEED = 20250501
 

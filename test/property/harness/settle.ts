@@ -1,4 +1,4 @@
-import { performance } from 'perf_hooks'
+import { realNow } from './real-time'
 import type { VirtualClock } from './clock'
 import { realDelay } from './watchdog'
 
@@ -30,9 +30,9 @@ export async function drain (n = 5): Promise<void> {
  */
 export async function waitUntil (clock: VirtualClock, cond: () => boolean | Promise<boolean>, opts: WaitOptions = {}): Promise<boolean> {
   const { realMsMax = 3000, stepMs = 0, virtualMsMax = 60000 } = opts
-  const until = performance.now() + realMsMax
+  const until = realNow() + realMsMax
   let advanced = 0
-  while (performance.now() < until) {
+  while (realNow() < until) {
     if (await cond()) return true
     await realDelay(1)
     if (stepMs > 0 && advanced < virtualMsMax) {

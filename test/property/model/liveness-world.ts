@@ -1,3 +1,4 @@
+import { realNow } from '../harness/real-time'
 import type fc from 'fast-check'
 import type Hypercore from 'hypercore'
 import Corestore from '../../../src'
@@ -184,10 +185,10 @@ export function holdClosesWhileTwinsOpen (w: LiveWorld): () => void {
     core.ready().then(done, done)
     const destroy = core.destroy
     core.destroy = async () => {
-      const until = performance.now() + HOLD_MS_MAX
+      const until = realNow() + HOLD_MS_MAX
       // A newer core of the key may still be on its way (a get's look-up): hold until one opened, or the bound.
       const twinOpened = (): boolean => w.coresOfA.some((c) => c !== core && settled.has(c) && c.discoveryKey.equals(core.discoveryKey) && w.coresOfA.indexOf(c) > w.coresOfA.indexOf(core))
-      while (holding && performance.now() < until && !twinOpened()) await realDelay(1)
+      while (holding && realNow() < until && !twinOpened()) await realDelay(1)
       return destroy.call(core)
     }
   }
