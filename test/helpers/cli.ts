@@ -1,7 +1,7 @@
 // Runs the compiled `corestore-sim` in a child process, as a user would (every test of
 // the CLI: sim-cli, sim-replay, sim-fuzz, sim-regressions, sim-determinism,
 // sim-workloads, report).
-import { spawn } from 'child_process'
+import { spawn, type ChildProcess } from 'child_process'
 import path from 'path'
 import { MUTANT_ENV } from '../property/mutants/preload'
 
@@ -39,10 +39,17 @@ export function cli (args: readonly string[], opts: CliOptions = {}): Promise<Ra
     const child = opts.shell === undefined
       ? spawn(process.execPath, node, { stdio: ['ignore', 'pipe', 'pipe'], env, ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }) })
       : spawn('bash', ['-c', `${opts.shell} exec "$0" "$@"`, process.execPath, ...node], { stdio: ['ignore', 'pipe', 'pipe'], env })
+    collect(child).then(resolve, reject)
+  })
+}
+
+/** The exit code and whole output of a child process started with piped stdout and stderr. */
+export function collect (child: ChildProcess): Promise<Ran> {
+  return new Promise((resolve, reject) => {
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    child.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
+    child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
     child.on('error', reject)
     child.on('close', (code) => resolve({ code, stdout, stderr }))
   })

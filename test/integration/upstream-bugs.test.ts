@@ -8,6 +8,7 @@ import fs from 'fs'
 import path from 'path'
 import semver from 'semver'
 import { installedVersion, loadKnownBugs } from '../../src/sim/checks/known-bugs'
+import { collect, type Ran } from '../helpers/cli'
 
 /** The repository (this file runs from build/test/integration). */
 const ROOT = path.join(__dirname, '..', '..', '..')
@@ -20,18 +21,8 @@ const PRESENT = 10
 /** A Hyperbee whose put releases its lock when it fails: the planted fix of the hyperbee script. */
 const FIXED_HYPERBEE = path.join(__dirname, 'fixtures', 'hyperbee-put-unlocks.js')
 
-interface Ran { code: number | null, stdout: string, stderr: string }
-
 function node (args: readonly string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
+  return collect(spawn(process.execPath, [...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT }))
 }
 
 /** What a repro script is about: its package, and the known entry (if any) that names it. */
