@@ -90,7 +90,7 @@ function browserTests (executable: string): void {
     t.is(await page.locator('#plot .m.gc').count(), gc.length, 'one GC mark per gc line')
     t.is(await page.locator('#plot .m.violation').count(), ofKind(events, 'violation').length, 'one red mark per violation line')
     const scenario = ofKind(events, 'scenario')[0] as TraceEvent
-    const expected = replayCommand({ seed: 1, peers: sim.peers as number, cores: sim.cores as number, steps: scenario.steps as number, durationMs: scenario.durationMs as number, store: 'project' })
+    const expected = replayCommand({ seed: 1, peers: sim.peers as number, cores: sim.cores as number, steps: (scenario.baseSteps ?? scenario.steps) as number, durationMs: scenario.durationMs as number, store: 'project' })
     t.is(await page.locator('#replay').textContent(), expected, 'the replay command')
     t.is(await page.locator('#steps li').count(), ofKind(events, 'step').length, 'one row per step')
 

@@ -34,9 +34,12 @@ export function optionRows (sim: LineFields, scenario: LineFields, extra: Readon
  */
 export function replayFromTrace (sim: LineFields, scenario: LineFields): string | null {
   const { seed, peers, cores, store } = sim
-  const { steps, durationMs } = scenario
+  const { durationMs } = scenario
+  // `run --steps` counts the steps it draws besides the api steps it mixes in.
+  const steps = scenario.baseSteps ?? scenario.steps
   if (scenario.generated !== true || typeof seed !== 'number' || typeof peers !== 'number' || typeof cores !== 'number' ||
     typeof steps !== 'number' || typeof durationMs !== 'number') return null
   const faults = scenario.drawn === false ? Object.keys((scenario.faults ?? {}) as Record<string, number>) : undefined
-  return replayCommand({ seed, peers, cores, steps, durationMs, store: String(store), ...(faults === undefined ? {} : { faults }) })
+  const features = scenario.featuresGiven === true ? Object.keys((scenario.features ?? {}) as Record<string, number>) : undefined
+  return replayCommand({ seed, peers, cores, steps, durationMs, store: String(store), ...(faults === undefined ? {} : { faults }), ...(features === undefined ? {} : { features }) })
 }

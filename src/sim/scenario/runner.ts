@@ -159,7 +159,7 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
   try {
     // The workload by name: a module path is spelled from wherever the run started (a replay file
     // stores it relative to itself), and the same run must give the same trace from anywhere.
-    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, drawn: scenario.faultProfile.drawn, generated, links: scenario.links.length, readers: scenario.readers, steps: scenario.steps.length, durationMs: scenario.durationMs, ...(workload === undefined ? {} : { workload: workload.name }), ...(scenario.featureProfile === undefined ? {} : { features: scenario.featureProfile.rates }) })
+    sim.trace.record('scenario', { faults: scenario.faultProfile.rates, drawn: scenario.faultProfile.drawn, generated, links: scenario.links.length, readers: scenario.readers, steps: scenario.steps.length, durationMs: scenario.durationMs, ...(workload === undefined ? {} : { workload: workload.name }), ...featureFields(scenario) })
     sim.trace.record('phase', { name: 'faults' })
     for (let i = 0; i < scenario.steps.length && !stopped(); i++) {
       const result = await sim.apply(scenario.steps[i] as Scenario['steps'][number])
@@ -220,5 +220,21 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     operations: sim.workload === null ? {} : { ...sim.workload.counts },
     features: { ...sim.featureCounts },
     stepResults
+  }
+}
+
+/**
+ * What the trace's scenario line says of api steps: their features, whether they were given
+ * (`--features`), and the steps `run --steps` drew besides them, so that a report rebuilt
+ * from the trace alone replays the run (`baseSteps`, when there are api steps).
+ */
+function featureFields (scenario: Scenario): Record<string, unknown> {
+  const profile = scenario.featureProfile
+  if (profile === undefined) return {}
+  const base = scenario.steps.filter((s) => s.kind !== 'api').length
+  return {
+    features: profile.rates,
+    ...(profile.drawn ? {} : { featuresGiven: true }),
+    ...(base === scenario.steps.length ? {} : { baseSteps: base })
   }
 }
