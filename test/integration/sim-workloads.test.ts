@@ -11,6 +11,7 @@ import { baseApplyDropsNode } from '../property/mutants/base-apply-drops-node'
 import { driveCheckoutReadsLive } from '../property/mutants/drive-checkout-reads-live'
 import type { Mutant } from '../property/mutants/mutant'
 import { cli, STACK } from '../helpers/cli'
+import { createSim, peer, traced } from './sim-helpers'
 
 const ROOT = path.join(__dirname, '..', '..', '..')
 const EXAMPLE = path.join(ROOT, 'examples', 'chat-workload.js')
@@ -74,6 +75,60 @@ test('workloads: an Autobase whose disk fills stops itself (no process crash); a
   t.ok(running !== stopped && running.closing === null, 'the stopped base was set up again')
   const check = await sim.checkWorkload(120_000)
   t.alike(check.violations, [], 'every view identical, every acknowledged node there, no unexpected base error')
+  t.alike(await sim.close(), [])
+})
+
+// Campaign seeds 13 and 14: Autobase reopened in up to 27 s of virtual time on the slowest
+// drawn disk, and one step timeout (10 s) called that a hang: the workload's
+// setupTimeoutMs is 120 s. Here every operation of peer 1's disk takes 300 ms: its setups
+// take 15-20 s.
+test('workloads: an app slow to open on a slow disk is not a hang (first setup, and after a restart)', { timeout: 120_000 }, async (t) => {
+  const slow = { readLatencyMs: 300, writeLatencyMs: 300 }
+  const sim = await createSim(t, { seed: 1, peers: 2, cores: 0, workload: autobaseWorkload, disks: [{}, slow] })
+  const clock = sim.scheduler.clock
+  t.ok(clock.elapsedMs > sim.stepTimeoutMs, `the first setups took ${clock.elapsedMs} ms, more than a step timeout`)
+  const before = clock.elapsedMs
+  await sim.apply({ kind: 'restart', peer: 1 })
+  t.ok(clock.elapsedMs - before > sim.stepTimeoutMs, `the setup after the restart took ${clock.elapsedMs - before} ms`)
+  t.ok(sim.workload?.app(1) !== null, 'peer 1 runs its base again')
+  t.alike(await sim.close(), [])
+})
+
+// Campaign seed 10: a peer restarted while its disk still failed writes could not open
+// its base (the bootstrap writer's open writes). The store opens (as on any store), the
+// app does not: that is the disk's doing; after the heal it is set up again and converges.
+test('workloads: a setup after a restart that fails on its disk is set up again after the heal, not a violation', { timeout: 120_000 }, async (t) => {
+  const sim = await createSim(t, { seed: 1, peers: 2, cores: 0, workload: autobaseWorkload, trace: { keepLines: true } })
+  const host = sim.workload
+  if (host === null) throw new Error('no workload host')
+  t.ok((await sim.apply({ kind: 'op', peer: 0, op: 'add-writer', args: { target: 1 } })).ok, 'peer 1 added as a writer')
+  t.ok((await sim.apply({ kind: 'op', peer: 0, op: 'append', args: null })).ok, 'an append')
+  await sim.apply({ kind: 'disk-error', peer: 0 })
+  await sim.apply({ kind: 'crash', peer: 0 })
+  await sim.apply({ kind: 'restart', peer: 0 })
+  t.is(host.app(0), null, 'the base could not open on the failing disk')
+  t.ok(traced(sim, 'app').some((e) => e.p === 0 && e.failed === 'EIO'), 'the trace says the setup failed on EIO')
+  t.ok((await sim.converge(120_000)).ok, 'converged after the heal')
+  const check = await sim.checkWorkload(120_000)
+  t.alike(check.violations, [], 'set up again after the heal: views identical, nothing lost')
+  t.ok(host.app(0) !== null, 'peer 0 runs its base again')
+  t.alike(await sim.close(), [])
+})
+
+// Upstream seed 13: a restart a timer started (a crash's downMs) sets the app up beside
+// later steps; a crash that closes the store under that setup fails it ("RocksDB session
+// is closed"), which is the simulator's doing, not the app's. Peer 1's setup takes ~15 s.
+test('workloads: a setup whose store a crash closed under it is not a violation; the next restart sets the app up', { timeout: 120_000 }, async (t) => {
+  const sim = await createSim(t, { seed: 1, peers: 2, cores: 0, workload: autobaseWorkload, disks: [{}, { readLatencyMs: 300, writeLatencyMs: 300 }] })
+  const host = sim.workload
+  if (host === null) throw new Error('no workload host')
+  await sim.apply({ kind: 'crash', peer: 1, downMs: 1000 })
+  await sim.apply({ kind: 'advance', ms: 3000 })
+  t.ok(peer(sim, 1).up && host.app(1) === null, 'restarted by its timer, its base still opening')
+  await sim.apply({ kind: 'crash', peer: 1 })
+  await sim.apply({ kind: 'advance', ms: 30_000 })
+  await sim.apply({ kind: 'restart', peer: 1 })
+  t.ok(host.app(1) !== null, 'the next restart set the base up')
   t.alike(await sim.close(), [])
 })
 

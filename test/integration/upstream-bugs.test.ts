@@ -21,6 +21,12 @@ const PRESENT = 10
 /** A Hyperbee whose put releases its lock when it fails: the planted fix of the hyperbee script. */
 const FIXED_HYPERBEE = path.join(__dirname, 'fixtures', 'hyperbee-put-unlocks.js')
 
+/** Planted fixes of the other scripts' bugs: with one preloaded, its script must say bug gone. */
+const PLANTED_FIXES: Array<[string, string]> = [
+  ['hypercore-moveto-activity.js', path.join(__dirname, 'fixtures', 'hypercore-moves-activity.js')],
+  ['autobase-ack-timer-stale-error.js', path.join(__dirname, 'fixtures', 'autobase-timer-recovers.js')]
+]
+
 function node (args: readonly string[]): Promise<Ran> {
   return collect(spawn(process.execPath, [...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT }))
 }
@@ -38,7 +44,9 @@ interface Repro {
 const REPROS: Repro[] = [
   { file: 'corestore-failed-open-lock.js', package: 'corestore', versions: null, oursToo: false },
   { file: 'corestore-failed-ready-lock.js', package: 'corestore', versions: null, oursToo: false },
-  { file: 'hyperbee-put-hangs-after-read-error.js', package: 'hyperbee', versions: null, oursToo: true }
+  { file: 'hyperbee-put-hangs-after-read-error.js', package: 'hyperbee', versions: null, oursToo: true },
+  { file: 'hypercore-moveto-activity.js', package: 'hypercore', versions: null, oursToo: true },
+  { file: 'autobase-ack-timer-stale-error.js', package: 'autobase', versions: null, oursToo: true }
 ]
 
 // The ranges come from known-bugs.json, so the file and the scripts cannot drift apart.
@@ -90,3 +98,12 @@ test('upstream bug: a Hyperbee with the bug fixed (planted) makes its script say
   t.ok(/^bug gone$/m.test(ran.stdout), 'says bug gone')
   if (ran.code !== 0) t.comment(`${ran.stdout}${ran.stderr}`)
 })
+
+for (const [file, fix] of PLANTED_FIXES) {
+  test(`upstream bug: with the bug fixed (planted), ${file} says bug gone`, { timeout: 60_000 }, async (t) => {
+    const ran = await node(['--require', fix, path.join(DIR, file)])
+    t.is(ran.code, 0, 'exit 0')
+    t.ok(/^bug gone$/m.test(ran.stdout), 'says bug gone')
+    if (ran.code !== 0) t.comment(`${ran.stdout}${ran.stderr}`)
+  })
+}

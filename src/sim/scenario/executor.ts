@@ -141,6 +141,10 @@ async function appendOn (ctx: StepContext, peer: Peer, entry: CatalogEntry, sess
   const failedBefore = failures()
   const batch: Buffer[] = []
   for (let i = 0; i < blocks; i++) batch.push(blockContent(entry.name, start + i))
+  // The peer may have gone down while the session opened (a recovery closes its store
+  // beside the step, seed 11): trackAppend would then throw after the append started on
+  // the closed session, and that append's rejection would be nobody's (an uncaught error).
+  peer.requireStore()
   const appending = peer.trackAppend(entry.index, blocks, session.append(batch))
   const closing = closeFirst ? session.close() : null
   try {
@@ -174,6 +178,7 @@ async function startInflightAppend (ctx: StepContext, peer: Peer, a: InflightApp
   const batch: Buffer[] = []
   for (let i = 0; i < a.blocks; i++) batch.push(blockContent(entry.name, start + i))
   let settled = 'pending'
+  peer.requireStore() // as in appendOn: never start an append trackAppend would refuse
   const appending = peer.trackAppend(entry.index, a.blocks, session.append(batch))
   appending.then(() => { settled = 'acked' }, (err: unknown) => { settled = errorCode(err) })
   await ctx.afterStorageCompletions(a.afterStorageOps)

@@ -208,6 +208,11 @@ function showView (view: readonly LogNode[]): string {
  */
 export const autobaseWorkload: Workload<BaseState, Base> & { requires: () => void } = {
   name: 'autobase',
+  // Autobase's open runs its storage operations one after another: on the slowest disk
+  // the generator draws (2% of operations stall up to 5 s) a reopen took 27 s of virtual
+  // time (seeds 13 and 14), which the 10 s step timeout called a hang. A real hang is
+  // still caught, after 2 virtual minutes.
+  setupTimeoutMs: 120_000,
   requires: () => { loadAutobase() },
   init: () => ({ bootstrap: null, locals: new Map(), added: new Set(), started: new Map(), acked: new Map(), seen: [], failures: [] }),
   async setup (peer, ctx) {
