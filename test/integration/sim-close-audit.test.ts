@@ -2,7 +2,7 @@
 // check (a close that rejected, a failed recovery) and why a store was left open.
 import test from 'brittle'
 import { checkClosed, type CheckContext, type Peer } from '../../src/sim'
-import { createSim } from './sim-helpers'
+import { createSim, peer } from './sim-helpers'
 
 test('close audit: an error queued after the last step is a violation, with or without a workload', async (t) => {
   const sim = await createSim(t, { seed: 1, peers: 2, cores: 1 })
@@ -21,4 +21,21 @@ test('close audit: a store left open names why its close failed', (t) => {
   t.alike(out.violations.map((v) => v.detail), ['1 store(s) or storage(s) not closed (its close failed: ENOSPC: Batch was not applied)'])
   peer.closeErrors = new WeakMap()
   t.alike(checkClosed(ctx, { timers: 0, storageOps: 0, immediates: 0 }).violations.map((v) => v.detail), ['1 store(s) or storage(s) not closed'])
+})
+
+test('crashed work: "RocksDB session is closed" of the crash step is the dead process\'s (counted); any other step\'s is a violation', async (t) => {
+  const sim = await createSim(t, { seed: 1, peers: 2, cores: 1 })
+  const p0 = peer(sim, 0)
+  const crash = p0.crash.bind(p0)
+  // As the crashed peer's app does when it commits in the instant its database closes.
+  p0.crash = (...args) => { void Promise.reject(new Error('RocksDB session is closed')); return crash(...args) }
+  await sim.apply({ kind: 'crash', peer: 0, downMs: 1000 })
+  t.is(sim.crashAbandoned, 1, 'counted')
+  t.alike(sim.violations, [], 'not a violation')
+  await sim.apply({ kind: 'advance', ms: 5000 })
+  const p1 = peer(sim, 1)
+  const get = p1.requireStore().get.bind(p1.requireStore())
+  p1.requireStore().get = (opts) => { void Promise.reject(new Error('RocksDB session is closed')); return get(opts) }
+  await sim.apply({ kind: 'open-session', peer: 1, core: 0 })
+  t.alike(sim.violations.map((v) => [v.invariant, v.detail]), [['uncaught-error', 'ERROR: RocksDB session is closed']], 'outside a crash step it is')
 })

@@ -42,6 +42,14 @@ export class ViolationLog {
     this.errors.push(err)
   }
 
+  /** Takes the queued errors `match` accepts out of the queue; returns how many. */
+  takeErrors (match: (err: unknown) => boolean): number {
+    const before = this.errors.length
+    const keep = this.errors.filter((e) => !match(e))
+    this.errors.splice(0, this.errors.length, ...keep)
+    return before - keep.length
+  }
+
   /** Turns queued errors (and `more`) into violations of a check result. */
   drainErrors (into: CheckResult, atMs: number, step: number | null, more: unknown[] = []): void {
     for (const err of [...more, ...this.errors.splice(0)]) {

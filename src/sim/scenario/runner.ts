@@ -90,6 +90,8 @@ export interface RunResult {
   gcRacesAbandoned: number
   /** Core closes that failed on a disk refusing writes (tolerated, not violations; see LivenessChecks). */
   failedCoreCloses: number
+  /** Unhandled rejections of a crashed peer's own work, dropped (tolerated, not violations; see Sim.crashAbandoned). */
+  crashAbandoned: number
   invariantsChecked: number
   violations: Violation[]
   converged: boolean
@@ -209,6 +211,7 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     gcRaces: sim.gcRaces,
     gcRacesAbandoned: sim.gcRacesAbandoned,
     failedCoreCloses: sim.failedCoreCloses,
+    crashAbandoned: sim.crashAbandoned,
     invariantsChecked: sim.invariantsChecked,
     violations: sim.violations,
     converged,

@@ -91,6 +91,7 @@ export function formatSummary (r: RunResult, replay: string, known?: readonly Ma
     [`faults ${r.faultProfile.drawn ? 'drawn' : 'given'} (share of steps)`, rates.length > 0 ? rates : 'none'],
     ['faults injected', injected.length > 0 ? injected : 'none'],
     ['disk ops / stalls / failed (w, r)', `${r.disk.operations} / ${r.disk.stalls} / ${r.disk.failedWrites}, ${r.disk.failedReads}${r.failedCoreCloses > 0 ? ` (${r.failedCoreCloses} core close(s) failed on a disk refusing writes: tolerated)` : ''}`],
+    ...(r.crashAbandoned > 0 ? [['crashed work dropped (tolerated)', `${r.crashAbandoned} unhandled "RocksDB session is closed" of a crashing peer`] as [string, string]] : []),
     ['GC closed cores (raced by a get)', `${r.gcCollected} (${r.gcRaces}${r.gcRacesAbandoned > 0 ? `, ${r.gcRacesAbandoned} cut short by a disk fault or restart` : ''})`],
     ...workloadRows(r),
     ...featureRows(r),
