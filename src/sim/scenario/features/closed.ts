@@ -1,5 +1,5 @@
 import type { Feature } from './feature'
-import { apiStore, closeAll, drawHolder, entryOf } from './feature'
+import { apiStore, closeAll, drawOnCore, entryOf } from './feature'
 
 /** Upstream 7.12.5 throws this message with no code (our store adds CORESTORE_CLOSED); counted, not a violation. */
 const UPSTREAM_MESSAGE = /^Corestore is closed$/
@@ -11,10 +11,7 @@ const UPSTREAM_MESSAGE = /^Corestore is closed$/
  */
 export const closedFeature: Feature = {
   name: 'closed',
-  draw (prng, plan) {
-    const core = prng.int(0, plan.cores.length - 1)
-    return { kind: 'api', peer: drawHolder(prng, plan, core), feature: 'closed', core, arg: 0 }
-  },
+  draw: (prng, plan) => drawOnCore(prng, plan, 'closed', 'holder'),
   async run (ctx, step) {
     const entry = entryOf(ctx, step)
     const session = apiStore(ctx).session()

@@ -52,6 +52,13 @@ export function drawHolder (prng: Prng, plan: FeaturePlan, c: number): number {
   return prng.pick([(plan.cores[c] as CoreSpec).owner, ...(plan.readers[c] ?? [])])
 }
 
+/** An api step of `feature` on a core drawn from the plan, run by its owner or by a drawn holder of it. */
+export function drawOnCore (prng: Prng, plan: FeaturePlan, feature: ApiStep['feature'], on: 'owner' | 'holder'): ApiStep {
+  const core = prng.int(0, plan.cores.length - 1)
+  const peer = on === 'owner' ? (plan.cores[core] as CoreSpec).owner : drawHolder(prng, plan, core)
+  return { kind: 'api', peer, feature, core, arg: 0 }
+}
+
 /** The catalog entry of a step's core; throws when the step has none. */
 export function entryOf (ctx: FeatureContext, step: ApiStep): CatalogEntry {
   if (step.core === undefined) throw new RangeError(`api ${step.feature}: needs a core`)

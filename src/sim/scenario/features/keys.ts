@@ -1,5 +1,5 @@
 import type { Feature } from './feature'
-import { apiStore, closeAll, entryOf, hex, sameBytes } from './feature'
+import { apiStore, closeAll, drawOnCore, entryOf, hex, sameBytes } from './feature'
 
 /**
  * Keys of an owned core: `createKeyPair(name)` derives the key pair that signs it, and
@@ -8,10 +8,7 @@ import { apiStore, closeAll, entryOf, hex, sameBytes } from './feature'
  */
 export const keysFeature: Feature = {
   name: 'keys',
-  draw (prng, plan) {
-    const core = prng.int(0, plan.cores.length - 1)
-    return { kind: 'api', peer: (plan.cores[core] as { owner: number }).owner, feature: 'keys', core, arg: 0 }
-  },
+  draw: (prng, plan) => drawOnCore(prng, plan, 'keys', 'owner'),
   async run (ctx, step) {
     const entry = entryOf(ctx, step)
     if (entry.owner !== ctx.peer.index) return { real: false, ok: false, code: 'NOT_OWNER' }

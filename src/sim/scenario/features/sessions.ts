@@ -1,5 +1,5 @@
 import type { Feature } from './feature'
-import { apiStore, closeAll, drawHolder, entryOf } from './feature'
+import { apiStore, closeAll, drawOnCore, entryOf } from './feature'
 
 /**
  * Store sessions and a session made from a session: closing a store session closes
@@ -8,10 +8,7 @@ import { apiStore, closeAll, drawHolder, entryOf } from './feature'
  */
 export const sessionsFeature: Feature = {
   name: 'sessions',
-  draw (prng, plan) {
-    const core = prng.int(0, plan.cores.length - 1)
-    return { kind: 'api', peer: drawHolder(prng, plan, core), feature: 'sessions', core, arg: 0 }
-  },
+  draw: (prng, plan) => drawOnCore(prng, plan, 'sessions', 'holder'),
   async run (ctx, step) {
     const entry = entryOf(ctx, step)
     const root = apiStore(ctx)

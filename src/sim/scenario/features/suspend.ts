@@ -1,14 +1,11 @@
 import { blockContent } from '../../peers/catalog'
 import type { Feature } from './feature'
-import { apiStore, closeAll, entryOf, within } from './feature'
+import { apiStore, closeAll, drawOnCore, entryOf, within } from './feature'
 
 /** `suspend()` then `resume()` on the owner: both resolve (on a disk that never failed), and an append and a read of it work after. */
 export const suspendFeature: Feature = {
   name: 'suspend',
-  draw (prng, plan) {
-    const core = prng.int(0, plan.cores.length - 1)
-    return { kind: 'api', peer: (plan.cores[core] as { owner: number }).owner, feature: 'suspend', core, arg: 0 }
-  },
+  draw: (prng, plan) => drawOnCore(prng, plan, 'suspend', 'owner'),
   async run (ctx, step) {
     const entry = entryOf(ctx, step)
     if (entry.owner !== ctx.peer.index) return { real: false, ok: false, code: 'NOT_OWNER' }
