@@ -193,12 +193,12 @@ export class StorageGate {
     binding.iteratorOpen = function (this: unknown, ...args: unknown[]) {
       const n = args.length
       const handle = args[1] as object
-      const onopen = args[n - 3] as Callback
-      gate.iteratorCallbacks.set(handle, [onopen, args[n - 2] as Callback, args[n - 1] as Callback])
+      const cbs: [Callback, Callback, Callback] = [args[n - 3] as Callback, args[n - 2] as Callback, args[n - 1] as Callback]
+      gate.iteratorCallbacks.set(handle, cbs)
       for (let i = n - 3; i < n; i++) args[i] = wrapCallback(handle, args[i] as Callback)
       const c = track('iteratorOpen', handle, args)
       if (c === null) return open.apply(this, args)
-      return gate.hand(c, this, open, args, failLater(handle, onopen), null, handle)
+      return gate.hand(c, this, open, args, failLater(handle, cbs[0]), null, handle)
     }
     for (const [name, orig, at] of [['iteratorRead', read, 2], ['iteratorClose', close, 1]] as const) {
       binding[name] = function (this: unknown, ...args: unknown[]) {
