@@ -96,7 +96,7 @@ async function campaign (args: FuzzArgs, pool: WorkerPool): Promise<FuzzReport> 
         const result = await pool.run({ kind: 'seed', args: { ...args.scenario, seed }, workload: args.workload, trace: null })
         done++
         // Violations a known bug explains do not fail the seed; the others are shrunk.
-        const verdict = judge(result.violations, args.known, args.scenario.store)
+        const verdict = judge(result.violations, args.known, args.scenario.store, result.faults)
         const first = verdict.unknown[0]
         if (first === undefined && verdict.known > 0) {
           known.push({ seed, bugs: [...new Set(verdict.marked.map((v) => v.known).filter((id) => id !== undefined))] })
