@@ -48,6 +48,10 @@ export interface StepContext extends DiskFaultContext {
   closePeer (peer: number): Promise<void>
   /** Lifts every fault and restarts crashed peers. */
   healAll (): Promise<void>
+  /** Suspends a peer's store and puts it to sleep (Lifecycle.sleepPeer); resolves with suspend()'s error or null. */
+  sleepPeer (peer: number, fault: number): Promise<unknown>
+  /** Wakes a sleeping peer and resumes its store (Lifecycle.wakePeer). */
+  wakePeer (peer: number): Promise<void>
   /** Runs a workload operation (`op` step); throws a WorkloadError if the simulation has no workload. */
   runOp (peer: number, op: string, args: JsonValue): Promise<StepOutput>
   /** Api steps run and with real work, per feature (`api` steps). */
@@ -55,6 +59,9 @@ export interface StepContext extends DiskFaultContext {
 }
 
 const OK: StepOutput = { ok: true }
+
+/** Steps that act through a peer's own process, refused while it sleeps. Link and disk faults and crashes still reach it. */
+const ASLEEP_REFUSES: ReadonlySet<Step['kind']> = new Set(['append', 'get', 'download', 'open-session', 'close-session', 'op', 'api', 'restart', 'sleep'])
 
 function noop (): void {}
 
@@ -64,6 +71,8 @@ function noop (): void {}
  * returned promise on the virtual clock.
  */
 export async function executeStep (ctx: StepContext, step: Step): Promise<StepOutput> {
+  // A sleeping peer runs nothing: its app and its operator are asleep too (a crash still takes it).
+  if (ASLEEP_REFUSES.has(step.kind) && 'peer' in step && ctx.peers[step.peer]?.asleep != null) return { ok: false, code: 'PEER_ASLEEP' }
   switch (step.kind) {
     case 'append': return withPeer(ctx, step.peer, (peer) => append(ctx, peer, ctx.catalog.get(step.core), step.blocks, step.closeFirst === true))
     case 'get': return withPeer(ctx, step.peer, (peer) => get(ctx, peer, ctx.catalog.get(step.core), step.index))
@@ -270,7 +279,8 @@ async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | '
       if (!peer.up) return { ok: false, code: 'PEER_DOWN' }
       // The crash follows the crash point within one microtask drain: no storage
       // completion, immediate or timer can come in between (Scheduler.afterStorageCompletions).
-      if (step.inflightAppend !== undefined) await startInflightAppend(ctx, peer, step.inflightAppend)
+      // A sleeping peer's app starts no append: it dies with nothing in flight.
+      if (step.inflightAppend !== undefined && peer.asleep === null) await startInflightAppend(ctx, peer, step.inflightAppend)
       await ctx.crashPeer(step.peer)
       ctx.countFault('crash')
       trace.record('fault', { f: 'crash', id, p: step.peer })
@@ -291,6 +301,23 @@ async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | '
     case 'read-error':
       injectDiskFault(ctx, step, id)
       return OK
+    case 'one-way': {
+      const reason = `one-way#${id}`
+      const link = network.oneWay(step.from, step.to, reason, step.mode, step.bandwidthBytesPerSec)
+      ctx.countFault('one-way')
+      trace.record('fault', { f: 'one-way', id, l: link.name, from: step.from, to: step.to, mode: step.mode, ...(step.bandwidthBytesPerSec === undefined ? {} : { bps: step.bandwidthBytesPerSec }) })
+      lift(step.durationMs, 'one-way', () => network.liftOneWay(step.from, step.to, reason))
+      return OK
+    }
+    case 'sleep': {
+      if (!(ctx.peers[step.peer] as Peer).up) return { ok: false, code: 'PEER_DOWN' }
+      const failed = await ctx.sleepPeer(step.peer, id)
+      if ((ctx.peers[step.peer] as Peer).asleep === null) return { ok: false, code: 'PEER_DOWN' }
+      ctx.countFault('sleep')
+      trace.record('fault', { f: 'sleep', id, p: step.peer })
+      lift(step.durationMs, 'sleep', () => { void ctx.wakePeer(step.peer) })
+      return failed === null ? OK : { ok: false, code: errorCode(failed) }
+    }
     case 'heal':
       await ctx.healAll()
       return OK
