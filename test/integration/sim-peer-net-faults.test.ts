@@ -5,6 +5,9 @@
 import test from 'brittle'
 import { blockContent, checkStep, describeStep, generateScenario, type Sim, type Step } from '../../src/sim'
 import { createSim, peer, traced } from './sim-helpers'
+import { collectReport, renderReport } from '../../src/sim/report'
+import { parseTrace } from '../../src/sim/trace/reader'
+import { COLORS } from '../../src/sim/report/styles'
 import { Prng } from '../../src/sim/random/prng'
 import { drawPeerNetRates, insertPeerNetFaults } from '../../src/sim/scenario/peer-net-faults'
 
@@ -133,6 +136,25 @@ test('sleep: the heal wakes a peer that sleeps with no end; a crash takes a slee
   t.alike(calls, { suspend: 1, resume: 1 })
   t.ok(healed.ok, 'and it caught up')
   t.alike(await sim.close(), [])
+})
+
+test('report: one-way and sleep are bands of their own colour, a sleeper\'s lane shows it asleep', async (t) => {
+  const sim = await createSim(t, { seed: 2, peers: 3, cores: 1, stepTimeoutMs: 2000, ...TRACED })
+  await sim.apply({ kind: 'one-way', from: 0, to: 1, mode: 'stall', durationMs: 3000 })
+  await sim.apply({ kind: 'sleep', peer: 2, durationMs: 10_000 })
+  await sim.apply({ kind: 'advance', ms: 10_000 })
+  t.alike(await sim.close(), [])
+  const events = parseTrace((sim.trace.lines ?? []).join('\n'))
+  const data = collectReport(events)
+  const html = renderReport(data)
+  t.alike(data.faults.map((f) => [f.f, f.ended]), [['one-way', 'lift'], ['sleep', 'lift']], 'each band ends at its lift')
+  t.is(data.faults[0]?.link, '0-1', 'the one-way band is on its link')
+  t.alike(data.states.map((s) => [s.p, s.state, s.to - s.from]), [[2, 'asleep', 10_000]], 'the sleeper\'s lane is asleep until it wakes')
+  t.ok(html.includes('class="band fault f-one-way') && html.includes('class="band fault f-sleep'))
+  t.ok(html.includes(`.band.f-one-way, .lfault.f-one-way, .pshade.f-one-way { fill: ${COLORS['one-way']}; }`), 'one-way has its colour')
+  t.ok(html.includes(`.band.f-sleep, .lfault.f-sleep, .pshade.f-sleep { fill: ${COLORS.sleep}; }`), 'sleep has its colour')
+  t.ok(html.includes(`<span style="--c:${COLORS['one-way']}">one-way</span>`) && html.includes(`<span style="--c:${COLORS.sleep}">sleep (asleep)</span>`), 'both in the legend')
+  t.is(data.unknownKinds.length, 0, 'every line is known (wake included)')
 })
 
 test('one-way and sleep steps: checked, described', (t) => {

@@ -13,7 +13,8 @@ export interface PeerNetPlan {
 /**
  * The rates of the one-way and sleep kinds, drawn from their own generator (or given):
  * a seed that draws neither keeps the fault profile, steps and trace it had before
- * these kinds existed. Drawn: each kind with probability 0.25 (about half the seeds draw neither), sharing 1-4% of steps.
+ * these kinds existed. Drawn: each kind with probability 0.25 (about half the seeds draw
+ * neither), sharing 1-4% of steps; given, they share 4-16% of steps.
  */
 export function drawPeerNetRates (prng: Prng, given: readonly FaultKind[] | undefined): Partial<Record<PeerNetFaultKind, number>> {
   const kinds = given !== undefined
@@ -21,7 +22,8 @@ export function drawPeerNetRates (prng: Prng, given: readonly FaultKind[] | unde
     : PEER_NET_FAULT_KINDS.filter(() => prng.chance(0.25))
   const rates: Partial<Record<PeerNetFaultKind, number>> = {}
   if (kinds.length === 0) return rates
-  const total = prng.int(1, 4) / 100
+  // Forced (`--faults one-way`), they get the share drawn network faults get: 4-16% of steps.
+  const total = (given !== undefined ? prng.int(4, 16) : prng.int(1, 4)) / 100
   const weights = kinds.map(() => prng.int(1, 5))
   const sum = weights.reduce((a, b) => a + b, 0)
   kinds.forEach((k, i) => { rates[k] = Math.round((total * (weights[i] as number) / sum) * 1000) / 1000 })
