@@ -3,7 +3,7 @@
 // then lifting. Planted bugs: test/property/mutants/one-way-both-ways.ts and
 // resume-does-nothing.ts make this file fail (mutants.test checks it does).
 import test from 'brittle'
-import { blockContent, checkStep, describeStep, generateScenario, type Sim, type Step } from '../../src/sim'
+import { blockContent, checkStep, describeStep, generateScenario, renumberStep, simplerSteps, stepPeers, type Sim, type Step } from '../../src/sim'
 import { createSim, peer, traced } from './sim-helpers'
 import { collectReport, renderReport } from '../../src/sim/report'
 import { parseTrace } from '../../src/sim/trace/reader'
@@ -173,6 +173,26 @@ test('one-way and sleep steps: checked, described', (t) => {
   t.exception.all(() => checkStep({ kind: 'sleep', peer: 0, durationMs: -1 }, 2, 1), /^RangeError: sleep: bad durationMs -1/)
   t.exception.all(() => checkStep({ kind: 'sleep', peer: 3 }, 2, 1), /^RangeError: sleep: no peer 3/)
   t.alike(ok.map(describeStep), ['one-way drop p0->p1 for 1000ms', 'one-way slow p1->p0 to 10B/s', 'sleep p1 for 60000ms', 'sleep p0'])
+})
+
+test('one-way and sleep steps shrink: renumbered with their peers, simpler variants end', (t) => {
+  const oneWay: Step = { kind: 'one-way', from: 2, to: 0, mode: 'drop', durationMs: 40_000 }
+  const sleep: Step = { kind: 'sleep', peer: 2, durationMs: 240_000 }
+  t.alike([stepPeers(oneWay), stepPeers(sleep)], [[2, 0], [2]])
+  const drop1 = (p: number): number | null => p === 1 ? null : p > 1 ? p - 1 : p
+  t.alike(renumberStep(oneWay, drop1, (c) => c), { ...oneWay, from: 1, to: 0 })
+  t.alike(renumberStep(sleep, drop1, (c) => c), { ...sleep, peer: 1 })
+  t.is(renumberStep(sleep, (p) => p === 2 ? null : p, (c) => c), null, 'gone with its peer')
+  for (const step of [oneWay, sleep]) {
+    const seen = new Set<string>()
+    let frontier: Step[] = [step]
+    for (let depth = 0; frontier.length > 0 && depth < 40; depth++) {
+      frontier = frontier.flatMap(simplerSteps).filter((v) => !seen.has(JSON.stringify(v)))
+      for (const v of frontier) { seen.add(JSON.stringify(v)); checkStep(v, 3, 1) }
+    }
+    t.is(frontier.length, 0, `${step.kind}: variants end (${seen.size})`)
+  }
+  t.alike(simplerSteps(oneWay).map(describeStep), ['one-way drop p2->p0 for 1000ms', 'one-way drop p2->p0 for 20000ms', 'one-way stall p2->p0 for 40000ms'], 'shorter, then milder')
 })
 
 test('one-way and sleep join the drawn mix apart: inserted among the other steps, which stay as they were', (t) => {
