@@ -1,8 +1,9 @@
 import type { Duplex } from 'streamx'
 import type { Clock, ClockTimer } from '../clock/virtual-clock'
 import type { Prng } from '../random/prng'
-import { captureStack, type Trace } from '../trace/trace'
+import type { Trace } from '../trace/trace'
 import { DirectionFaults, slowest, type OneWayMode } from './direction-faults'
+import { Direction, recordWrites } from './direction'
 
 export type { OneWayMode } from './direction-faults'
 
@@ -43,23 +44,6 @@ export function checkLinkOptions (opts: LinkOptions = {}): Required<LinkOptions>
 
 /** What a link carries: the raw side of a replication stream (a streamx Duplex). */
 export type LinkStream = Duplex
-
-/** A replication stream's raw side, with the Noise stream whose writes it carries (hypercore sets it). */
-interface WithNoise { noiseStream?: { write: (...args: unknown[]) => unknown } }
-
-/** One direction of a link: a FIFO of messages on the wire. */
-class Direction {
-  busyUntil = 0
-  lastAt = 0
-  readonly held: Buffer[] = []
-  /** Messages on the wire, in send order, by their delivery timer. */
-  readonly timers = new Map<ClockTimer, Buffer>()
-  /** With stacks traced: the stack of the last plaintext write, the cause of the next chunk. */
-  lastWrite: string | undefined
-
-  /** `side` 0 is a>b, 1 is b>a. */
-  constructor (readonly label: string, readonly side: 0 | 1, readonly from: LinkStream, readonly to: LinkStream) {}
-}
 
 /** Dependencies of a link. */
 export interface LinkDeps {
@@ -342,17 +326,3 @@ export class Link {
 }
 
 function noop (): void {}
-
-/**
- * Notes the stack of every plaintext write on the direction's Noise stream: the chunk of
- * ciphertext it becomes is emitted later, from a microtask, where the stack says nothing.
- */
-function recordWrites (dir: Direction): void {
-  const noise = (dir.from as unknown as WithNoise).noiseStream
-  if (noise === undefined) return
-  const write = noise.write
-  noise.write = function (this: unknown, ...args: unknown[]) {
-    dir.lastWrite = captureStack(noise.write as (...a: never[]) => unknown)
-    return write.apply(this, args)
-  }
-}

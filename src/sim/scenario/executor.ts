@@ -2,6 +2,7 @@ import type Hypercore = require('hypercore')
 import { blockContent, type CatalogEntry, type CoreCatalog } from '../peers/catalog'
 import { errorCode, type CheckResult, type InvariantName } from '../checks/invariants'
 import { checkFailedAppend, injectDiskFault, type DiskFaultContext } from '../disk/disk-steps'
+import { injectPeerNetFault, type PeerNetFaultContext } from '../network/peer-net-steps'
 import { linkName, type Network } from '../network/network'
 import type { Peer } from '../peers/peer'
 import type { FaultKind, InflightAppend, Step } from './steps'
@@ -22,7 +23,7 @@ export interface StepOutput {
 }
 
 /** What the executor needs of a simulation. */
-export interface StepContext extends DiskFaultContext {
+export interface StepContext extends DiskFaultContext, PeerNetFaultContext {
   readonly peers: readonly Peer[]
   readonly catalog: CoreCatalog
   readonly network: Network
@@ -48,10 +49,6 @@ export interface StepContext extends DiskFaultContext {
   closePeer (peer: number): Promise<void>
   /** Lifts every fault and restarts crashed peers. */
   healAll (): Promise<void>
-  /** Suspends a peer's store and puts it to sleep (Lifecycle.sleepPeer); resolves with suspend()'s error or null. */
-  sleepPeer (peer: number, fault: number): Promise<unknown>
-  /** Wakes a sleeping peer and resumes its store (Lifecycle.wakePeer). */
-  wakePeer (peer: number): Promise<void>
   /** Runs a workload operation (`op` step); throws a WorkloadError if the simulation has no workload. */
   runOp (peer: number, op: string, args: JsonValue): Promise<StepOutput>
   /** Api steps run and with real work, per feature (`api` steps). */
@@ -301,23 +298,9 @@ async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | '
     case 'read-error':
       injectDiskFault(ctx, step, id)
       return OK
-    case 'one-way': {
-      const reason = `one-way#${id}`
-      const link = network.oneWay(step.from, step.to, reason, step.mode, step.bandwidthBytesPerSec)
-      ctx.countFault('one-way')
-      trace.record('fault', { f: 'one-way', id, l: link.name, from: step.from, to: step.to, mode: step.mode, ...(step.bandwidthBytesPerSec === undefined ? {} : { bps: step.bandwidthBytesPerSec }) })
-      lift(step.durationMs, 'one-way', () => network.liftOneWay(step.from, step.to, reason))
-      return OK
-    }
-    case 'sleep': {
-      if (!(ctx.peers[step.peer] as Peer).up) return { ok: false, code: 'PEER_DOWN' }
-      const failed = await ctx.sleepPeer(step.peer, id)
-      if ((ctx.peers[step.peer] as Peer).asleep === null) return { ok: false, code: 'PEER_DOWN' }
-      ctx.countFault('sleep')
-      trace.record('fault', { f: 'sleep', id, p: step.peer })
-      lift(step.durationMs, 'sleep', () => { void ctx.wakePeer(step.peer) })
-      return failed === null ? OK : { ok: false, code: errorCode(failed) }
-    }
+    case 'one-way':
+    case 'sleep':
+      return injectPeerNetFault(ctx, step, id)
     case 'heal':
       await ctx.healAll()
       return OK
