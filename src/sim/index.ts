@@ -13,7 +13,7 @@ export type { RunOptions, RunSettings, RunResult, RunProgress } from './scenario
 export type { SimContext } from './context'
 export { generateScenario, DEFAULT_SCENARIO } from './scenario/generator'
 export type { Scenario, ScenarioOptions, FaultProfile } from './scenario/generator'
-export { FAULT_KINDS, DISK_FAULT_KINDS, checkStep, describeStep } from './scenario/steps'
+export { FAULT_KINDS, DISK_FAULT_KINDS, PEER_NET_FAULT_KINDS, checkStep, describeStep } from './scenario/steps'
 export type { Step, StepKind, StepResult, FaultKind, DiskFaultKind, InflightAppend } from './scenario/steps'
 export type { StepOutput } from './scenario/executor'
 export { FEATURES, FEATURE_NAMES, drawFeatureProfile, insertFeatureSteps } from './scenario/features'
