@@ -6,7 +6,8 @@ import fs from 'fs'
  * hypercore-storage's CORESTORE lock file) plus one per table file, and a 1 MiB memtable
  * seldom makes one. Measured at the peak of opening and running (the process's
  * /proc/PID/fd sampled every 0.3 s): `run --seed 7 --cores 64` peaked at 1,045 with 128
- * peers and at 8.3 per peer with 1024; 9 leaves room for crash-heavy seeds.
+ * peers, 8,212 with 1024 and 16,404 with 2048 (8.0 per peer); 9 leaves room for
+ * crash-heavy seeds.
  * max_open_files would not lower it: it caps table files, not these eight.
  */
 export const FDS_PER_PEER = 9
