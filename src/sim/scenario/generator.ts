@@ -12,7 +12,7 @@ import { drawFeatureProfile, insertFeatureSteps, type FeatureProfile } from './f
 export interface ScenarioOptions {
   /** Seed of the whole run. */
   seed: number
-  /** Peers, 2 to 1024. Default 8. */
+  /** Peers, 2 to 4096. Default 8. */
   peers?: number
   /** Cores, 1 to 100,000. Default 16. */
   cores?: number
@@ -83,7 +83,7 @@ const BASE_SHARE_WITH_WORKLOAD = 0.5
  */
 export function generateScenario (opts: ScenarioOptions): Scenario {
   const seed = checkSeed(opts.seed)
-  const peers = int(opts.peers ?? DEFAULT_SCENARIO.peers, 'peers', 2, 1024)
+  const peers = int(opts.peers ?? DEFAULT_SCENARIO.peers, 'peers', 2, 4096)
   const coreCount = int(opts.cores ?? DEFAULT_SCENARIO.cores, 'cores', 1, 100_000)
   const stepCount = int(opts.steps ?? DEFAULT_SCENARIO.steps, 'steps', 0, 10_000_000)
   const durationMs = int(opts.durationMs ?? DEFAULT_SCENARIO.durationMs, 'durationMs', 0, Number.MAX_SAFE_INTEGER)
