@@ -179,7 +179,7 @@ function rate (r: FuzzReport): number {
 function summary (args: FuzzArgs, r: FuzzReport): string[] {
   const space = `seeds ${args.first}..${args.last}${args.shard.count > 1 ? `, shard ${args.shard.index}/${args.shard.count}` : ''}`
   const knownText = args.known === null ? '' : `, ${r.known.length} with known bugs only`
-  const lines = [`fuzz: ${r.seeds} seeds (${space}) in ${(r.fuzzMs / 1000).toFixed(1)} s with ${args.jobs} processes: ${rate(r)} seeds/s, ${r.failures.length} failing${knownText}${r.interrupted ? ' (interrupted)' : ''}`]
+  const lines = [`fuzz: ${r.seeds} ${args.guided ? 'runs' : 'seeds'} (${space}) in ${(r.fuzzMs / 1000).toFixed(1)} s with ${args.jobs} processes: ${rate(r)} seeds/s, ${r.failures.length} failing${knownText}${r.interrupted ? ' (interrupted)' : ''}`]
   if (r.guided !== null) lines.push(r.guided)
   for (const k of r.known) lines.push(`seed ${k.seed}: known: ${k.bugs.join(', ')}`)
   for (const f of r.failures) {

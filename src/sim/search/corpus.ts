@@ -36,9 +36,13 @@ export class CorpusError extends Error {
   }
 }
 
-/** The content id of a scenario: 16 hex digits of a SHA-256 over its JSON. */
+/**
+ * The content id of a scenario: 16 hex digits of a SHA-256 over its fields in a fixed
+ * order (a scenario read back from its file has its keys in another order).
+ */
 export function scenarioId (s: Scenario): string {
-  return createHash('sha256').update(JSON.stringify(s)).digest('hex').slice(0, 16)
+  const fields = [s.seed, s.peers, s.cores, s.readers, s.links, s.durationMs, s.faultProfile, s.disks ?? null, s.workload ?? null, s.featureProfile ?? null, s.steps]
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 16)
 }
 
 /**
