@@ -53,6 +53,8 @@ export function candidateSource (args: FuzzArgs): CandidateSource {
     seeds: shardSeeds(args.first, args.last, args.shard),
     generate: (seed) => generateScenario({ ...args.scenario, seed, ...(args.workload === null ? {} : { workload: args.workload }) }),
     loaded,
+    // One fresh seed per process before mutants: the first runs are random search's own.
+    warmup: args.jobs,
     maxSteps: Math.max(2 * args.scenario.steps, 100)
   })
   return {
