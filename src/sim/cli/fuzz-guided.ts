@@ -31,7 +31,8 @@ function seedSource (args: FuzzArgs): CandidateSource {
 
 /**
  * The candidates of a campaign. With --guided, a GuidedSearch seeded by the first
- * seed of the shard (so shards mutate differently), after the scenarios of --corpus.
+ * seed of the shard (so shards mutate differently), after the shard's share of the
+ * scenarios of --corpus (file I of the sorted names goes to shard I mod N).
  * A corpus folder that cannot be read is refused here, before anything runs.
  */
 export function candidateSource (args: FuzzArgs): CandidateSource {
@@ -41,7 +42,8 @@ export function candidateSource (args: FuzzArgs): CandidateSource {
     try {
       const fit = { peers: args.scenario.peers, cores: args.scenario.cores, workload: args.workload }
       const corpus = loadCorpus(args.corpus, fit)
-      loaded = corpus.scenarios
+      // Shards of a campaign that share a corpus folder rerun a share of it each.
+      loaded = corpus.scenarios.filter((_, i) => i % args.shard.count === args.shard.index - 1)
       if (corpus.skipped > 0) process.stderr.write(`fuzz: --corpus ${args.corpus}: ${corpus.skipped} scenarios of another shape (peers, cores or workload) skipped\n`)
     } catch (err) {
       if (err instanceof CorpusError) throw new CliError(err.code, err.message)
