@@ -11,6 +11,8 @@ export interface CorpusEntry {
   scenario: Scenario
   /** Features its run reached that were new when it ran. */
   fresh: number
+  /** Every feature its run reached. */
+  features: readonly number[]
   /** Trace hash of its run (recorded in its file). */
   traceHash: string
   /** Whether it is already in the corpus folder (loaded from it, or saved). */
@@ -79,19 +81,38 @@ export class Corpus {
     const id = scenarioId(scenario)
     if ((fresh > 0 || opts.keep === true) && !this.ids.has(id)) {
       this.ids.add(id)
-      this.entries.push({ id, scenario, fresh, traceHash, saved: opts.saved === true })
+      this.entries.push({ id, scenario, fresh, features, traceHash, saved: opts.saved === true })
     }
     return fresh
   }
 
   /**
-   * Writes the entries not yet in `dir` as replay files `<id>.json` (so any of them
-   * replays with `corestore-sim replay`); files of other campaigns (shards) in the
-   * folder stay, and equal scenarios share one name. Returns the files written.
+   * A small set of entries that together reach every feature the corpus reached (greedy
+   * set cover, as afl-cmin: entries reaching more first, ties by id). Most entries were
+   * new only until a later one reached the same and more.
+   */
+  cover (): CorpusEntry[] {
+    const covered = new Set<number>()
+    const out: CorpusEntry[] = []
+    const order = [...this.entries].sort((a, b) => b.features.length - a.features.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    for (const e of order) {
+      if (e.features.every((f) => covered.has(f))) continue
+      for (const f of e.features) covered.add(f)
+      out.push(e)
+    }
+    return out
+  }
+
+  /**
+   * Writes the entries of the cover not yet in `dir` as replay files `<id>.json` (so
+   * any of them replays with `corestore-sim replay`), so a lasting corpus grows by what
+   * reached something new, not by every step on the way; files of other campaigns
+   * (shards) in the folder stay, and equal scenarios share one name. Returns the files
+   * written.
    */
   save (dir: string, run: { store: string, workload: string | null, options: ReplayOptions }): string[] {
     const written: string[] = []
-    for (const e of this.entries) {
+    for (const e of this.cover()) {
       if (e.saved) continue
       const file = path.join(dir, `${e.id}.json`)
       writeReplayFile(file, makeReplayFile({
