@@ -84,6 +84,8 @@ ${KNOWN_FLAG_HELP}
   --json                 end stdout with one JSON line:
                          {seeds, failures: [{seed, invariant, steps, ...}], seedsPerSecond, realMs}
                          (with --known also known: [{seed, bugs}], seeds whose violations are all known)
+                         (with --guided also guided: the search's summary line; failures name
+                         their scenario: name "mutant N (seed S)")
   --no-progress          no status line on stderr
 ${SCENARIO_FLAGS_HELP.split('\n').filter((l) => !l.trimStart().startsWith('--seed ')).join('\n')}
   -h, --help             this help
