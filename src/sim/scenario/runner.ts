@@ -110,6 +110,8 @@ export interface RunResult {
   features: FeatureCounts
   /** What each step of the fault phase did, in order (virtual time when it finished). */
   stepResults: StepResult[]
+  /** Features the run reached (search/signal.ts), when asked for (SimJob.signal); absent otherwise. */
+  signal?: number[]
 }
 
 /**
