@@ -301,7 +301,9 @@ export class Sim implements SimContext {
     this.enter()
     try {
       await this.scheduler.run(this.lifecycle.healAll(), this.stepTimeoutMs)
-      const result = await converge(this, timeoutMs)
+      // Bit rot and power loss could leave a replica with other bytes under the same tree: compare blocks too.
+      const contents = (this.faults['corrupt-read'] ?? 0) + (this.faults['power-loss'] ?? 0) > 0
+      const result = await converge(this, timeoutMs, contents)
       this.log.account({ checked: result.checked, violations: result.violations })
       return result
     } finally {

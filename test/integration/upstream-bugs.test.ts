@@ -46,7 +46,10 @@ const REPROS: Repro[] = [
   { file: 'corestore-failed-ready-lock.js', package: 'corestore', versions: null, oursToo: false },
   { file: 'hyperbee-put-hangs-after-read-error.js', package: 'hyperbee', versions: null, oursToo: true },
   { file: 'hypercore-moveto-activity.js', package: 'hypercore', versions: null, oursToo: true },
-  { file: 'autobase-ack-timer-stale-error.js', package: 'autobase', versions: null, oursToo: true }
+  { file: 'autobase-ack-timer-stale-error.js', package: 'autobase', versions: null, oursToo: true },
+  { file: 'hypercore-trusts-own-disk.js', package: 'hypercore', versions: null, oursToo: true },
+  { file: 'hypercore-signs-rotten-tree.js', package: 'hypercore', versions: null, oursToo: true },
+  { file: 'hypercore-persists-rotten-bitfield.js', package: 'hypercore', versions: null, oursToo: true }
 ]
 
 // The ranges come from known-bugs.json, so the file and the scripts cannot drift apart.

@@ -20,6 +20,10 @@ export type InvariantName =
   | 'gc-liveness'
   | 'one-core-per-key'
   | 'open-after-close'
+  /** `audit()` missed bit rot on the peer's own disk (see checks/rot-audit). */
+  | 'rot-unreported'
+  /** After a power loss, a core's tree, blocks and bitfield disagree (`audit()` would drop some). */
+  | 'torn-state'
   /** A store API call broke its feature's oracle (detail: `feature: ...`; see scenario/features). */
   | 'api'
   /** One of the workload's own invariants or its final check (detail: `workload.invariant: ...`). */
@@ -98,6 +102,7 @@ export function checkSessions (ctx: CheckContext): CheckResult {
     if (store === null || !peer.up) continue
     const counts = trackedSessionCounts(store)
     for (const entry of ctx.catalog.entries) {
+      if (peer.conflicted.has(entry.index)) continue
       const modelled = peer.sessions.get(entry.index) ?? []
       const temps = peer.openTempSessions(entry.index)
       const model = `model ${modelled.length}${temps.tracked > 0 ? ` + ${temps.tracked} temporary (${temps.opened} opened)` : ''}`

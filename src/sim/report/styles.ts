@@ -23,6 +23,8 @@ export const COLORS = {
   'disk-error': '#7c3aed',
   'disk-full': '#be123c',
   'read-error': '#0891b2',
+  'corrupt-read': '#4d7c0f',
+  'power-loss': '#1e293b',
   heal: '#22c55e'
 } as const
 
@@ -77,7 +79,10 @@ ${(['append', 'get', 'download', 'open-session', 'close-session', 'gc', 'race', 
 .state.crashed { fill: ${COLORS.crashed}; }
 .state.restarting { fill: ${COLORS.restarting}; }
 .band, .lfault, .pshade { fill: #94a3b8; }
-${(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart', 'disk-error', 'disk-full', 'read-error'] as const)
+${(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart', 'disk-error', 'disk-full', 'read-error',
+  'corrupt-read',
+  'power-loss'
+] as const)
   .map((k) => `.band.f-${k}, .lfault.f-${k}, .pshade.f-${k} { fill: ${COLORS[k]}; }`).join('\n')}
 .band.end-end { fill-opacity: 0.6; }
 .lfault, .pshade { fill-opacity: 0.3; }

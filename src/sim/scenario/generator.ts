@@ -1,6 +1,7 @@
 import type { CoreSpec } from '../peers/catalog'
 import { Prng, checkSeed } from '../random/prng'
-import { DISK_FAULT_KINDS, FAULT_KINDS, type DiskFaultKind, type FaultKind, type Step } from './steps'
+import { DISK_FAULT_KINDS, FAULT_KINDS, LATER_DISK_FAULT_KINDS, type DiskFaultKind, type FaultKind, type Step } from './steps'
+import { CORRUPT_TARGETS } from '../disk/corruption'
 import { drawDiskProfile, PERFECT_DISK, type DiskProfile } from '../disk/disk-profile'
 import type { AnyWorkload } from '../workloads/workload'
 import { drawOpStep, workloadPeers } from '../workloads/generate'
@@ -107,7 +108,7 @@ export function generateScenario (opts: ScenarioOptions): Scenario {
     for (const p of r) addLink(p, owner)
   }
 
-  const faultProfile = drawFaultProfile(root.fork('faults'), root.fork('disk-faults'), opts.faults)
+  const faultProfile = drawFaultProfile(root.fork('faults'), root.fork('disk-faults'), opts.faults, root.fork('later-disk-faults'))
   const disksFork = root.fork('disks')
   const disks = Array.from({ length: peers }, () => (opts.disks ?? 'drawn') === 'drawn' ? drawDiskProfile(disksFork) : { ...PERFECT_DISK })
   const workload = typeof opts.workload === 'string' ? loadWorkload(opts.workload) : opts.workload
@@ -123,26 +124,33 @@ export function generateScenario (opts: ScenarioOptions): Scenario {
 
 /** The fault kinds drawn before disk faults existed: their draws stay as they were. */
 const NETWORK_FAULT_KINDS = FAULT_KINDS.filter((k) => !DISK_FAULT_KINDS.includes(k as DiskFaultKind))
+/** The disk fault kinds drawn before issue 21: their draws stay as they were. */
+const FIRST_DISK_FAULT_KINDS = DISK_FAULT_KINDS.filter((k) => !LATER_DISK_FAULT_KINDS.includes(k))
 
 // Disk kinds come from a generator of their own, so a profile without them is drawn
 // exactly as before they existed.
-function drawFaultProfile (prng: Prng, diskPrng: Prng, given: readonly FaultKind[] | undefined): FaultProfile {
+function drawFaultProfile (prng: Prng, diskPrng: Prng, given: readonly FaultKind[] | undefined, laterPrng: Prng): FaultProfile {
   let kinds: FaultKind[]
   let diskKinds: FaultKind[]
+  let laterKinds: FaultKind[]
   if (given !== undefined) {
     for (const kind of given) if (!FAULT_KINDS.includes(kind)) throw new RangeError(`unknown fault kind ${kind}`)
     kinds = NETWORK_FAULT_KINDS.filter((k) => given.includes(k))
-    diskKinds = DISK_FAULT_KINDS.filter((k) => given.includes(k))
+    diskKinds = FIRST_DISK_FAULT_KINDS.filter((k) => given.includes(k))
+    laterKinds = LATER_DISK_FAULT_KINDS.filter((k) => given.includes(k))
   } else {
     kinds = NETWORK_FAULT_KINDS.filter(() => prng.chance(0.6))
     for (const extra of prng.sample(NETWORK_FAULT_KINDS.filter((k) => !kinds.includes(k)), Math.max(0, 2 - kinds.length))) kinds.push(extra)
     kinds = NETWORK_FAULT_KINDS.filter((k) => kinds.includes(k))
-    diskKinds = DISK_FAULT_KINDS.filter(() => diskPrng.chance(0.5))
+    diskKinds = FIRST_DISK_FAULT_KINDS.filter(() => diskPrng.chance(0.5))
+    laterKinds = LATER_DISK_FAULT_KINDS.filter(() => laterPrng.chance(0.3))
   }
   const rates: Partial<Record<FaultKind, number>> = {}
   // Total fault share 4-16% of steps, split by drawn weights; disk faults 1-4% more.
   splitShare(prng, kinds, prng.int(4, 16) / 100, rates)
   if (diskKinds.length > 0) splitShare(diskPrng, diskKinds, diskPrng.int(1, 4) / 100, rates)
+  // Issue 21's disk faults: their own generator and share (1-3% more), so a seed that draws none is as before.
+  if (laterKinds.length > 0) splitShare(laterPrng, laterKinds, laterPrng.int(1, 3) / 100, rates)
   return { drawn: given === undefined, rates }
 }
 
@@ -275,6 +283,8 @@ function drawFault (prng: Prng, kind: FaultKind, plan: StepPlan): Step {
     case 'disk-error':
     case 'disk-full': return { kind, peer: prng.int(0, plan.peers - 1), durationMs: prng.int(1000, 30_000) }
     case 'read-error': return { kind, peer: prng.int(0, plan.peers - 1), reads: prng.int(1, 3) }
+    case 'corrupt-read': return { kind, peer: prng.int(0, plan.peers - 1), target: prng.pick(CORRUPT_TARGETS), sticky: prng.chance(0.5) }
+    case 'power-loss': return { kind, peer: prng.int(0, plan.peers - 1), downMs: prng.int(1000, 30_000) }
   }
 }
 

@@ -84,7 +84,7 @@ export interface ApiHost {
   readonly catalog: CoreCatalog
   readonly clock: Clock
   readonly stepTimeoutMs: number
-  readonly disks: { get (peer: number): { stats: { failedWrites: number, failedReads: number } } }
+  readonly disks: { get (peer: number): { stats: { failedWrites: number, failedReads: number, corruptReads: number } } }
   violate (invariant: InvariantName, detail: string, peer: number, core?: number): void
   passed (n: number): void
   /** Api steps run and with real work, per feature. */
@@ -112,7 +112,8 @@ export async function runApiStep (host: ApiHost, step: ApiStep, errorCode: (err:
     catalog: host.catalog,
     clock: host.clock,
     stepTimeoutMs: host.stepTimeoutMs,
-    diskFaulted: () => stats.failedWrites + stats.failedReads > 0,
+    diskFaulted: () => stats.failedWrites + stats.failedReads +
+      stats.corruptReads > 0,
     violate: (detail, core) => { found.push([detail, core]) },
     passed: (n) => { held += n }
   }
