@@ -79,6 +79,7 @@ export async function converge (ctx: ConvergenceContext, timeoutMs: number, cont
     checked++
     const length = want(h)
     if (!caughtUp(h)) {
+      if (inHole(ctx, h.core, h.session.contiguousLength, length)) continue
       fail(`has ${h.session.contiguousLength}/${h.session.length} of ${length} blocks after ${waitedMs} ms`, h.peer.index, h.core)
       continue
     }
@@ -94,8 +95,9 @@ export async function converge (ctx: ConvergenceContext, timeoutMs: number, cont
       checked++
       const bad = await scheduler.run(firstWrongBlock(h, ctx.catalog.get(h.core).name, length), timeoutMs)
       if (bad.state !== 'resolved') fail(`reading its blocks back ${bad.state === 'pending' ? 'timed out' : `failed: ${errorCode(bad.error)}`}`, h.peer.index, h.core)
+      else if (bad.value.index === -1 || (bad.value.missing && inHole(ctx, h.core, bad.value.index, length))) continue
       // Never tolerated: a replica that rejected a rotten writer's tree still serves only what it verified.
-      else if (bad.value !== -1) fail(`block ${bad.value} reads back other bytes than the owner appended`, h.peer.index, h.core, false)
+      else fail(`block ${bad.value.index} ${bad.value.missing ? 'is missing' : 'reads back other bytes than the owner appended'}`, h.peer.index, h.core, false)
     }
   }
   await release(ctx, [...holders, ...writers.values()])
@@ -124,13 +126,27 @@ function wroteOverRot (ctx: ConvergenceContext, writer: Holder | undefined): boo
   return true
 }
 
-/** Index of the first of blocks [0, length) the holder does not have exactly as appended, or -1. */
-async function firstWrongBlock (h: Holder, name: string, length: number): Promise<number> {
+/** The first of blocks [0, length) the holder does not have exactly as appended (index -1: none), and whether it is missing. */
+async function firstWrongBlock (h: Holder, name: string, length: number): Promise<{ index: number, missing: boolean }> {
   for (let i = 0; i < Math.min(length, h.session.length); i++) {
     const block = await h.session.get(i, { wait: false })
-    if (block === null || !block.equals(blockContent(name, i))) return i
+    if (block === null || !block.equals(blockContent(name, i))) return { index: i, missing: block === null }
   }
-  return -1
+  return { index: -1, missing: false }
+}
+
+/**
+ * True if blocks [from, length) of the core may be missing everywhere: its writer lost
+ * them to a power loss after acknowledging them (Peer.lostAcked), and its replicas had
+ * the signed length but not the blocks. Tolerated, counted on the writer's disk.
+ */
+function inHole (ctx: ConvergenceContext, core: number, from: number, length: number): boolean {
+  const owner = ctx.catalog.get(core).owner
+  const gone = (ctx.peers[owner] as Peer).lostAcked.get(core)
+  if (gone === undefined || from < gone[0] || length > gone[1]) return false
+  ctx.disks.get(owner).stats.powerHoles++
+  ctx.trace.record('tolerated', { why: 'power-loss-hole', c: core, from, to: length })
+  return true
 }
 
 async function release (ctx: ConvergenceContext, holders: Holder[]): Promise<void> {

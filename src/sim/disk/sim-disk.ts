@@ -24,6 +24,10 @@ export interface DiskStats {
   rotStuck: number
   /** Cores hypercore closed on this peer after detecting conflicting signatures (tolerated after rotten metadata, counted). */
   conflicts: number
+  /** Holders missing blocks a power loss took from their writer before anyone downloaded them (tolerated, counted). */
+  powerHoles: number
+  /** Acknowledged blocks not yet synced when power was lost: they may be gone (tolerated, counted). */
+  unsynced: number
 }
 
 /** A `corrupt-read` in force: what it damages, and the key it stuck to (sticky). */
@@ -61,7 +65,7 @@ export class SimDisk {
   /** The folder (absolute): databases opened under it live on this disk. */
   readonly dir: string
   readonly profile: DiskProfile
-  readonly stats: DiskStats = { operations: 0, stalls: 0, failedWrites: 0, failedReads: 0, corruptReads: 0, rotServed: 0, rotStuck: 0, conflicts: 0 }
+  readonly stats: DiskStats = { operations: 0, stalls: 0, failedWrites: 0, failedReads: 0, corruptReads: 0, rotServed: 0, rotStuck: 0, conflicts: 0, powerHoles: 0, unsynced: 0 }
   /** Called when an operation fails by a fault (for the trace). */
   onfail: (kind: 'write' | 'read', code: WriteFaultCode) => void = noop
   /** Called when a rot first flips a read (for the trace): target, data pointer of its core, sticky. */

@@ -92,7 +92,7 @@ export class SimDisks implements DiskModel {
 
   /** Totals over every disk. */
   stats (): DiskStats {
-    const out: DiskStats = { operations: 0, stalls: 0, failedWrites: 0, failedReads: 0, corruptReads: 0, rotServed: 0, rotStuck: 0, conflicts: 0 }
+    const out: DiskStats = { operations: 0, stalls: 0, failedWrites: 0, failedReads: 0, corruptReads: 0, rotServed: 0, rotStuck: 0, conflicts: 0, powerHoles: 0, unsynced: 0 }
     for (const { stats } of this.disks) {
       out.operations += stats.operations
       out.stalls += stats.stalls
@@ -102,6 +102,8 @@ export class SimDisks implements DiskModel {
       out.rotServed += stats.rotServed
       out.rotStuck += stats.rotStuck
       out.conflicts += stats.conflicts
+      out.powerHoles += stats.powerHoles
+      out.unsynced += stats.unsynced
     }
     return out
   }

@@ -22,6 +22,13 @@ export class AppendLedger {
   readonly inDoubt = new Map<number, number[]>()
   /** Appends started and not settled, in order: what the store going away now leaves in flight. */
   private readonly pending = new Map<number, Array<{ blocks: number }>>()
+  /**
+   * Blocks [from, to) acknowledged and then lost to a power loss, per core, merged. The
+   * writer's replicas may hold the signed length up to `to` and give it back to the
+   * writer, with or without the blocks: if none downloaded them, they are gone from
+   * every peer for good (the core keeps a hole; the checks allow it there only).
+   */
+  readonly lost = new Map<number, [number, number]>()
   /** Acknowledged lengths at the disk's last sync point (`power-loss`); null before the first. */
   private synced: Map<number, number> | null = null
   /** Acknowledged lengths reached since the last sync point, in order, per core. */
@@ -61,6 +68,10 @@ export class AppendLedger {
         at = length
       }
       unsynced += at - synced
+      if (at > synced) {
+        const was = this.lost.get(core)
+        this.lost.set(core, was === undefined ? [synced, at] : [Math.min(was[0], synced), Math.max(was[1], at)])
+      }
       this.inflight.set(core, [...batches, ...this.inflight.get(core) ?? []])
       if (synced === 0) this.acked.delete(core)
       else this.acked.set(core, synced)

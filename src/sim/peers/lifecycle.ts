@@ -101,6 +101,7 @@ export class Lifecycle {
     const peer = this.deps.peers[i] as Peer
     const restored = this.deps.disks.get(i).sync.restore()
     const unsynced = restored ? peer.lostPower() : 0
+    this.deps.disks.get(i).stats.unsynced += unsynced
     this.lostPower.add(i)
     this.deps.trace.record('power', { p: i, restored, unsynced })
   }

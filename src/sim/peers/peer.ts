@@ -70,6 +70,8 @@ export class Peer {
   readonly inflight = this.appends.inflight
   /** Model: appends that failed with a disk error since the last durability check (see AppendLedger). */
   readonly inDoubt = this.appends.inDoubt
+  /** Model: acknowledged blocks a power loss took, per core index (see AppendLedger.lost). */
+  readonly lostAcked = this.appends.lost
   /** Model: cores this peer has stored (it opened a session on them). */
   readonly holds = new Set<number>()
   /** Cores GC closed while the store was up. */

@@ -93,6 +93,8 @@ export function formatSummary (r: RunResult, replay: string, known?: readonly Ma
     ['disk ops / stalls / failed (w, r)', `${r.disk.operations} / ${r.disk.stalls} / ${r.disk.failedWrites}, ${r.disk.failedReads}${r.failedCoreCloses > 0 ? ` (${r.failedCoreCloses} core close(s) failed on a disk refusing writes: tolerated)` : ''}`],
     ...(r.disk.corruptReads > 0 ? [['rotten reads (served to the app)', `${r.disk.corruptReads} (${r.disk.rotServed}: hypercore trusts its own disk, tolerated)`] as [string, string]] : []),
     ...(r.disk.rotStuck > 0 ? [['replicas stuck on rotten metadata', `${r.disk.rotStuck} (a writer read its tree or bitfield rotten and wrote over it: tolerated; ${r.disk.conflicts} conflict(s) closed a core's sessions)`] as [string, string]] : []),
+    ...((r.faults['power-loss'] ?? 0) > 0 ? [['acked blocks unsynced at power loss', `${r.disk.unsynced} (may be lost: tolerated; synced ones must survive)`] as [string, string]] : []),
+    ...(r.disk.powerHoles > 0 ? [['holes left by power loss', `${r.disk.powerHoles} holder(s) missing acknowledged blocks their writer lost unsynced before anyone downloaded them (tolerated)`] as [string, string]] : []),
     ...(r.crashAbandoned > 0 ? [['crashed work dropped (tolerated)', `${r.crashAbandoned} unhandled "RocksDB session is closed" of a crashing peer`] as [string, string]] : []),
     ['GC closed cores (raced by a get)', `${r.gcCollected} (${r.gcRaces}${r.gcRacesAbandoned > 0 ? `, ${r.gcRacesAbandoned} cut short by a disk fault or restart` : ''})`],
     ...workloadRows(r),
