@@ -39,8 +39,9 @@ export async function converge (ctx: ConvergenceContext, timeoutMs: number, cont
   const clock = scheduler.clock
   const started = clock.elapsedMs
   const violations: Violation[] = []
-  const fail = (detail: string, peer?: number, core?: number, tolerable = true): void => {
-    if (tolerable && peer !== undefined && core !== undefined && wroteOverRot(ctx, writers.get(core))) {
+  // `h`: the holder failing, whose own rotten metadata (or its writer's) excuses it; null: never excused.
+  const fail = (detail: string, peer?: number, core?: number, h: Holder | null = null): void => {
+    if (h !== null && core !== undefined && (wroteOverRot(ctx, writers.get(core)) || wroteOverRot(ctx, h))) {
       ctx.trace.record('tolerated', { why: 'writer-read-rotten-metadata', p: peer, c: core })
       return
     }
@@ -80,24 +81,24 @@ export async function converge (ctx: ConvergenceContext, timeoutMs: number, cont
     const length = want(h)
     if (!caughtUp(h)) {
       if (inHole(ctx, h.core, h.session.contiguousLength, length)) continue
-      fail(`has ${h.session.contiguousLength}/${h.session.length} of ${length} blocks after ${waitedMs} ms`, h.peer.index, h.core)
+      fail(`has ${h.session.contiguousLength}/${h.session.length} of ${length} blocks after ${waitedMs} ms`, h.peer.index, h.core, h)
       continue
     }
     if (length === 0) continue
     const writer = writers.get(h.core) as Holder
     const hashes = await scheduler.run(Promise.all([writer.session.treeHash(length), h.session.treeHash(length)]), timeoutMs)
-    if (hashes.state !== 'resolved') fail(`tree hash at ${length} unavailable`, h.peer.index, h.core)
-    else if (!hashes.value[0].equals(hashes.value[1])) fail(`blocks differ from the writer's at length ${length}`, h.peer.index, h.core)
+    if (hashes.state !== 'resolved') fail(`tree hash at ${length} unavailable`, h.peer.index, h.core, h)
+    else if (!hashes.value[0].equals(hashes.value[1])) fail(`blocks differ from the writer's at length ${length}`, h.peer.index, h.core, h)
   }
   if (contents) {
     for (const h of [...writers.values(), ...holders.filter(caughtUp)]) {
       const length = want(h)
       checked++
       const bad = await scheduler.run(firstWrongBlock(h, ctx.catalog.get(h.core).name, length), timeoutMs)
-      if (bad.state !== 'resolved') fail(`reading its blocks back ${bad.state === 'pending' ? 'timed out' : `failed: ${errorCode(bad.error)}`}`, h.peer.index, h.core)
+      if (bad.state !== 'resolved') fail(`reading its blocks back ${bad.state === 'pending' ? 'timed out' : `failed: ${errorCode(bad.error)}`}`, h.peer.index, h.core, h)
       else if (bad.value.index === -1 || (bad.value.missing && inHole(ctx, h.core, bad.value.index, length))) continue
-      // Never tolerated: a replica that rejected a rotten writer's tree still serves only what it verified.
-      else fail(`block ${bad.value.index} ${bad.value.missing ? 'is missing' : 'reads back other bytes than the owner appended'}`, h.peer.index, h.core, false)
+      // Other bytes are never tolerated: a replica that rejected a rotten writer's tree still serves only what it verified.
+      else fail(`block ${bad.value.index} ${bad.value.missing ? 'is missing' : 'reads back other bytes than the owner appended'}`, h.peer.index, h.core, bad.value.missing ? h : null)
     }
   }
   await release(ctx, [...holders, ...writers.values()])
@@ -111,7 +112,8 @@ interface PointerStorage {
 }
 
 /**
- * True if the core's writer read one of the core's tree nodes or bitfield pages rotten:
+ * True if the holder (the core's writer, or a replica about itself) read one of the
+ * core's tree nodes or bitfield pages rotten:
  * hypercore 11 then signs a tree over the rotten node that its replicas reject as a
  * conflict (test/upstream-bugs/hypercore-signs-rotten-tree.js), or stores the rotten
  * bitfield page as its own and never serves the block again

@@ -9,14 +9,15 @@ export const CORRUPT_TARGETS: readonly CorruptTarget[] = Object.freeze(['block',
 const TL_DATA = 4
 const TYPES: Record<number, CorruptTarget> = { 3: 'block', 4: 'tree', 5: 'bitfield' }
 
-/** A data key's target and data pointer (which core's data), or null for any other key. */
-export function classifyKey (key: Uint8Array): { target: CorruptTarget, pointer: number } | null {
+/** A data key's target, data pointer (which core's data) and index (block, tree node or page), or null for any other key. */
+export function classifyKey (key: Uint8Array): { target: CorruptTarget, pointer: number, index: number } | null {
   if (key.length < 3 || key[0] !== TL_DATA) return null
   const ptr = readUint(key, 1)
   if (ptr === null) return null
   const type = key[ptr.next]
   const target = type === undefined ? undefined : TYPES[type]
-  return target === undefined ? null : { target, pointer: ptr.value }
+  const index = readUint(key, ptr.next + 1)
+  return target === undefined || index === null ? null : { target, pointer: ptr.value, index: index.value }
 }
 
 function readUint (buf: Uint8Array, at: number): { value: number, next: number } | null {

@@ -37,6 +37,8 @@ interface Rot {
   /** Hex of the key a sticky rot stuck to at its first read; null before. */
   key: string | null
   pointer: number
+  /** Index of the record it stuck to (block, tree node or bitfield page); -1 before. */
+  index: number
   /** Spent: a one-time rot that flipped its read. */
   spent: boolean
 }
@@ -138,7 +140,7 @@ export class SimDisk {
    * database keeps reading). Nothing on disk changes.
    */
   corruptReads (target: CorruptTarget, sticky: boolean): void {
-    this.rots.push({ target, sticky, key: null, pointer: -1, spent: false })
+    this.rots.push({ target, sticky, key: null, pointer: -1, index: -1, spent: false })
   }
 
   /** True while a rot is armed or stuck (reads then carry their keys to `alterRead`). */
@@ -152,8 +154,8 @@ export class SimDisk {
   }
 
   /** Sticky rots that have stuck to a key: the damage `audit()` should find (data pointer of the core). */
-  get damaged (): Array<{ target: CorruptTarget, pointer: number }> {
-    return this.rots.filter((r) => r.sticky && r.key !== null).map((r) => ({ target: r.target, pointer: r.pointer }))
+  get damaged (): Array<{ target: CorruptTarget, pointer: number, index: number }> {
+    return this.rots.filter((r) => r.sticky && r.key !== null).map((r) => ({ target: r.target, pointer: r.pointer, index: r.index }))
   }
 
   /**
@@ -171,13 +173,10 @@ export class SimDisk {
       const hit = this.rots.find((r) => !r.spent && r.target === kind.target && (r.key === null || r.key === hex))
       if (hit === undefined) continue
       if (hit.key === null && hit.pointer === -1) this.onrot(hit.target, kind.pointer, hit.sticky)
-      if (hit.sticky) {
-        hit.key = hex
-        hit.pointer = kind.pointer
-      } else {
-        hit.spent = true
-        hit.pointer = kind.pointer
-      }
+      hit.pointer = kind.pointer
+      hit.index = kind.index
+      if (hit.sticky) hit.key = hex
+      else hit.spent = true
       this.stats.corruptReads++
       if (kind.target !== 'block') this.rottenMeta.add(kind.pointer)
       const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength)

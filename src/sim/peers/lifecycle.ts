@@ -182,7 +182,7 @@ export class Lifecycle {
       const damaged = this.deps.disks.get(peer.index).damaged
       if (damaged.length === 0 || !peer.up) continue
       const result = await this.deps.disks.quiet(peer.index, () => checkRotAudit(this.deps.context(), peer, damaged, passive))
-      this.deps.trace.record('audit', { p: peer.index, checked: result.checked, missed: result.violations.length })
+      this.deps.trace.record('audit', { p: peer.index, checked: result.checked, missed: result.violations.length, ...(result.blind > 0 ? { blind: result.blind } : {}) })
       this.deps.log.account(result)
     }
   }

@@ -67,6 +67,8 @@ function kind (k: Step['kind'], aim: Required<SimStepAim>): fc.Arbitrary<Drawn> 
     case 'disk-error':
     case 'disk-full': return fc.tuple(peer, lasting).map(([p, durationMs]) => ({ kind: k, peer: p, durationMs }))
     case 'read-error': return fc.tuple(peer, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })).map(([p, reads]) => ({ kind: 'read-error', peer: p, reads }))
+    case 'corrupt-read': return fc.tuple(peer, fc.constantFrom('block' as const, 'tree' as const, 'bitfield' as const), fc.boolean()).map(([p, target, sticky]) => ({ kind: 'corrupt-read', peer: p, target, sticky }))
+    case 'power-loss': return fc.tuple(peer, fc.option(fc.constantFrom(1000, 5000), { nil: undefined })).map(([p, downMs]) => ({ kind: 'power-loss', peer: p, downMs }))
     case 'heal': return fc.constant({ kind: 'heal' })
     case 'op': throw new RangeError('op steps run a workload; these properties have none')
     case 'api': throw new RangeError('api steps are drawn by the scenario generator (src/sim/scenario/features)')

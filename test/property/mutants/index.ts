@@ -31,6 +31,10 @@ import { gcSkipsRecheck } from './gc-skips-recheck'
 import { beeReaderStaleSession } from './bee-reader-stale-session'
 import { baseApplyDropsNode } from './base-apply-drops-node'
 import { driveCheckoutReadsLive } from './drive-checkout-reads-live'
+import { auditBlind } from './audit-blind'
+import { replicaKeepsRottenCopy } from './replica-keeps-rotten-copy'
+import { powerLossLosesSynced } from './power-loss-loses-synced'
+import { bitfieldNeverStored } from './bitfield-never-stored'
 
 /** Every planted bug, in the order `npm run mutants` runs them. */
 export const MUTANTS: readonly Mutant[] = [
@@ -65,7 +69,11 @@ export const MUTANTS: readonly Mutant[] = [
   gcSkipsRecheck,
   beeReaderStaleSession,
   baseApplyDropsNode,
-  driveCheckoutReadsLive
+  driveCheckoutReadsLive,
+  auditBlind,
+  replicaKeepsRottenCopy,
+  powerLossLosesSynced,
+  bitfieldNeverStored
 ]
 
 /** A mutant by name; throws with the list of names if unknown. */

@@ -34,7 +34,11 @@ export const SIM_UNREACHABLE: Readonly<Record<string, string>> = {
 const HUNT_ARGS: Readonly<Record<string, readonly string[]>> = {
   'bee-reader-stale-session': ['--workload', 'hyperbee'],
   'base-apply-drops-node': ['--workload', 'autobase'],
-  'drive-checkout-reads-live': ['--workload', 'hyperdrive']
+  'drive-checkout-reads-live': ['--workload', 'hyperdrive'],
+  'audit-blind': ['--faults', 'corrupt-read'],
+  'replica-keeps-rotten-copy': ['--faults', 'corrupt-read'],
+  'power-loss-loses-synced': ['--faults', 'power-loss'],
+  'bitfield-never-stored': ['--faults', 'power-loss']
 }
 
 /** Targets of issue 12: shrunk to at most this many steps and peers. */
