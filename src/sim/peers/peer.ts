@@ -47,7 +47,8 @@ interface LingerReplicator {
  *   contiguousLength equal to length, and the writer appends on under the same key;
  * - lost: everything in memory: sessions, open cores, replication and pending
  *   requests, timers, GC state.
- * Not modelled: torn writes, lost acknowledged data (an OS crash or power loss).
+ * Not modelled here: torn writes, an OS crash; a power loss is a crash followed by
+ * the disk going back to its last sync point (Lifecycle.powerLoss).
  * A clean `close()` closes the store as an application would.
  */
 export class Peer {
