@@ -80,7 +80,8 @@ export async function converge (ctx: ConvergenceContext, timeoutMs: number, cont
     checked++
     const length = want(h)
     if (!caughtUp(h)) {
-      if (inHole(ctx, h.core, h.session.contiguousLength, length)) continue
+      const holes = await scheduler.run(onlyHoles(ctx, h, length), timeoutMs)
+      if (holes.state === 'resolved' && holes.value) continue
       fail(`has ${h.session.contiguousLength}/${h.session.length} of ${length} blocks after ${waitedMs} ms`, h.peer.index, h.core, h)
       continue
     }
@@ -94,9 +95,9 @@ export async function converge (ctx: ConvergenceContext, timeoutMs: number, cont
     for (const h of [...writers.values(), ...holders.filter(caughtUp)]) {
       const length = want(h)
       checked++
-      const bad = await scheduler.run(firstWrongBlock(h, ctx.catalog.get(h.core).name, length), timeoutMs)
+      const bad = await scheduler.run(firstWrongBlock(h, ctx.catalog.get(h.core).name, length, lostRange(ctx, h.core)), timeoutMs)
       if (bad.state !== 'resolved') fail(`reading its blocks back ${bad.state === 'pending' ? 'timed out' : `failed: ${errorCode(bad.error)}`}`, h.peer.index, h.core, h)
-      else if (bad.value.index === -1 || (bad.value.missing && inHole(ctx, h.core, bad.value.index, length))) continue
+      else if (bad.value.index === -1) continue
       // Other bytes are never tolerated: a replica that rejected a rotten writer's tree still serves only what it verified.
       else fail(`block ${bad.value.index} ${bad.value.missing ? 'is missing' : 'reads back other bytes than the owner appended'}`, h.peer.index, h.core, bad.value.missing ? h : null)
     }
@@ -128,26 +129,51 @@ function wroteOverRot (ctx: ConvergenceContext, writer: Holder | undefined): boo
   return true
 }
 
-/** The first of blocks [0, length) the holder does not have exactly as appended (index -1: none), and whether it is missing. */
-async function firstWrongBlock (h: Holder, name: string, length: number): Promise<{ index: number, missing: boolean }> {
+/**
+ * The first of blocks [0, length) the holder does not have exactly as appended (index
+ * -1: none), and whether it is missing. A block missing inside `hole` is skipped (counted).
+ */
+async function firstWrongBlock (h: Holder, name: string, length: number, hole: Hole | null): Promise<{ index: number, missing: boolean }> {
   for (let i = 0; i < Math.min(length, h.session.length); i++) {
     const block = await h.session.get(i, { wait: false })
+    if (block === null && hole !== null && i >= hole.from && i < hole.to) {
+      hole.skipped()
+      continue
+    }
     if (block === null || !block.equals(blockContent(name, i))) return { index: i, missing: block === null }
   }
   return { index: -1, missing: false }
 }
 
+/** Blocks [from, to) of a core its writer lost to a power loss; `skipped` counts one missing there. */
+interface Hole { from: number, to: number, skipped: () => void }
+
 /**
- * True if blocks [from, length) of the core may be missing everywhere: its writer lost
- * them to a power loss after acknowledging them (Peer.lostAcked), and its replicas had
- * the signed length but not the blocks. Tolerated, counted on the writer's disk.
+ * The blocks of the core its writer acknowledged and then lost to a power loss
+ * (Peer.lostAcked): its replicas may have had the signed length but not the blocks,
+ * which are then gone from every peer for good. Missing there is tolerated, counted on
+ * the writer's disk; null when the writer lost nothing.
  */
-function inHole (ctx: ConvergenceContext, core: number, from: number, length: number): boolean {
+function lostRange (ctx: ConvergenceContext, core: number): Hole | null {
   const owner = ctx.catalog.get(core).owner
   const gone = (ctx.peers[owner] as Peer).lostAcked.get(core)
-  if (gone === undefined || from < gone[0] || length > gone[1]) return false
-  ctx.disks.get(owner).stats.powerHoles++
-  ctx.trace.record('tolerated', { why: 'power-loss-hole', c: core, from, to: length })
+  if (gone === undefined) return null
+  return {
+    from: gone[0],
+    to: gone[1],
+    skipped: () => {
+      ctx.disks.get(owner).stats.powerHoles++
+      ctx.trace.record('tolerated', { why: 'power-loss-hole', c: core, from: gone[0], to: gone[1] })
+    }
+  }
+}
+
+/** True if every block of [0, length) the holder lacks lies in the core's lost range (see lostRange), and it has the length. */
+async function onlyHoles (ctx: ConvergenceContext, h: Holder, length: number): Promise<boolean> {
+  const hole = lostRange(ctx, h.core)
+  if (hole === null || h.session.length < length || h.session.contiguousLength < hole.from) return false
+  for (let i = hole.to; i < length; i++) if (!(await h.session.has(i))) return false
+  hole.skipped()
   return true
 }
 

@@ -163,7 +163,8 @@ export async function checkDurability (ctx: CheckContext, peer: Peer, drive: Dri
     // Blocks a power loss took: the writer may get their signed length back from a replica, the blocks only if one has them.
     const gone = peer.lostAcked.get(core)
     if (gone !== undefined) for (let n = gone[0] + 1; n <= gone[1]; n++) if (!allowed.includes(n)) allowed.push(n)
-    const hole = (length: number, contiguous: number): boolean => gone !== undefined && contiguous >= gone[0] && contiguous < length && length <= gone[1]
+    // The first block missing lies in the lost range (the writer may have appended past it since).
+    const hole = (length: number, contiguous: number): boolean => gone !== undefined && contiguous >= gone[0] && contiguous < length && contiguous < gone[1]
     const entry = ctx.catalog.get(core)
     const session = peer.tempSession(entry)
     const from = Math.max(0, acked - 1)
