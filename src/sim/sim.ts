@@ -208,7 +208,7 @@ export class Sim implements SimContext {
           this.log.violate('step-stuck', `step did not finish within ${this.stepTimeoutMs * 3} ms`, this.clock.elapsedMs, index)
         }
       }
-      if (step.kind === 'crash') this.dropCrashedWork(index)
+      if (step.kind === 'crash' || step.kind === 'power-loss') this.dropCrashedWork(index)
       const result: StepResult = { index, step, atMs: this.clock.elapsedMs, ...out }
       this.trace.record('res', { i: index, ok: out.ok, ...(out.code === undefined ? {} : { code: out.code }), ...(out.value === undefined ? {} : { v: out.value }), ...(out.result === undefined ? {} : { r: out.result }), ...(out.skipped === undefined ? {} : { skip: out.skipped }) })
       this.checks.afterStep()
