@@ -6,6 +6,7 @@ import type { Outcome } from '../clock/scheduler'
 import { DEVICE_FILE_CALLERS, type ClockTimer } from '../clock/virtual-clock'
 import { diskErrorCode } from '../disk/disk-error'
 import { checkCleanAudit, checkRotAudit } from '../checks/rot-audit'
+import { servedOwnRot } from '../disk/disk-steps'
 
 /** Times a restart tries to open a store that failed to open with a disk error (more while armed read errors are being used up). */
 const OPEN_ATTEMPTS = 3
@@ -165,7 +166,8 @@ export class Lifecycle {
     this.deps.network.peerUp(i)
     // The check reads on a quiet disk, so it ends in the instant of the restart (as the
     // open does): a restart a timer starts must not outlive the step it falls in.
-    const result = await this.deps.disks.quiet(i, () => checkDurability(this.deps.context(), peer, passive))
+    const rotBefore = disk.stats.corruptReads
+    const result = await this.deps.disks.quiet(i, () => checkDurability(this.deps.context(), peer, passive, (got, expected) => servedOwnRot(disk, rotBefore, got, expected)))
     if (this.lostPower.delete(i)) {
       const audited = await this.deps.disks.quiet(i, () => checkCleanAudit(this.deps.context(), peer, passive))
       result.checked += audited.checked
