@@ -77,6 +77,17 @@ export function buildParts (opts: ResolvedSimOptions, step: () => number | null)
   const disks = new SimDisks({ clock, gate: scheduler.gate, prng: (i) => prng.fork(`disk/${i}`) }, peers.map((p) => p.dir), opts.disks)
   for (const disk of disks.disks) {
     disk.onfail = (kind, code) => trace.record('dfail', { p: disk.index, op: kind, code })
+    disk.sync.onsync = () => (peers[disk.index] as Peer).synced()
+    // A conflict is hypercore's answer to a writer that wrote over rotten metadata; with no such rot on its disk, the writer equivocated.
+    ;(peers[disk.index] as Peer).onconflict = (core) => {
+      trace.record('conflict', { p: disk.index, c: core })
+      disk.stats.conflicts++
+      const owner = core === -1 ? undefined : catalog.get(core).owner
+      if (owner !== undefined && disks.get(owner).rottenMeta.size === 0) {
+        log.violate('convergence', `hypercore reports conflicting signatures of core ${core}'s writer, whose disk read no rotten metadata`, clock.installed ? clock.elapsedMs : 0, step())
+      }
+    }
+    disk.onrot = (target, pointer, sticky) => trace.record('rot', { p: disk.index, target, ptr: pointer, ...(sticky ? { sticky } : {}) })
   }
   let workload: WorkloadHost | null
   try {
@@ -116,6 +127,7 @@ export function buildParts (opts: ResolvedSimOptions, step: () => number | null)
     nextFaultId: () => ++faultIds,
     later: (delayMs, fn) => lifecycle.later(delayMs, fn),
     crashPeer: (i) => lifecycle.crashPeer(i),
+    powerLoss: (i) => lifecycle.powerLoss(i),
     afterStorageCompletions: (count) => scheduler.afterStorageCompletions(count),
     closePeer: (i) => lifecycle.closePeer(i),
     restartPeer: (i) => lifecycle.restartPeer(i),

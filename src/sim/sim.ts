@@ -208,7 +208,7 @@ export class Sim implements SimContext {
           this.log.violate('step-stuck', `step did not finish within ${this.stepTimeoutMs * 3} ms`, this.clock.elapsedMs, index)
         }
       }
-      if (step.kind === 'crash') this.dropCrashedWork(index)
+      if (step.kind === 'crash' || step.kind === 'power-loss') this.dropCrashedWork(index)
       const result: StepResult = { index, step, atMs: this.clock.elapsedMs, ...out }
       this.trace.record('res', { i: index, ok: out.ok, ...(out.code === undefined ? {} : { code: out.code }), ...(out.value === undefined ? {} : { v: out.value }), ...(out.result === undefined ? {} : { r: out.result }), ...(out.skipped === undefined ? {} : { skip: out.skipped }) })
       this.checks.afterStep()
@@ -301,7 +301,9 @@ export class Sim implements SimContext {
     this.enter()
     try {
       await this.scheduler.run(this.lifecycle.healAll(), this.stepTimeoutMs)
-      const result = await converge(this, timeoutMs)
+      // Bit rot and power loss could leave a replica with other bytes under the same tree: compare blocks too.
+      const contents = (this.faults['corrupt-read'] ?? 0) + (this.faults['power-loss'] ?? 0) > 0
+      const result = await converge(this, timeoutMs, contents)
       this.log.account({ checked: result.checked, violations: result.violations })
       return result
     } finally {

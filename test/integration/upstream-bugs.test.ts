@@ -48,7 +48,10 @@ const REPROS: Repro[] = [
   { file: 'hypercore-moveto-activity.js', package: 'hypercore', versions: null, oursToo: true },
   { file: 'autobase-ack-timer-stale-error.js', package: 'autobase', versions: null, oursToo: true },
   { file: 'autobase-crash-duplicate-node.js', package: 'autobase', versions: null, oursToo: true },
-  { file: 'hypercore-serve-read-error-stalls.js', package: 'hypercore', versions: null, oursToo: true }
+  { file: 'hypercore-serve-read-error-stalls.js', package: 'hypercore', versions: null, oursToo: true },
+  { file: 'hypercore-trusts-own-disk.js', package: 'hypercore', versions: null, oursToo: true },
+  { file: 'hypercore-signs-rotten-tree.js', package: 'hypercore', versions: null, oursToo: true },
+  { file: 'hypercore-persists-rotten-bitfield.js', package: 'hypercore', versions: null, oursToo: true }
 ]
 
 // The ranges come from known-bugs.json, so the file and the scripts cannot drift apart.

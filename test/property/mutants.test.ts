@@ -15,6 +15,14 @@ import * as discoveryDispatch from '../../src/store/discovery-dispatch'
 import { runTestFile } from './mutants/test-file'
 import { autobaseHooks, hyperbeeOperations, hyperdriveOperations } from '../../src/sim'
 import { Link } from '../../src/sim/network/link'
+import { SyncPoints } from '../../src/sim/disk/sync-points'
+
+// The lower layers issue 21's planted bugs reach into (their lib/ files are untyped).
+const lowerLayers = {
+  core: (require('hypercore/lib/core') as { prototype: object }).prototype,
+  sessionState: (require('hypercore/lib/session-state') as { prototype: object }).prototype,
+  coreTx: (require('hypercore-storage/lib/tx') as { CoreTX: { prototype: object } }).CoreTX.prototype
+}
 
 // Everything a planted bug may patch: prototypes of the compiled store and module exports.
 const TARGETS: Record<string, object> = {
@@ -35,7 +43,12 @@ const TARGETS: Record<string, object> = {
   autobaseHooks,
   hyperdriveOperations,
   // Planted bugs of the simulator's own fault paths (a fault that does not do what it says).
-  'Link.prototype': Link.prototype
+  'Link.prototype': Link.prototype,
+  // Planted bugs below the store (issue 21): hypercore's core and session state, its storage, the simulated disk.
+  'hypercore/lib/core.prototype': lowerLayers.core,
+  'hypercore/lib/session-state.prototype': lowerLayers.sessionState,
+  'hypercore-storage CoreTX.prototype': lowerLayers.coreTx,
+  'SyncPoints.prototype': SyncPoints.prototype
 }
 
 function snapshot (): Map<string, unknown> {

@@ -22,6 +22,8 @@ const INVARIANTS: Record<InvariantName, true> = {
   'gc-liveness': true,
   'one-core-per-key': true,
   'open-after-close': true,
+  'rot-unreported': true,
+  'torn-state': true,
   workload: true,
   api: true
 }

@@ -17,6 +17,8 @@ export interface Completion {
   args: unknown[]
   /** Result delivered instead of RocksDB's (an injected read error); null: RocksDB's own. */
   replace: unknown[] | null
+  /** Alters RocksDB's result in place at release (bit rot); null: delivered as it is. */
+  alter: ((args: unknown[]) => void) | null
   /** The database (or null) whose state it reads or changes: the key of its ordering rules. */
   db: object | null
   /** A write or any other operation that changes the database (open, close, flush): runs only at its turn. */
@@ -185,7 +187,7 @@ export class CompletionQueue {
    * changes it. Hand it over with `launch` (or complete it without RocksDB).
    */
   submit (disk: number, dueMs: number, db: object | null = null, barrier = false): Completion {
-    const c: Completion = { dueMs, disk, done: false, direct: false, fn: null, receiver: null, args: [], replace: null, db, barrier, start: null }
+    const c: Completion = { dueMs, disk, done: false, direct: false, fn: null, receiver: null, args: [], replace: null, alter: null, db, barrier, start: null }
     this.queue.push(c)
     this.submittedCount++
     if (dueMs > this.now()) this.rearm()
@@ -229,6 +231,7 @@ export class CompletionQueue {
     const fn = c.fn as Callback
     c.fn = null
     try {
+      if (c.replace === null && c.alter !== null) c.alter(c.args)
       fn.apply(c.receiver, c.replace ?? c.args)
     } catch (err) {
       this.onerror(err)

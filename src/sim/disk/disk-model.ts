@@ -46,6 +46,12 @@ export interface DiskModel {
   diskOf (dbPath: string): number
   /** Plans one operation on disk `disk`, of the database whose native handle is `db`. */
   plan (disk: number, name: OperationName, db: object): OperationPlan
+  /** A write batch of disk `disk` is about to reach RocksDB (at its turn, no other write running). */
+  beforeWrite? (disk: number): void
+  /** True if reads of disk `disk` may come back altered (asked at submission: the gate then keeps their keys). */
+  rotting? (disk: number): boolean
+  /** Alters, in place, the values a read of disk `disk` returns for `keys` (asked at release, in the gate's order). */
+  alterRead? (disk: number, keys: readonly Uint8Array[], values: unknown[]): void
 }
 
 /** The arguments RocksDB would pass a failed operation's callback. */

@@ -3,9 +3,11 @@ import type { InvariantName } from '../checks/invariants'
 import type { SimDisks } from './sim-disks'
 import type { Trace } from '../trace/trace'
 import { diskErrorCode } from './disk-error'
+import { isRottenBlock } from './corruption'
+import type { SimDisk } from './sim-disk'
 
-/** A disk fault step. */
-export type DiskFaultStep = Extract<Step, { kind: DiskFaultKind }>
+/** A disk fault step (power loss is a crash: the executor runs it). */
+export type DiskFaultStep = Extract<Step, { kind: Exclude<DiskFaultKind, 'power-loss'> }>
 
 /** What injecting a disk fault needs of a simulation. */
 export interface DiskFaultContext {
@@ -27,6 +29,11 @@ export interface DiskFaultContext {
 export function injectDiskFault (ctx: DiskFaultContext, step: DiskFaultStep, faultId: number): void {
   const disk = ctx.disks.get(step.peer)
   ctx.countFault(step.kind)
+  if (step.kind === 'corrupt-read') {
+    disk.corruptReads(step.target, step.sticky === true)
+    ctx.trace.record('fault', { f: step.kind, id: faultId, p: step.peer, target: step.target, ...(step.sticky === true ? { sticky: true } : {}) })
+    return
+  }
   if (step.kind === 'read-error') {
     disk.failReads(step.reads ?? 1)
     ctx.trace.record('fault', { f: step.kind, id: faultId, p: step.peer, n: step.reads ?? 1 })
@@ -40,6 +47,19 @@ export function injectDiskFault (ctx: DiskFaultContext, step: DiskFaultStep, fau
     disk.liftWrites(id)
     void ctx.recoverPeer(step.peer)
   })
+}
+
+/**
+ * True if a read of the peer's own disk handed back `got` where `expected` belongs, as
+ * exactly the rotten copy a `corrupt-read` made of it, while that disk flipped reads
+ * (`rotBefore`: its `corruptReads` when the read started). hypercore 11 trusts its own
+ * disk (test/upstream-bugs/hypercore-trusts-own-disk.js): such a read is tolerated and
+ * counted, and nothing else is.
+ */
+export function servedOwnRot (disk: SimDisk, rotBefore: number, got: Uint8Array, expected: Uint8Array): boolean {
+  if (disk.stats.corruptReads <= rotBefore || !isRottenBlock(got, expected)) return false
+  disk.stats.rotServed++
+  return true
 }
 
 /** A failed condition: invariant, detail. */

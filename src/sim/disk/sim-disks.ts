@@ -47,6 +47,23 @@ export class SimDisks implements DiskModel {
     return this.get(disk).plan(name, db)
   }
 
+  beforeWrite (disk: number): void {
+    this.get(disk).sync.beforeWrite()
+  }
+
+  /** Starts tracking sync points on every disk (for `power-loss`): what is on disk now is durable. */
+  trackDurability (): void {
+    for (const disk of this.disks) disk.sync.start()
+  }
+
+  rotting (disk: number): boolean {
+    return this.get(disk).rotting
+  }
+
+  alterRead (disk: number, keys: readonly Uint8Array[], values: unknown[]): void {
+    this.get(disk).alterRead(keys, values)
+  }
+
   /**
    * Runs `work` (a store opening, closing or crashing on disk i) with that disk quiet:
    * its held operations and new ones complete at once, because the scheduler waits for
@@ -75,12 +92,18 @@ export class SimDisks implements DiskModel {
 
   /** Totals over every disk. */
   stats (): DiskStats {
-    const out: DiskStats = { operations: 0, stalls: 0, failedWrites: 0, failedReads: 0 }
+    const out: DiskStats = { operations: 0, stalls: 0, failedWrites: 0, failedReads: 0, corruptReads: 0, rotServed: 0, rotStuck: 0, conflicts: 0, powerHoles: 0, unsynced: 0 }
     for (const { stats } of this.disks) {
       out.operations += stats.operations
       out.stalls += stats.stalls
       out.failedWrites += stats.failedWrites
       out.failedReads += stats.failedReads
+      out.corruptReads += stats.corruptReads
+      out.rotServed += stats.rotServed
+      out.rotStuck += stats.rotStuck
+      out.conflicts += stats.conflicts
+      out.powerHoles += stats.powerHoles
+      out.unsynced += stats.unsynced
     }
     return out
   }

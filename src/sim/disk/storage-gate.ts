@@ -131,6 +131,15 @@ export class StorageGate {
     return { disk, dueMs: p.dueMs, error: p.error }
   }
 
+  /** Lets the model alter what a read batch returns (`ops`: its gets, each with its key). */
+  private rot (c: Completion, disk: number, ops: unknown): void {
+    const model = this.model
+    if (disk === -1 || model?.rotting?.(disk) !== true || !Array.isArray(ops)) return
+    // Copied now: the batch reuses its buffers once it completes.
+    const keys = ops.map((op: { key?: unknown }) => Buffer.from(bytes(op.key)))
+    c.alter = (res) => { if (Array.isArray(res[1])) model.alterRead?.(disk, keys, res[1]) }
+  }
+
   private patch (binding: Binding): void {
     if (patched.has(binding)) return
     patched.add(binding)
@@ -158,8 +167,13 @@ export class StorageGate {
           return undefined
         }
         if (error !== null) c.replace = failedResult(name, args, error)
+        else if (name === 'read') gate.rot(c, disk, args[2])
         args[at] = function (this: unknown, ...res: unknown[]) { gate.queue.complete(c, cb, this, res) }
-        return gate.hand(c, this, orig, args, (err) => { gate.queue.complete(c, cb, args[at - 1], [err]) }, args[at - 1])
+        const model = gate.model
+        const run: BindingFn = name !== 'write' || disk === -1 || model?.beforeWrite === undefined
+          ? orig
+          : function (this: unknown, ...a: unknown[]) { model.beforeWrite?.(disk); return orig.apply(this, a) }
+        return gate.hand(c, this, run, args, (err) => { gate.queue.complete(c, cb, args[at - 1], [err]) }, args[at - 1])
       }
     }
     this.patchIterators(binding)
@@ -184,6 +198,10 @@ export class StorageGate {
       const { disk, dueMs, error } = gate.plan(name, db, args)
       const c = gate.queue.submit(disk, dueMs, db, false)
       if (error !== null) c.replace = failedResult(name, args, error)
+      else if (name === 'iteratorRead' && gate.model?.rotting?.(disk) === true) {
+        const model = gate.model
+        c.alter = (res) => { if (!res[0] && Array.isArray(res[1]) && Array.isArray(res[2])) model.alterRead?.(disk, res[1].map(bytes), res[2]) }
+      }
       fifo.push(c)
       return c
     }
@@ -248,6 +266,13 @@ export class StorageGate {
     now = false
     return result
   }
+}
+
+/** A key as bytes (the binding hands keys over as Buffers and back as ArrayBuffers). */
+function bytes (key: unknown): Uint8Array {
+  if (key instanceof ArrayBuffer) return new Uint8Array(key)
+  if (ArrayBuffer.isView(key)) return new Uint8Array(key.buffer, key.byteOffset, key.byteLength)
+  return new Uint8Array(0)
 }
 
 /** Every rocksdb-native binding module loaded in this process, plus the one resolvable from here. */

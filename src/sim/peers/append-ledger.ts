@@ -22,10 +22,62 @@ export class AppendLedger {
   readonly inDoubt = new Map<number, number[]>()
   /** Appends started and not settled, in order: what the store going away now leaves in flight. */
   private readonly pending = new Map<number, Array<{ blocks: number }>>()
+  /**
+   * Blocks [from, to) acknowledged and then lost to a power loss, per core, merged. The
+   * writer's replicas may hold the signed length up to `to` and give it back to the
+   * writer, with or without the blocks: if none downloaded them, they are gone from
+   * every peer for good (the core keeps a hole; the checks allow it there only).
+   */
+  readonly lost = new Map<number, [number, number]>()
+  /** Acknowledged lengths at the disk's last sync point (`power-loss`); null before the first. */
+  private synced: Map<number, number> | null = null
+  /** Acknowledged lengths reached since the last sync point, in order, per core. */
+  private readonly sinceSync = new Map<number, number[]>()
 
   /** Records an acknowledged length. */
   ack (core: number, length: number): void {
-    if (length > (this.acked.get(core) ?? 0)) this.acked.set(core, length)
+    if (length <= (this.acked.get(core) ?? 0)) return
+    this.acked.set(core, length)
+    if (this.synced === null) return
+    let log = this.sinceSync.get(core)
+    if (log === undefined) this.sinceSync.set(core, (log = []))
+    log.push(length)
+  }
+
+  /** The disk made everything written so far durable: what is acknowledged now survives a power loss. */
+  markSynced (): void {
+    this.synced = new Map(this.acked)
+    this.sinceSync.clear()
+  }
+
+  /**
+   * Power was lost after the store went away (`stop`): appends acknowledged since the
+   * last sync point may be gone. Each becomes in flight (there whole or not at all, in
+   * order, before the appends that were pending); the acknowledged length falls back to
+   * the synced one, which must survive. Returns the blocks acknowledged and not synced.
+   */
+  losePower (): number {
+    if (this.synced === null) return 0
+    let unsynced = 0
+    for (const [core, lengths] of this.sinceSync) {
+      const synced = this.synced.get(core) ?? 0
+      const batches: number[] = []
+      let at = synced
+      for (const length of lengths) {
+        batches.push(length - at)
+        at = length
+      }
+      unsynced += at - synced
+      if (at > synced) {
+        const was = this.lost.get(core)
+        this.lost.set(core, was === undefined ? [synced, at] : [Math.min(was[0], synced), Math.max(was[1], at)])
+      }
+      this.inflight.set(core, [...batches, ...this.inflight.get(core) ?? []])
+      if (synced === 0) this.acked.delete(core)
+      else this.acked.set(core, synced)
+    }
+    this.sinceSync.clear()
+    return unsynced
   }
 
   /**

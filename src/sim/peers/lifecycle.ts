@@ -5,6 +5,8 @@ import type { Peer } from './peer'
 import type { Outcome } from '../clock/scheduler'
 import { DEVICE_FILE_CALLERS, type ClockTimer } from '../clock/virtual-clock'
 import { diskErrorCode } from '../disk/disk-error'
+import { checkCleanAudit, checkRotAudit } from '../checks/rot-audit'
+import { servedOwnRot } from '../disk/disk-steps'
 
 /** Times a restart tries to open a store that failed to open with a disk error (more while armed read errors are being used up). */
 const OPEN_ATTEMPTS = 3
@@ -96,6 +98,24 @@ export class Lifecycle {
     const app = this.deps.app
     await this.held(i, () => (this.deps.peers[i] as Peer).crash(app == null ? undefined : () => app.crashed(i)))
   }
+
+  /**
+   * Power loss: the peer crashes, then its folder goes back to its disk's last sync
+   * point (SyncPoints.restore) and the model forgets the acknowledgements not synced by
+   * then (they may be gone; the synced ones must survive). The restart audits every core.
+   */
+  async powerLoss (i: number): Promise<void> {
+    await this.crashPeer(i)
+    const peer = this.deps.peers[i] as Peer
+    const restored = this.deps.disks.get(i).sync.restore()
+    const unsynced = restored ? peer.lostPower() : 0
+    this.deps.disks.get(i).stats.unsynced += unsynced
+    this.lostPower.add(i)
+    this.deps.trace.record('power', { p: i, restored, unsynced })
+  }
+
+  /** Peers that lost power and have not restarted since (their restart audits their cores). */
+  private readonly lostPower = new Set<number>()
 
   /**
    * Closes a peer cleanly, as an application closes its store: its links are cut first
@@ -194,10 +214,27 @@ export class Lifecycle {
     this.deps.network.peerUp(i)
     // The check reads on a quiet disk, so it ends in the instant of the restart (as the
     // open does): a restart a timer starts must not outlive the step it falls in.
-    const result = await this.deps.disks.quiet(i, () => checkDurability(this.deps.context(), peer, passive))
+    const rotBefore = disk.stats.corruptReads
+    const result = await this.deps.disks.quiet(i, () => checkDurability(this.deps.context(), peer, passive, (got, expected) => servedOwnRot(disk, rotBefore, got, expected)))
+    if (this.lostPower.delete(i)) {
+      const audited = await this.deps.disks.quiet(i, () => checkCleanAudit(this.deps.context(), peer, passive))
+      result.checked += audited.checked
+      result.violations.push(...audited.violations)
+    }
     this.deps.log.account(result)
     if (peer.up) await this.deps.app?.reopened(i)
     return result
+  }
+
+  /** Before the heal lifts sticky bit rot: `audit()` must report it (checkRotAudit), on a quiet disk. */
+  private async auditRot (): Promise<void> {
+    for (const peer of this.deps.peers) {
+      const damaged = this.deps.disks.get(peer.index).damaged
+      if (damaged.length === 0 || !peer.up) continue
+      const result = await this.deps.disks.quiet(peer.index, () => checkRotAudit(this.deps.context(), peer, damaged, passive))
+      this.deps.trace.record('audit', { p: peer.index, checked: result.checked, missed: result.violations.length, ...(result.blind > 0 ? { blind: result.blind } : {}) })
+      this.deps.log.account(result)
+    }
   }
 
   /** Runs `fn` after `delayMs` of virtual time, unless healed or stopped first. */
@@ -220,10 +257,24 @@ export class Lifecycle {
     this.deps.trace.record('heal')
     for (const peer of this.deps.peers) await this.wakePeer(peer.index)
     this.deps.network.healAll()
+    await this.auditRot()
+    const rotted = this.deps.peers.filter((p) => p.up && this.deps.disks.get(p.index).rotted)
     this.deps.disks.liftAll()
     for (const peer of this.deps.peers) {
       if (peer.state === 'crashed') await this.restartPeer(peer.index)
       else await this.recoverPeer(peer.index)
+    }
+    // hypercore keeps what it read (tree roots, bitfield pages) in memory: after bit rot,
+    // its operator restarts it on the repaired disk, as after a failed write.
+    for (const peer of rotted) {
+      if (!peer.up || this.stopped) continue
+      this.deps.trace.record('recover', { p: peer.index, why: 'rot' })
+      try {
+        await this.closePeer(peer.index)
+      } catch (err) {
+        this.deps.log.error(err)
+      }
+      await this.restartPeer(peer.index)
     }
     await this.deps.app?.healed()
   }

@@ -47,7 +47,8 @@ interface LingerReplicator {
  *   contiguousLength equal to length, and the writer appends on under the same key;
  * - lost: everything in memory: sessions, open cores, replication and pending
  *   requests, timers, GC state.
- * Not modelled: torn writes, lost acknowledged data (an OS crash or power loss).
+ * Not modelled here: torn writes, an OS crash; a power loss is a crash followed by
+ * the disk going back to its last sync point (Lifecycle.powerLoss).
  * A clean `close()` closes the store as an application would.
  */
 export class Peer {
@@ -72,12 +73,23 @@ export class Peer {
   readonly inflight = this.appends.inflight
   /** Model: appends that failed with a disk error since the last durability check (see AppendLedger). */
   readonly inDoubt = this.appends.inDoubt
+  /** Model: acknowledged blocks a power loss took, per core index (see AppendLedger.lost). */
+  readonly lostAcked = this.appends.lost
   /** Model: cores this peer has stored (it opened a session on them). */
   readonly holds = new Set<number>()
   /** Cores GC closed while the store was up. */
   collected = 0
   /** Called when GC closed a core: core index (-1 if not in the catalog). */
   oncollect: (core: number) => void = noop
+  /**
+   * Cores (catalog index) on which hypercore detected two conflicting signatures of the
+   * writer and closed every session (it does so after a writer signed over a tree node
+   * it read rotten): the model's sessions there are gone, and the session checks skip
+   * the core from then on (counted: `conflicts`).
+   */
+  readonly conflicted = new Set<number>()
+  /** Called when hypercore reports a conflict on a core (catalog index, -1 if not in it). */
+  onconflict: (core: number) => void = noop
   /** Called the moment GC starts closing a core, synchronously (see GcRacer). */
   onclosing: (core: SimCore) => void = noop
   /** Sees its stores' cores and closes (see LivenessChecks). */
@@ -147,6 +159,7 @@ export class Peer {
     // but hypercore never marks it closed: its close() rethrows the open's error.
     core.ready().catch(() => { if (!core.opened) this.openCores.delete(core) })
     ;(core.replicator as unknown as LingerReplicator)._notDownloadingLinger = this.opts.notDownloadingLingerMs
+    this.watchConflicts(core)
     const close = core.close
     // Only GC and the store's own close() close a core; the latter is excluded by `up`.
     core.close = () => {
@@ -159,6 +172,22 @@ export class Peer {
         closing.then(done, done)
       }
       return closing
+    }
+  }
+
+  // hypercore 11.37's Core._onconflict closes every session of the core with an error.
+  private watchConflicts (core: SimCore): void {
+    const c = core as unknown as { _onconflict?: (proof: unknown) => Promise<void> }
+    const original = c._onconflict
+    if (typeof original !== 'function') return
+    c._onconflict = (proof: unknown) => {
+      const index = this.catalog.indexOf(core.discoveryKey.toString('hex'))
+      if (index !== -1) {
+        this.conflicted.add(index)
+        this.sessions.delete(index)
+      }
+      this.onconflict(index)
+      return original.call(core, proof)
     }
   }
 
@@ -231,6 +260,16 @@ export class Peer {
   /** Records an acknowledged length. */
   ack (core: number, length: number): void {
     this.appends.ack(core, length)
+  }
+
+  /** Its disk reached a sync point: what is acknowledged now survives a power loss. */
+  synced (): void {
+    this.appends.markSynced()
+  }
+
+  /** After a crash, its disk lost what was not synced: returns the acknowledged blocks that may be gone (AppendLedger.losePower). */
+  lostPower (): number {
+    return this.appends.losePower()
   }
 
   /**

@@ -18,7 +18,10 @@ export function namedIn (o: Record<string, unknown>): { peers: number[], cores: 
 /** Step kinds that are not drawn as marks: faults are bands, the rest acts on links or time. */
 export function isFaultStep (kind: string): boolean {
   return ['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart', 'disk-error', 'disk-full', 'read-error', 'heal', 'replicate', 'advance',
-    'one-way', 'sleep'].includes(kind)
+    'one-way', 'sleep',
+    'corrupt-read',
+    'power-loss'
+  ].includes(kind)
 }
 
 /** describeStep for the kinds this build knows; `pN kind cM field=value...` for others (a newer trace). */

@@ -110,8 +110,11 @@ function legend (data: ReportData): string {
     item('violation', COLORS.violation), item('crashed', COLORS.crashed), item('restarting', COLORS.restarting),
     item('disconnect', COLORS.disconnect), item('partition', COLORS.partition), item('stall', COLORS.stall),
     item('slow', COLORS.slow), item('disk error', COLORS['disk-error']), item('disk full', COLORS['disk-full']),
-    item('read error', COLORS['read-error']), item('heal', COLORS.heal), item('other', COLORS.other),
+    item('read error', COLORS['read-error']),
+    item('corrupt read', COLORS['corrupt-read']),
+    item('power loss', COLORS['power-loss']),
     item('one-way', COLORS['one-way']), item('sleep (asleep)', COLORS.sleep),
+    item('heal', COLORS.heal), item('other', COLORS.other),
     ...data.appOps.map(([name, color]) => item(`app: ${name}`, color))
   ]
   const unknown = data.unknownKinds.length === 0

@@ -25,6 +25,8 @@ export const COLORS = {
   'read-error': '#0891b2',
   'one-way': '#a3e635',
   sleep: '#1e3a8a',
+  'corrupt-read': '#4d7c0f',
+  'power-loss': '#1e293b',
   heal: '#22c55e'
 } as const
 
@@ -81,7 +83,10 @@ ${(['append', 'get', 'download', 'open-session', 'close-session', 'gc', 'race', 
 .state.asleep { fill: ${COLORS.sleep}; fill-opacity: 0.25; }
 .band, .lfault, .pshade { fill: #94a3b8; }
 ${(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart', 'disk-error', 'disk-full', 'read-error',
-  'one-way', 'sleep'] as const)
+  'one-way', 'sleep',
+  'corrupt-read',
+  'power-loss'
+] as const)
   .map((k) => `.band.f-${k}, .lfault.f-${k}, .pshade.f-${k} { fill: ${COLORS[k]}; }`).join('\n')}
 .band.end-end { fill-opacity: 0.6; }
 .lfault, .pshade { fill-opacity: 0.3; }

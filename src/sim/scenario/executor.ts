@@ -1,7 +1,7 @@
 import type Hypercore = require('hypercore')
 import { blockContent, type CatalogEntry, type CoreCatalog } from '../peers/catalog'
 import { errorCode, type CheckResult, type InvariantName } from '../checks/invariants'
-import { checkFailedAppend, injectDiskFault, type DiskFaultContext } from '../disk/disk-steps'
+import { checkFailedAppend, injectDiskFault, servedOwnRot, type DiskFaultContext } from '../disk/disk-steps'
 import { injectPeerNetFault, type PeerNetFaultContext } from '../network/peer-net-steps'
 import { linkName, type Network } from '../network/network'
 import type { Peer } from '../peers/peer'
@@ -41,6 +41,8 @@ export interface StepContext extends DiskFaultContext, PeerNetFaultContext {
   nextFaultId (): number
   /** Crashes a peer (links first). */
   crashPeer (peer: number): Promise<void>
+  /** Crashes a peer and puts its folder back to its disk's last sync point (Lifecycle.powerLoss). */
+  powerLoss (peer: number): Promise<void>
   /** Resolves at the first quiet moment after `count` more storage completions (Scheduler.afterStorageCompletions). */
   afterStorageCompletions (count: number): Promise<void>
   /** Reopens a crashed or closed peer, reconnects it and checks durability. */
@@ -192,12 +194,19 @@ async function startInflightAppend (ctx: StepContext, peer: Peer, a: InflightApp
 }
 
 async function get (ctx: StepContext, peer: Peer, entry: CatalogEntry, index: number): Promise<StepOutput> {
+  const disk = ctx.disks.get(peer.index)
+  const rotBefore = disk.stats.corruptReads
   return withSession(peer, entry, async (session) => {
     const block = await session.get(index, { timeout: ctx.stepTimeoutMs })
     if (block === null) return { ok: false, code: 'NO_BLOCK' }
+    const expected = blockContent(entry.name, index)
+    if (servedOwnRot(disk, rotBefore, block, expected)) {
+      ctx.trace.record('tolerated', { why: 'own-disk-rot', p: peer.index, c: entry.index, i: index })
+      return { ok: false, code: 'WRONG_BLOCK', value: block.byteLength }
+    }
     // Block i of a core has one content (blockContent), whoever appended it and however
     // often: a read that returns anything else hands the app corrupt data.
-    if (!block.equals(blockContent(entry.name, index))) {
+    if (!block.equals(expected)) {
       ctx.violate('wrong-block', `a get of block ${index} returned ${block.byteLength} bytes that differ from the block the owner appended`, peer.index, entry.index)
       return { ok: false, code: 'WRONG_BLOCK', value: block.byteLength }
     }
@@ -284,6 +293,14 @@ async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | '
       lift(step.downMs, 'crash', () => { void ctx.restartPeer(step.peer) })
       return OK
     }
+    case 'power-loss': {
+      if (!(ctx.peers[step.peer] as Peer).up) return { ok: false, code: 'PEER_DOWN' }
+      await ctx.powerLoss(step.peer)
+      ctx.countFault('power-loss')
+      trace.record('fault', { f: 'power-loss', id, p: step.peer })
+      lift(step.downMs, 'power-loss', () => { void ctx.restartPeer(step.peer) })
+      return OK
+    }
     case 'restart': {
       const peer = ctx.peers[step.peer] as Peer
       trace.record('fault', { f: 'restart', id, p: step.peer })
@@ -296,6 +313,7 @@ async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | '
     case 'disk-error':
     case 'disk-full':
     case 'read-error':
+    case 'corrupt-read':
       injectDiskFault(ctx, step, id)
       return OK
     case 'one-way':

@@ -31,6 +31,7 @@ export interface RunStepsResult {
 export async function runSteps (steps: readonly Step[], opts: RunStepsOptions): Promise<RunStepsResult> {
   const { convergeTimeoutMs, ...simOptions } = opts
   const sim = await Sim.create(simOptions)
+  if (steps.some((s) => s.kind === 'power-loss')) sim.disks.trackDurability()
   let results: StepResult[] = []
   let snapshot: SimSnapshot
   let convergence: ConvergenceResult | null = null

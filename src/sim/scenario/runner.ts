@@ -151,6 +151,8 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
     ...(opts.checkTimeoutMs === undefined ? {} : { checkTimeoutMs: opts.checkTimeoutMs }),
     ...(opts.trace === undefined ? {} : { trace: opts.trace })
   })
+  // Sync points are taken (folders copied) only when a power loss can need them.
+  if (scenario.steps.some((s) => s.kind === 'power-loss')) sim.disks.trackDurability()
   const progress = (phase: RunProgress['phase'], step: number): void => {
     opts.onProgress?.({ phase, step, steps: scenario.steps.length, virtualMs: sim.clock.installed ? sim.clock.elapsedMs : 0 })
   }

@@ -27,6 +27,8 @@ export function renumberStep (step: Step, peer: Renumber, core: Renumber): Step 
     case 'disk-full':
     case 'read-error':
     case 'sleep':
+    case 'corrupt-read':
+    case 'power-loss':
     case 'op': { // a workload operation's arguments are the app's, opaque here: they name no core of the catalog
       const p = peer(step.peer)
       return p === null ? null : { ...step, peer: p }

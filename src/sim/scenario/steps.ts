@@ -1,5 +1,6 @@
 import type { JsonValue } from '../workloads/workload'
 import { isFeatureName, type ApiStep } from './features/names'
+import { CORRUPT_TARGETS, type CorruptTarget } from '../disk/corruption'
 
 /** Kinds of fault a scenario can inject. */
 export type FaultKind = 'disconnect' | 'partition' | 'stall' | 'slow' | 'crash' | 'restart' | DiskFaultKind
@@ -18,9 +19,17 @@ const ONE_WAY_MODES: readonly string[] = ['drop', 'stall', 'slow']
 
 /** Kinds of disk fault (see SimDisk and docs/ARCHITECTURE.md for what each models). */
 export type DiskFaultKind = 'disk-error' | 'disk-full' | 'read-error'
+  | 'corrupt-read'
+  | 'power-loss'
 
 /** Every disk fault kind, in a fixed order. */
-export const DISK_FAULT_KINDS: readonly DiskFaultKind[] = Object.freeze(['disk-error', 'disk-full', 'read-error'])
+export const DISK_FAULT_KINDS: readonly DiskFaultKind[] = Object.freeze(['disk-error', 'disk-full', 'read-error',
+  'corrupt-read',
+  'power-loss'
+])
+
+/** The disk fault kinds of issue 21: drawn by a generator of their own, so older seeds draw as before. */
+export const LATER_DISK_FAULT_KINDS: readonly DiskFaultKind[] = Object.freeze(['corrupt-read', 'power-loss'])
 
 /** Every fault kind, in a fixed order. */
 export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart', ...DISK_FAULT_KINDS,
@@ -103,6 +112,18 @@ export type Step =
    * it (PEER_ASLEEP). Then it wakes: links carry again, and the app calls `resume()`.
    */
   | { kind: 'sleep', peer: number, durationMs?: number }
+  /**
+   * Bit rot on the peer's disk: its next read of a `target` record (a block, a tree node,
+   * a bitfield page) returns it with a bit flipped; `sticky`: so does every later read of
+   * that key, until the heal (see SimDisk.corruptReads).
+   */
+  | { kind: 'corrupt-read', peer: number, target: CorruptTarget, sticky?: boolean }
+  /**
+   * The peer loses power: it dies like a crash, and its folder goes back to what the
+   * disk had made durable at the last sync point (see SimDisk.sync); it restarts after
+   * `downMs` if given.
+   */
+  | { kind: 'power-loss', peer: number, downMs?: number }
   /** Lifts every fault and restarts every crashed peer. */
   | { kind: 'heal' }
   /** Runs operation `op` of the simulation's workload on a peer's app, with `args` (plain JSON). */
@@ -188,6 +209,12 @@ export function checkStep (step: Step, peers: number, cores: number): void {
       else if (step.bandwidthBytesPerSec !== undefined) throw new RangeError(`one-way: bandwidthBytesPerSec is for mode slow, not ${step.mode}`)
       return
     case 'sleep': peer(step.peer); count(step.durationMs, 'durationMs'); return
+    case 'corrupt-read':
+      peer(step.peer)
+      if (!CORRUPT_TARGETS.includes(step.target)) throw new RangeError(`corrupt-read: target must be one of ${CORRUPT_TARGETS.join(', ')}`)
+      if (step.sticky !== undefined && typeof step.sticky !== 'boolean') throw new RangeError('corrupt-read: sticky must be a boolean')
+      return
+    case 'power-loss': peer(step.peer); count(step.downMs, 'downMs'); return
     case 'heal': return
     case 'op':
       peer(step.peer)
@@ -233,6 +260,8 @@ export function describeStep (step: Step): string {
     case 'read-error': return `read-error p${step.peer}${step.reads === undefined ? '' : ` x${step.reads}`}`
     case 'one-way': return `one-way ${step.mode} p${step.from}->p${step.to}${step.mode === 'slow' ? ` to ${step.bandwidthBytesPerSec ?? '?'}B/s` : ''}${lasting(step.durationMs)}`
     case 'sleep': return `sleep p${step.peer}${lasting(step.durationMs)}`
+    case 'corrupt-read': return `corrupt-read p${step.peer} ${step.target}${step.sticky === true ? ' sticky' : ''}`
+    case 'power-loss': return `power-loss p${step.peer}${step.downMs === undefined ? '' : ` down ${step.downMs}ms`}`
     case 'heal': return 'heal'
     case 'api': return `p${step.peer} api ${step.feature}${step.core === undefined ? '' : ` c${step.core}`}${step.arg === 0 ? '' : ` #${step.arg}`}`
     case 'op': return `p${step.peer} ${step.op}${step.args === null ? '' : ` ${JSON.stringify(step.args)}`}`

@@ -40,6 +40,8 @@ export function simplerSteps (step: Step): Step[] {
       return out
     }
     case 'read-error': return fewer(step.reads ?? 1, 1).map((reads) => ({ ...step, reads }))
+    case 'corrupt-read': return step.sticky === true ? [{ ...step, sticky: false }] : []
+    case 'power-loss': return shorter(step.downMs).map((downMs) => ({ ...step, downMs }))
     case 'partition': {
       const out: Step[] = shorter(step.durationMs).map((durationMs) => ({ ...step, durationMs }))
       if (step.side.length > 1) out.push({ ...step, side: step.side.slice(1) }, { ...step, side: step.side.slice(0, -1) })

@@ -70,6 +70,8 @@ function kind (k: Step['kind'], aim: Required<SimStepAim>): fc.Arbitrary<Drawn> 
     case 'one-way': return fc.tuple(pair, fc.constantFrom('drop', 'stall', 'slow' as const), lasting).map(([[from, to], mode, durationMs]): Drawn =>
       mode === 'slow' ? { kind: 'one-way', from, to, mode, bandwidthBytesPerSec: 2000, durationMs } : { kind: 'one-way', from, to, mode, durationMs })
     case 'sleep': return fc.tuple(peer, lasting).map(([p, durationMs]) => ({ kind: 'sleep', peer: p, durationMs }))
+    case 'corrupt-read': return fc.tuple(peer, fc.constantFrom('block' as const, 'tree' as const, 'bitfield' as const), fc.boolean()).map(([p, target, sticky]) => ({ kind: 'corrupt-read', peer: p, target, sticky }))
+    case 'power-loss': return fc.tuple(peer, fc.option(fc.constantFrom(1000, 5000), { nil: undefined })).map(([p, downMs]) => ({ kind: 'power-loss', peer: p, downMs }))
     case 'heal': return fc.constant({ kind: 'heal' })
     case 'op': throw new RangeError('op steps run a workload; these properties have none')
     case 'api': throw new RangeError('api steps are drawn by the scenario generator (src/sim/scenario/features)')

@@ -34,6 +34,10 @@ import { driveCheckoutReadsLive } from './drive-checkout-reads-live'
 import { resumeDoesNothing } from './resume-does-nothing'
 import { suspendClosesCores } from './suspend-closes-cores'
 import { oneWayBothWays } from './one-way-both-ways'
+import { auditBlind } from './audit-blind'
+import { replicaKeepsRottenCopy } from './replica-keeps-rotten-copy'
+import { powerLossLosesSynced } from './power-loss-loses-synced'
+import { bitfieldNeverStored } from './bitfield-never-stored'
 
 /** Every planted bug, in the order `npm run mutants` runs them. */
 export const MUTANTS: readonly Mutant[] = [
@@ -71,7 +75,11 @@ export const MUTANTS: readonly Mutant[] = [
   driveCheckoutReadsLive,
   resumeDoesNothing,
   suspendClosesCores,
-  oneWayBothWays
+  oneWayBothWays,
+  auditBlind,
+  replicaKeepsRottenCopy,
+  powerLossLosesSynced,
+  bitfieldNeverStored
 ]
 
 /** A mutant by name; throws with the list of names if unknown. */

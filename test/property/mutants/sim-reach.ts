@@ -23,6 +23,10 @@ export const HUNT_ARGS: Readonly<Record<string, readonly string[]>> = {
   'base-apply-drops-node': ['--workload', 'autobase'],
   'drive-checkout-reads-live': ['--workload', 'hyperdrive'],
   'resume-does-nothing': ['--faults', 'sleep'],
-  'suspend-closes-cores': ['--faults', 'sleep']
+  'suspend-closes-cores': ['--faults', 'sleep'],
+  'audit-blind': ['--faults', 'corrupt-read'],
+  'replica-keeps-rotten-copy': ['--faults', 'corrupt-read'],
+  'power-loss-loses-synced': ['--faults', 'power-loss'],
+  'bitfield-never-stored': ['--faults', 'power-loss']
 }
 

@@ -84,7 +84,7 @@ export interface ApiHost {
   readonly catalog: CoreCatalog
   readonly clock: Clock
   readonly stepTimeoutMs: number
-  readonly disks: { get (peer: number): { readonly perfect: boolean, stats: { failedWrites: number, failedReads: number } } }
+  readonly disks: { get (peer: number): { readonly perfect: boolean, rotting: boolean, stats: { failedWrites: number, failedReads: number, corruptReads: number } } }
   violate (invariant: InvariantName, detail: string, peer: number, core?: number): void
   passed (n: number): void
   /** Api steps run and with real work, per feature. */
@@ -101,7 +101,8 @@ export async function runApiStep (host: ApiHost, step: ApiStep, errorCode: (err:
   count.runs++
   const peer = host.peers[step.peer] as Peer
   if (!peer.up) return { real: false, ok: false, code: 'PEER_DOWN' }
-  const stats = host.disks.get(step.peer).stats
+  const disk = host.disks.get(step.peer)
+  const stats = disk.stats
   // A disk fault lifting restarts its peer from a timer, maybe in the middle of the step:
   // what the step saw then is the restart's doing, so its findings wait for the end.
   const store = peer.store
@@ -112,8 +113,10 @@ export async function runApiStep (host: ApiHost, step: ApiStep, errorCode: (err:
     catalog: host.catalog,
     clock: host.clock,
     stepTimeoutMs: host.stepTimeoutMs,
-    diskFaulted: () => stats.failedWrites + stats.failedReads > 0,
-    diskPerfect: host.disks.get(step.peer).perfect,
+    // Bit rot counts once armed: the feature's own reads (an audit) may be the ones it flips.
+    diskFaulted: () => stats.failedWrites + stats.failedReads > 0 ||
+      stats.corruptReads > 0 || disk.rotting,
+    diskPerfect: disk.perfect,
     violate: (detail, core) => { found.push([detail, core]) },
     passed: (n) => { held += n }
   }
