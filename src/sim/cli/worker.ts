@@ -81,6 +81,32 @@ function send (msg: WorkerMessage): Promise<void> {
   })
 }
 
+/**
+ * Runs `work`, failing it if the process runs out of things to do first. A run whose
+ * promise nothing can resolve (no timer, immediate, file or storage request left) would
+ * otherwise wait for ever at zero CPU: the IPC channel keeps a worker alive. While the job
+ * runs, the channel no longer counts, so an empty event loop fires `beforeExit`, and that
+ * is turned into an error naming the virtual time reached.
+ */
+export async function unlessStalled<T> (work: () => Promise<T>): Promise<T> {
+  const channel = (process as { channel?: { ref (): void, unref (): void } }).channel
+  let onStall: (() => void) | null = null
+  const stalled = new Promise<never>((_resolve, reject) => {
+    onStall = () => {
+      // Date is the simulation's virtual clock while it runs (fake timers are installed).
+      reject(new Error(`the simulation stalled: nothing was left to run before the run ended (virtual clock at ${new Date(Date.now()).toISOString()}); a promise the simulator awaits can never settle`))
+    }
+    process.once('beforeExit', onStall)
+  })
+  channel?.unref()
+  try {
+    return await Promise.race([work(), stalled])
+  } finally {
+    if (onStall !== null) process.removeListener('beforeExit', onStall)
+    channel?.ref()
+  }
+}
+
 function messageOf (err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
@@ -96,12 +122,12 @@ export async function worker (arg: string | undefined): Promise<number> {
   try {
     const job = JSON.parse(arg ?? 'null') as SimJob
     let last = -1
-    const result = await runJob(job, (progress) => {
+    const result = await unlessStalled(() => runJob(job, (progress) => {
       // IPC is outside the simulated world; one message per step is plenty.
       if (progress.step === last && progress.phase === 'faults') return
       last = progress.step
       process.send?.({ type: 'progress', progress })
-    })
+    }))
     await send({ type: 'result', id: 0, result })
   } catch (err) {
     await send({ type: 'error', id: 0, message: messageOf(err) })
@@ -121,7 +147,7 @@ function serve (): Promise<number> {
       // One simulation per process at a time: jobs run in arrival order.
       queue = queue.then(async () => {
         try {
-          await send({ type: 'result', id: msg.id, result: await runJob(msg.job) })
+          await send({ type: 'result', id: msg.id, result: await unlessStalled(() => runJob(msg.job)) })
         } catch (err) {
           await send({ type: 'error', id: msg.id, message: messageOf(err) })
         }
