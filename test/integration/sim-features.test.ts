@@ -4,13 +4,16 @@ import test from 'brittle'
 import type Hypercore = require('hypercore')
 import { Corestore } from '../../src/store/corestore'
 import * as keyDerivation from '../../src/store/key-derivation'
-import { generateScenario, runGivenScenario, type ApiStep, type FeatureName, type RunResult, type Scenario, type Sim } from '../../src/sim'
+import { FEATURE_NAMES, generateScenario, runGivenScenario, type ApiStep, type FeatureName, type RunResult, type Scenario, type Sim } from '../../src/sim'
 import { failureOf, shrinkScenario } from '../../src/sim/shrink/shrink-scenario'
 import { restrictScenario } from '../../src/sim/shrink/scenario-edit'
 import { simplerSteps } from '../../src/sim/shrink/step-variants'
 import { namespaceDropped } from '../property/mutants/namespace-dropped'
 import { closedStoreErrorIsBadArgument } from '../property/mutants/closed-store-error-is-bad-argument'
 import { waitOptionsDroppedOnPreload } from '../property/mutants/wait-options-dropped-on-preload'
+import { findingPeersSkipsEarlySessions } from '../property/mutants/finding-peers-skips-early-sessions'
+import { findingPeersSkipsLateSessions } from '../property/mutants/finding-peers-skips-late-sessions'
+import { groupDestroyRemovesLast } from '../property/mutants/group-destroy-removes-last'
 import { patch, type Restore } from '../property/mutants/mutant'
 import { createSim } from './sim-helpers'
 import type { Teardown } from '../helpers/create'
@@ -88,7 +91,17 @@ const BUGS: Record<string, { bug: () => Restore, says: RegExp }> = {
   suspend: {
     bug: () => patch(proto, 'resume', () => async function () { throw new Error('not suspended') }),
     says: /^suspend: suspend\(\) then resume\(\) failed on a healthy disk: not suspended/
-  }
+  },
+  findingPeersEarly: { bug: findingPeersSkipsEarlySessions.apply, says: /^finding-peers: an update\(\) of a session opened before findingPeers\(\) settled within 2000 ms/ },
+  findingPeersLate: { bug: findingPeersSkipsLateSessions.apply, says: /^finding-peers: an update\(\) of a session opened after findingPeers\(\) settled within 2000 ms/ },
+  // A store session's group-active goes to the root instead.
+  groupActive: {
+    bug: () => patch(proto, 'emit', (original) => function (this: Corestore, event: string, ...args: unknown[]) {
+      return original.call((event === 'group-active' && this.root !== null ? this.root : this) as never, event as never, ...args as never[])
+    }),
+    says: /^groups: with 3 handles, an append to grouped core 0 fired group-active \[\], not once/
+  },
+  groupDestroy: { bug: groupDestroyRemovesLast.apply, says: /^groups: handle 0 destroyed \(1 of 3\), handle 0 \(destroyed\) heard an append 1 times/ }
 }
 
 /** The step of each case: peer 0 owns cores 0 and 2 (cores are owned round-robin). */
@@ -105,7 +118,11 @@ const CASES: Array<[string, ApiStep]> = [
   ['writable', { kind: 'api', peer: 0, feature: 'get-options', core: 0, arg: 2 }],
   ['active', { kind: 'api', peer: 1, feature: 'get-options', core: 0, arg: 3 }],
   ['watch', { kind: 'api', peer: 0, feature: 'watch', arg: 0 }],
-  ['suspend', { kind: 'api', peer: 0, feature: 'suspend', core: 0, arg: 0 }]
+  ['suspend', { kind: 'api', peer: 0, feature: 'suspend', core: 0, arg: 0 }],
+  ['findingPeersEarly', { kind: 'api', peer: 1, feature: 'finding-peers', arg: 0 }],
+  ['findingPeersLate', { kind: 'api', peer: 1, feature: 'finding-peers', arg: 0 }],
+  ['groupActive', { kind: 'api', peer: 0, feature: 'groups', arg: 0 }],
+  ['groupDestroy', { kind: 'api', peer: 0, feature: 'groups', arg: 0 }]
 ]
 
 /** Runs a short scenario ending in `step`, with `bug` planted during the step alone; returns the api violations' details. */
@@ -159,7 +176,7 @@ test('features: list: audit() reports a block the store wrote wrong', async (t) 
 
 test('features: api steps are inserted without moving the base steps or faults', async (t) => {
   const without = generateScenario({ seed: 11, features: [] })
-  const all: FeatureName[] = ['namespace', 'sessions', 'closed', 'keys', 'list', 'get-options', 'watch', 'suspend']
+  const all: FeatureName[] = [...FEATURE_NAMES]
   const withAll = generateScenario({ seed: 11, features: all })
   t.is(without.steps.filter((s) => s.kind === 'api').length, 0)
   t.alike(withAll.steps.filter((s) => s.kind !== 'api'), without.steps, 'same base steps, same order')

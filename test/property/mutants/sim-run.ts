@@ -22,9 +22,6 @@ export const SIM_UNREACHABLE: Readonly<Record<string, string>> = {
   'close-ignores-pending': 'steps run one at a time and settle before a peer closes: no get() is still preloading when close() runs',
   'gc-one-strike-early': 'the simulator checks what GC closes (never a core in use), not when: closing one tick early breaks no invariant it checks (the property suite times GC to the millisecond)',
   'attach-skips-stored': 'the heal phase opens every writer\'s core before readers catch up, so a store that serves only open cores still converges; during faults a read that times out is not a violation',
-  'finding-peers-skips-late-sessions': 'the simulator never calls findingPeers(): there is no peer discovery to hold sessions for',
-  'finding-peers-skips-early-sessions': 'the simulator never calls findingPeers(): there is no peer discovery to hold sessions for',
-  'group-destroy-removes-last': 'the simulator never uses notifyGroup() or group handles',
   'shared-stream-close-unpairs-all': 'each simulated link has one store at each end: no stream is shared by two stores',
   'core-options-dropped': 'the simulator passes none of these options but notDownloadingLinger, which it also sets on each replicator itself (to bypass hypercore\'s per-process slack)',
   'close-destroys-streams': 'the simulator destroys a peer\'s streams itself when it closes the peer (links are cut first): a close() that also destroys them changes nothing it observes'

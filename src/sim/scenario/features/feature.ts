@@ -104,6 +104,7 @@ export interface ApiStore {
   unwatch (fn: (core: unknown) => void): void
   suspend (): Promise<void>
   resume (): Promise<void>
+  findingPeers (): () => void
 }
 
 /** The peer's running store with the whole API (throws if the peer is down). */

@@ -13,6 +13,8 @@ import { listFeature } from './list'
 import { getOptionsFeature } from './get-options'
 import { watchFeature } from './watch'
 import { suspendFeature } from './suspend'
+import { findingPeersFeature } from './finding-peers'
+import { groupsFeature } from './groups'
 
 /** Every feature, by name: the one table a new feature is registered in. */
 export const FEATURES: Readonly<Record<FeatureName, Feature>> = Object.freeze({
@@ -23,7 +25,9 @@ export const FEATURES: Readonly<Record<FeatureName, Feature>> = Object.freeze({
   list: listFeature,
   'get-options': getOptionsFeature,
   watch: watchFeature,
-  suspend: suspendFeature
+  suspend: suspendFeature,
+  'finding-peers': findingPeersFeature,
+  groups: groupsFeature
 })
 
 /** The features of a run and the share of steps each adds. */
