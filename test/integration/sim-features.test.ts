@@ -14,6 +14,8 @@ import { waitOptionsDroppedOnPreload } from '../property/mutants/wait-options-dr
 import { findingPeersSkipsEarlySessions } from '../property/mutants/finding-peers-skips-early-sessions'
 import { findingPeersSkipsLateSessions } from '../property/mutants/finding-peers-skips-late-sessions'
 import { groupDestroyRemovesLast } from '../property/mutants/group-destroy-removes-last'
+import { closeIgnoresPending } from '../property/mutants/close-ignores-pending'
+import { rootCloseSkipsSessions } from '../property/mutants/root-close-skips-sessions'
 import { patch, type Restore } from '../property/mutants/mutant'
 import { createSim } from './sim-helpers'
 import type { Teardown } from '../helpers/create'
@@ -101,6 +103,7 @@ const BUGS: Record<string, { bug: () => Restore, says: RegExp }> = {
     }),
     says: /^groups: with 3 handles, an append to grouped core 0 fired group-active \[\], not once/
   },
+  closePending: { bug: closeIgnoresPending.apply, says: /^close: 2 of 2 sessions whose get\(\) was preloading when their store session closed are open after close\(\) resolved/ },
   groupDestroy: { bug: groupDestroyRemovesLast.apply, says: /^groups: handle 0 destroyed \(1 of 3\), handle 0 \(destroyed\) heard an append 1 times/ }
 }
 
@@ -122,7 +125,8 @@ const CASES: Array<[string, ApiStep]> = [
   ['findingPeersEarly', { kind: 'api', peer: 1, feature: 'finding-peers', arg: 0 }],
   ['findingPeersLate', { kind: 'api', peer: 1, feature: 'finding-peers', arg: 0 }],
   ['groupActive', { kind: 'api', peer: 0, feature: 'groups', arg: 0 }],
-  ['groupDestroy', { kind: 'api', peer: 0, feature: 'groups', arg: 0 }]
+  ['groupDestroy', { kind: 'api', peer: 0, feature: 'groups', arg: 0 }],
+  ['closePending', { kind: 'api', peer: 1, feature: 'close', arg: 0 }]
 ]
 
 /** Runs a short scenario ending in `step`, with `bug` planted during the step alone; returns the api violations' details. */
@@ -154,6 +158,19 @@ for (const [name, step] of CASES) {
     t.ok(details.some((d) => planted.says.test(d)), `caught: ${details.join(' | ')}`)
   })
 }
+
+test('features: close: a store session left open is closed by the root\'s close, or the close audit says so', async (t) => {
+  const step: ApiStep = { kind: 'api', peer: 1, feature: 'close', arg: 1 }
+  const clean = await apiDetails(t, step)
+  t.alike(clean.sim.featureCounts.close, { runs: 1, real: 1 }, 'the step ran')
+  t.alike(await clean.sim.close(), [], 'our root closes it')
+  const restore = rootCloseSkipsSessions.apply()
+  t.teardown(restore)
+  const buggy = await apiDetails(t, step)
+  const found = (await buggy.sim.close()).filter((v) => v.invariant === 'left-open').map((v) => v.detail)
+  restore()
+  t.ok(found.some((d) => /^1 session\(s\) not closed/.test(d)), `caught: ${found.join(' | ')}`)
+})
 
 test('features: list: audit() reports a block the store wrote wrong', async (t) => {
   // The damage a store bug would leave (a block that is not the one its tree hashes),

@@ -190,6 +190,14 @@ export class Peer {
     return session
   }
 
+  /**
+   * Tracks a session the caller leaves open for the store's close to close (the store
+   * session that opened it too): the close audit (`left-open`) finds it if nothing did.
+   */
+  leaveOpen (session: Hypercore): Hypercore {
+    return this.trackSession(session)
+  }
+
   /** Temporary sessions on a core the store should track, and how many have opened (TempSessions.count). */
   openTempSessions (core: number): { tracked: number, opened: number } {
     return this.tempSessions.count(core, (s) => this.openSessions.has(s))

@@ -18,8 +18,6 @@ import { runReplay } from '../../../src/sim/cli/replay-tests'
 
 /** Bugs the simulator cannot reach by design, and why (reported, not hidden). */
 export const SIM_UNREACHABLE: Readonly<Record<string, string>> = {
-  'root-close-skips-sessions': 'the only store sessions the simulator makes are an app\'s (root.session()), and it closes each before its root (close, crash, restart, end of run): closing the root has none left to skip',
-  'close-ignores-pending': 'steps run one at a time and settle before a peer closes: no get() is still preloading when close() runs',
   'gc-one-strike-early': 'the simulator checks what GC closes (never a core in use), not when: closing one tick early breaks no invariant it checks (the property suite times GC to the millisecond)',
   'attach-skips-stored': 'the heal phase opens every writer\'s core before readers catch up, so a store that serves only open cores still converges; during faults a read that times out is not a violation',
   'shared-stream-close-unpairs-all': 'each simulated link has one store at each end: no stream is shared by two stores',

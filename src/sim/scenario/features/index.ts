@@ -15,6 +15,7 @@ import { watchFeature } from './watch'
 import { suspendFeature } from './suspend'
 import { findingPeersFeature } from './finding-peers'
 import { groupsFeature } from './groups'
+import { closeFeature } from './close'
 
 /** Every feature, by name: the one table a new feature is registered in. */
 export const FEATURES: Readonly<Record<FeatureName, Feature>> = Object.freeze({
@@ -27,7 +28,8 @@ export const FEATURES: Readonly<Record<FeatureName, Feature>> = Object.freeze({
   watch: watchFeature,
   suspend: suspendFeature,
   'finding-peers': findingPeersFeature,
-  groups: groupsFeature
+  groups: groupsFeature,
+  close: closeFeature
 })
 
 /** The features of a run and the share of steps each adds. */
