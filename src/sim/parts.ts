@@ -118,6 +118,7 @@ export function buildParts (opts: ResolvedSimOptions, step: () => number | null)
     crashPeer: (i) => lifecycle.crashPeer(i),
     afterStorageCompletions: (count) => scheduler.afterStorageCompletions(count),
     closePeer: (i) => lifecycle.closePeer(i),
+    closePeerLinksUp: (i) => lifecycle.closePeerLinksUp(i),
     restartPeer: (i) => lifecycle.restartPeer(i),
     recoverPeer: (i) => lifecycle.recoverPeer(i),
     healAll: () => lifecycle.healAll(),

@@ -16,6 +16,7 @@ import { findingPeersSkipsLateSessions } from '../property/mutants/finding-peers
 import { groupDestroyRemovesLast } from '../property/mutants/group-destroy-removes-last'
 import { closeIgnoresPending } from '../property/mutants/close-ignores-pending'
 import { rootCloseSkipsSessions } from '../property/mutants/root-close-skips-sessions'
+import { closeDestroysStreams } from '../property/mutants/close-destroys-streams'
 import { patch, type Restore } from '../property/mutants/mutant'
 import { createSim } from './sim-helpers'
 import type { Teardown } from '../helpers/create'
@@ -104,6 +105,7 @@ const BUGS: Record<string, { bug: () => Restore, says: RegExp }> = {
     says: /^groups: with 3 handles, an append to grouped core 0 fired group-active \[\], not once/
   },
   closePending: { bug: closeIgnoresPending.apply, says: /^close: 2 of 2 sessions whose get\(\) was preloading when their store session closed are open after close\(\) resolved/ },
+  closeLinksUp: { bug: closeDestroysStreams.apply, says: /^close: close\(\) with links up destroyed 1 of the 1 replication streams the caller owns/ },
   groupDestroy: { bug: groupDestroyRemovesLast.apply, says: /^groups: handle 0 destroyed \(1 of 3\), handle 0 \(destroyed\) heard an append 1 times/ }
 }
 
@@ -126,7 +128,8 @@ const CASES: Array<[string, ApiStep]> = [
   ['findingPeersLate', { kind: 'api', peer: 1, feature: 'finding-peers', arg: 0 }],
   ['groupActive', { kind: 'api', peer: 0, feature: 'groups', arg: 0 }],
   ['groupDestroy', { kind: 'api', peer: 0, feature: 'groups', arg: 0 }],
-  ['closePending', { kind: 'api', peer: 1, feature: 'close', arg: 0 }]
+  ['closePending', { kind: 'api', peer: 1, feature: 'close', arg: 0 }],
+  ['closeLinksUp', { kind: 'api', peer: 1, feature: 'close', arg: 2 }]
 ]
 
 /** Runs a short scenario ending in `step`, with `bug` planted during the step alone; returns the api violations' details. */

@@ -134,6 +134,11 @@ export class Network {
     }
   }
 
+  /** Peer `i`'s ends of its connected links. */
+  streamsOf (i: number): LinkStream[] {
+    return this.linksOf(i).flatMap((l) => l.streamOf(i) ?? [])
+  }
+
   /** Takes down every link of a peer that went down (crash or close); no block is added. */
   peerDown (i: number): void {
     for (const link of this.linksOf(i)) this.takeDown(link, `peer ${i} down`)

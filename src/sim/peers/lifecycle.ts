@@ -5,6 +5,7 @@ import type { Peer } from './peer'
 import type { Outcome } from '../clock/scheduler'
 import { DEVICE_FILE_CALLERS, type ClockTimer } from '../clock/virtual-clock'
 import { diskErrorCode } from '../disk/disk-error'
+import type { LinkStream } from '../network/link'
 
 /** Times a restart tries to open a store that failed to open with a disk error (more while armed read errors are being used up). */
 const OPEN_ATTEMPTS = 3
@@ -12,6 +13,25 @@ const OPEN_ATTEMPTS = 3
 /** Passive drive: the simulator is already driving the clock when these run. */
 const passive: Drive = <T>(p: Promise<T>): Promise<Outcome<T>> =>
   p.then((value) => ({ state: 'resolved' as const, value }), (error: unknown) => ({ state: 'rejected' as const, error }))
+
+/** What a close with links up left on the peer's streams (Lifecycle.closePeerLinksUp). */
+export interface LinksUpClose {
+  /** The peer's connected streams when the close began. */
+  streams: number
+  /** Of those, destroyed by the close. */
+  destroyed: number
+  /** Hypercore replication channels still open on them after the close. */
+  channels: number
+}
+
+/** The muxer hypercore keeps on a replication stream (Hypercore.createProtocolStream). */
+interface MuxedStream { noiseStream?: { userData?: Iterable<{ closed: boolean, protocol: string }> | null } }
+
+function openChannels (stream: LinkStream): number {
+  let n = 0
+  for (const ch of (stream as unknown as MuxedStream).noiseStream?.userData ?? []) if (!ch.closed && ch.protocol === 'hypercore/alpha') n++
+  return n
+}
 
 /** What an application on the peers (a workload) does when a peer goes down or comes back. */
 export interface AppHooks {
@@ -100,6 +120,23 @@ export class Lifecycle {
     this.deps.trace.record('close', { p: i })
     await this.deps.app?.closing(i)
     await this.held(i, () => (this.deps.peers[i] as Peer).close())
+  }
+
+  /**
+   * Closes a peer cleanly with its links up, as an application that closes its store
+   * before its swarm does: the streams are the caller's (the simulator's), so the close
+   * must leave them open and close the store's replication channels on them. Then the
+   * links are cut. Reports what the close left on the streams.
+   */
+  async closePeerLinksUp (i: number): Promise<LinksUpClose> {
+    const ends = this.deps.network.streamsOf(i)
+    this.deps.trace.record('close', { p: i, linksUp: ends.length })
+    await this.deps.app?.closing(i)
+    await this.held(i, () => (this.deps.peers[i] as Peer).close())
+    const destroyed = ends.filter((s) => s.destroyed || s.destroying).length
+    const channels = ends.reduce((n, s) => n + openChannels(s), 0)
+    this.deps.network.peerDown(i)
+    return { streams: ends.length, destroyed, channels }
   }
 
   /**

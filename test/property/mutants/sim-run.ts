@@ -22,7 +22,6 @@ export const SIM_UNREACHABLE: Readonly<Record<string, string>> = {
   'attach-skips-stored': 'the heal phase opens every writer\'s core before readers catch up, so a store that serves only open cores still converges; during faults a read that times out is not a violation',
   'shared-stream-close-unpairs-all': 'each simulated link has one store at each end: no stream is shared by two stores',
   'core-options-dropped': 'the simulator passes none of these options but notDownloadingLinger, which it also sets on each replicator itself (to bypass hypercore\'s per-process slack)',
-  'close-destroys-streams': 'the simulator destroys a peer\'s streams itself when it closes the peer (links are cut first): a close() that also destroys them changes nothing it observes'
 }
 
 /** Scenario options a bug needs to be reachable: an app's bug shows only with that app's workload. */

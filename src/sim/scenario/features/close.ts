@@ -10,16 +10,33 @@ const PENDING = 2
  * preloading (not awaited): once close() resolves, every session it returned is closed,
  * and each one's ready() has settled; 1, a store session left open with a session on a
  * core of its own, for the root's close (a clean close, a crash, the end of the run) to
- * close: the close audit (`left-open`) finds the session if the root's close skipped it.
+ * close: the close audit (`left-open`) finds the session if the root's close skipped it;
+ * 2, the peer's root closed with its links up (then restarted): the close leaves the
+ * replication streams, which are the caller's, open, and closes its channels on them.
  */
 export const closeFeature: Feature = {
   name: 'close',
   draw (prng, plan) {
-    return { kind: 'api', peer: prng.int(0, plan.peers - 1), feature: 'close', arg: prng.int(0, 1) }
+    return { kind: 'api', peer: prng.int(0, plan.peers - 1), feature: 'close', arg: prng.int(0, 2) }
   },
+  restarts: (step) => step.arg === 2,
   async run (ctx, step) {
+    if (step.arg === 2) return await closeLinksUp(ctx)
     return step.arg === 1 ? await leaveOpen(ctx) : await closePending(ctx)
   }
+}
+
+async function closeLinksUp (ctx: FeatureContext): Promise<FeatureOutput> {
+  const left = await ctx.closeLinksUp()
+  await ctx.restart()
+  // With no link up there was nothing to leave open.
+  if (left.streams === 0) return { real: false, ok: true, code: 'NO_LINKS' }
+  const bad: string[] = []
+  if (left.destroyed > 0) bad.push(`close() with links up destroyed ${left.destroyed} of the ${left.streams} replication streams the caller owns`)
+  if (left.channels > 0) bad.push(`close() with links up left ${left.channels} replication channel(s) open on the caller's streams`)
+  ctx.passed(2 - bad.length)
+  for (const detail of bad) ctx.violate(`close: ${detail}`)
+  return { real: true, ok: bad.length === 0, value: left.streams }
 }
 
 async function closePending (ctx: FeatureContext): Promise<FeatureOutput> {

@@ -4,6 +4,7 @@ import type { Peer } from '../../peers/peer'
 import type { Clock } from '../../clock/virtual-clock'
 import type { Prng } from '../../random/prng'
 import type { ApiStep, FeatureName } from './names'
+import type { LinksUpClose } from '../../peers/lifecycle'
 
 export type { ApiStep } from './names'
 
@@ -28,6 +29,10 @@ export interface FeatureContext {
   violate (detail: string, core?: number): void
   /** Counts oracle conditions that held. */
   passed (n: number): void
+  /** Closes the peer cleanly with its links up, then cuts them (only a feature with `restarts` may). */
+  closeLinksUp (): Promise<LinksUpClose>
+  /** Reopens the peer after `closeLinksUp()`: reconnects it and checks durability. */
+  restart (): Promise<void>
 }
 
 /** What a feature's run did: `real` when its oracle was evaluated (the call did what it is for). */
@@ -43,6 +48,8 @@ export interface Feature {
   readonly name: FeatureName
   /** Draws one step (its peer, core and arg) from `prng` only. */
   draw (prng: Prng, plan: FeaturePlan): ApiStep
+  /** True when a step may close and restart its peer (by `arg`): its findings stand though the store is a new one. */
+  readonly restarts?: (step: ApiStep) => boolean
   /** Runs the step on the peer's running store and checks the oracle. Everything it opens it closes before returning. */
   run (ctx: FeatureContext, step: ApiStep): Promise<FeatureOutput>
 }

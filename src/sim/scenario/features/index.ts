@@ -3,6 +3,7 @@ import type { Clock } from '../../clock/virtual-clock'
 import type { CoreCatalog } from '../../peers/catalog'
 import type { Peer } from '../../peers/peer'
 import type { InvariantName } from '../../checks/invariants'
+import type { LinksUpClose } from '../../peers/lifecycle'
 import type { ApiStep, Feature, FeatureContext, FeatureOutput, FeaturePlan } from './feature'
 import { FEATURE_NAMES, isFeatureName, type FeatureName } from './names'
 import { namespaceFeature } from './namespace'
@@ -95,6 +96,8 @@ export interface ApiHost {
   passed (n: number): void
   /** Api steps run and with real work, per feature. */
   readonly featureCounts: FeatureCounts
+  closePeerLinksUp (peer: number): Promise<LinksUpClose>
+  restartPeer (peer: number): Promise<unknown>
 }
 
 /**
@@ -120,7 +123,9 @@ export async function runApiStep (host: ApiHost, step: ApiStep, errorCode: (err:
     stepTimeoutMs: host.stepTimeoutMs,
     diskFaulted: () => stats.failedWrites + stats.failedReads > 0,
     violate: (detail, core) => { found.push([detail, core]) },
-    passed: (n) => { held += n }
+    passed: (n) => { held += n },
+    closeLinksUp: async () => await host.closePeerLinksUp(step.peer),
+    restart: async () => { await host.restartPeer(step.peer) }
   }
   let out: FeatureOutput
   try {
@@ -128,7 +133,8 @@ export async function runApiStep (host: ApiHost, step: ApiStep, errorCode: (err:
   } catch (err) {
     out = { real: false, ok: false, code: errorCode(err) }
   }
-  if (peer.store !== store || !peer.up) return { real: false, ok: false, code: 'PEER_RESTARTED' }
+  const restarts = FEATURES[step.feature].restarts?.(step) === true
+  if (!restarts && (peer.store !== store || !peer.up)) return { real: false, ok: false, code: 'PEER_RESTARTED' }
   host.passed(held)
   for (const [detail, core] of found) host.violate('api', detail, step.peer, core)
   if (out.real) count.real++
