@@ -175,6 +175,14 @@ test('features: close: a store session left open is closed by the root\'s close,
   t.ok(found.some((d) => /^1 session\(s\) not closed/.test(d)), `caught: ${found.join(' | ')}`)
 })
 
+test('features: close: sessions left open and a close with links up break no check of a whole run', async (t) => {
+  const base = generateScenario({ seed: 21, peers: 2, cores: 2, steps: 10, durationMs: 10_000, faults: [], features: [] })
+  const extra: ApiStep[] = [{ kind: 'api', peer: 0, feature: 'close', arg: 1 }, { kind: 'api', peer: 1, feature: 'close', arg: 2 }]
+  const run = await runGivenScenario({ ...base, steps: [...base.steps, ...extra] }, { cooldownMs: 10_000, healTimeoutMs: 20_000 })
+  t.alike(run.violations, [], 'gc liveness counts a session left open as live; the restart checks out')
+  t.alike(run.features.close, { runs: 2, real: 2 })
+})
+
 test('features: list: audit() reports a block the store wrote wrong', async (t) => {
   // The damage a store bug would leave (a block that is not the one its tree hashes),
   // written straight to peer 0's storage; the disk never failed, so audit runs.

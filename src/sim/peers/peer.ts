@@ -88,6 +88,8 @@ export class Peer {
   readonly openCores = new Set<SimCore>()
   /** Sessions the simulator opened on it, not yet closed, for the close audit. */
   readonly openSessions = new Set<Hypercore>()
+  /** Sessions left open for the store's close (`leaveOpen`), until closed. */
+  private readonly leftOpen = new Set<Hypercore>()
   /** Sessions the model does not track (`tempSession`), until closed. */
   readonly tempSessions = new TempSessions()
 
@@ -195,7 +197,15 @@ export class Peer {
    * session that opened it too): the close audit (`left-open`) finds it if nothing did.
    */
   leaveOpen (session: Hypercore): Hypercore {
+    this.leftOpen.add(session)
+    session.once('close', () => this.leftOpen.delete(session))
     return this.trackSession(session)
+  }
+
+  /** True when a session left open for the store's close (`leaveOpen`) holds `core`. */
+  leavesOpen (core: SimCore): boolean {
+    for (const s of this.leftOpen) if (!s.closed && (s.core as unknown) === core) return true
+    return false
   }
 
   /** Temporary sessions on a core the store should track, and how many have opened (TempSessions.count). */
