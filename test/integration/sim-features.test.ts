@@ -17,6 +17,8 @@ import { groupDestroyRemovesLast } from '../property/mutants/group-destroy-remov
 import { closeIgnoresPending } from '../property/mutants/close-ignores-pending'
 import { rootCloseSkipsSessions } from '../property/mutants/root-close-skips-sessions'
 import { closeDestroysStreams } from '../property/mutants/close-destroys-streams'
+import { attachSkipsStored } from '../property/mutants/attach-skips-stored'
+import { sharedStreamCloseUnpairsAll } from '../property/mutants/shared-stream-close-unpairs-all'
 import { patch, type Restore } from '../property/mutants/mutant'
 import { createSim } from './sim-helpers'
 import type { Teardown } from '../helpers/create'
@@ -182,6 +184,30 @@ test('features: close: sessions left open and a close with links up break no che
   t.alike(run.violations, [], 'gc liveness counts a session left open as live; the restart checks out')
   t.alike(run.features.close, { runs: 2, real: 2 })
 })
+
+// Peer 0 owns c0 (3 blocks, closed by GC); peers 1 and 2 never opened it.
+const SERVE_BUGS: Array<[string, (() => Restore) | undefined]> = [
+  ['none', undefined],
+  ['attach-skips-stored', attachSkipsStored.apply],
+  ['shared-stream-close-unpairs-all', sharedStreamCloseUnpairsAll.apply]
+]
+for (const [name, bug] of SERVE_BUGS) {
+  test(`features: serve: a stored core is served over a caller's stream two stores share (bug: ${name})`, async (t) => {
+    const sim = await createSim(t, { seed: 7, peers: 3, cores: 4 })
+    await sim.apply({ kind: 'append', peer: 0, core: 0, blocks: 3 })
+    await sim.apply({ kind: 'advance', ms: 20_000 })
+    const restore = bug?.()
+    try {
+      await sim.apply({ kind: 'api', peer: 0, feature: 'serve', core: 0, arg: 0 })
+    } finally {
+      restore?.()
+    }
+    const details = sim.violations.filter((v) => v.invariant === 'api').map((v) => v.detail)
+    t.alike(sim.featureCounts.serve, { runs: 1, real: 1 }, 'the oracle ran')
+    if (bug === undefined) t.alike(details, [], 'no api violation')
+    else t.ok(details.some((d) => /^serve: peer 1's read of block 0 of c0 from peer 0, which stores it \(not open\), .* was still waiting after \d+ ms/.test(d)), `caught: ${details.join(' | ')}`)
+  })
+}
 
 test('features: list: audit() reports a block the store wrote wrong', async (t) => {
   // The damage a store bug would leave (a block that is not the one its tree hashes),

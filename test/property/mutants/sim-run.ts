@@ -19,8 +19,6 @@ import { runReplay } from '../../../src/sim/cli/replay-tests'
 /** Bugs the simulator cannot reach by design, and why (reported, not hidden). */
 export const SIM_UNREACHABLE: Readonly<Record<string, string>> = {
   'gc-one-strike-early': 'the simulator checks what GC closes (never a core in use), not when: closing one tick early breaks no invariant it checks (the property suite times GC to the millisecond)',
-  'attach-skips-stored': 'the heal phase opens every writer\'s core before readers catch up, so a store that serves only open cores still converges; during faults a read that times out is not a violation',
-  'shared-stream-close-unpairs-all': 'each simulated link has one store at each end: no stream is shared by two stores',
   'core-options-dropped': 'the simulator passes none of these options but notDownloadingLinger, which it also sets on each replicator itself (to bypass hypercore\'s per-process slack)',
 }
 

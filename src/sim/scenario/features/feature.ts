@@ -19,6 +19,8 @@ export interface FeaturePlan {
 /** What a feature's run sees of the simulation. */
 export interface FeatureContext {
   readonly peer: Peer
+  /** Every peer of the simulation (a feature may use another running one). */
+  readonly peers: readonly Peer[]
   readonly catalog: CoreCatalog
   readonly clock: Clock
   /** Virtual timeout of one network-bound operation, in ms. */

@@ -17,6 +17,7 @@ import { suspendFeature } from './suspend'
 import { findingPeersFeature } from './finding-peers'
 import { groupsFeature } from './groups'
 import { closeFeature } from './close'
+import { serveFeature } from './serve'
 
 /** Every feature, by name: the one table a new feature is registered in. */
 export const FEATURES: Readonly<Record<FeatureName, Feature>> = Object.freeze({
@@ -30,7 +31,8 @@ export const FEATURES: Readonly<Record<FeatureName, Feature>> = Object.freeze({
   suspend: suspendFeature,
   'finding-peers': findingPeersFeature,
   groups: groupsFeature,
-  close: closeFeature
+  close: closeFeature,
+  serve: serveFeature
 })
 
 /** The features of a run and the share of steps each adds. */
@@ -118,6 +120,7 @@ export async function runApiStep (host: ApiHost, step: ApiStep, errorCode: (err:
   let held = 0
   const ctx: FeatureContext = {
     peer,
+    peers: host.peers,
     catalog: host.catalog,
     clock: host.clock,
     stepTimeoutMs: host.stepTimeoutMs,

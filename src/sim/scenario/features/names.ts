@@ -4,7 +4,7 @@
  */
 export const FEATURE_NAMES = Object.freeze([
   'namespace', 'sessions', 'closed', 'keys', 'list', 'get-options', 'watch', 'suspend',
-  'finding-peers', 'groups', 'close'
+  'finding-peers', 'groups', 'close', 'serve'
 ] as const)
 
 /** One store API feature (see FEATURE_NAMES). */
