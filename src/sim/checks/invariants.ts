@@ -18,6 +18,8 @@ export type InvariantName =
   | 'gc-race'
   | 'append-error'
   | 'gc-liveness'
+  /** GC closed a core earlier or later than its strikes allow (see GcTiming). */
+  | 'gc-timing'
   | 'one-core-per-key'
   | 'open-after-close'
   /** A store API call broke its feature's oracle (detail: `feature: ...`; see scenario/features). */

@@ -4,6 +4,7 @@ import type { SimCore, StoreFactory, StoreLike } from './store-factory'
 import { AppendLedger } from './append-ledger'
 import type { PeerOptions } from './peer-options'
 import { TempSessions } from './temp-sessions'
+import type { GcTiming } from '../checks/gc-timing'
 
 /** Sees what a peer's stores do, for the liveness checks (liveness.ts). */
 export interface StoreObserver {
@@ -78,6 +79,10 @@ export class Peer {
   oncollect: (core: number) => void = noop
   /** Called the moment GC starts closing a core, synchronously (see GcRacer). */
   onclosing: (core: SimCore) => void = noop
+  /** Times GC closes (null: untimed). */
+  gcTiming: GcTiming | null = null
+  /** Called when GC closed a core at a moment its strikes do not allow: core index (-1 if not in the catalog). */
+  ongctiming: (core: number, detail: string) => void = noop
   /** Sees its stores' cores and closes (see LivenessChecks). */
   observer: StoreObserver = NO_OBSERVER
   /** Stores this peer made (restarts make new ones) not yet closed, for the close audit. */
@@ -147,13 +152,25 @@ export class Peer {
     // but hypercore never marks it closed: its close() rethrows the open's error.
     core.ready().catch(() => { if (!core.opened) this.openCores.delete(core) })
     ;(core.replicator as unknown as LingerReplicator)._notDownloadingLinger = this.opts.notDownloadingLingerMs
+    const timing = this.gcTiming
+    if (timing !== null) {
+      const onidle = core.onidle
+      core.onidle = () => {
+        timing.idle(core)
+        onidle.call(core)
+      }
+    }
     const close = core.close
     // Only GC and the store's own close() close a core; the latter is excluded by `up`.
     core.close = () => {
+      const up = this.store === store && this.state === 'up'
+      // Timed before the close starts: closing may report the core idle once more.
+      const wrong = up && core.closing === null ? timing?.check(core) ?? null : null
       const closing = close.call(core)
       const forget = (): void => { if (core.closed) this.openCores.delete(core) }
       closing.then(forget, forget)
-      if (this.store === store && this.state === 'up') {
+      if (up) {
+        if (wrong !== null) this.ongctiming(this.catalog.indexOf(core.discoveryKey.toString('hex')), wrong)
         this.onclosing(core)
         const done = (): void => { if (this.store === store && this.state === 'up') this.collect(core) }
         closing.then(done, done)

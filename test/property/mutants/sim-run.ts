@@ -18,7 +18,6 @@ import { runReplay } from '../../../src/sim/cli/replay-tests'
 
 /** Bugs the simulator cannot reach by design, and why (reported, not hidden). */
 export const SIM_UNREACHABLE: Readonly<Record<string, string>> = {
-  'gc-one-strike-early': 'the simulator checks what GC closes (never a core in use), not when: closing one tick early breaks no invariant it checks (the property suite times GC to the millisecond)',
   'core-options-dropped': 'the simulator passes none of these options but notDownloadingLinger, which it also sets on each replicator itself (to bypass hypercore\'s per-process slack)',
 }
 
