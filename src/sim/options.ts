@@ -14,7 +14,7 @@ export type Topology = 'mesh' | 'none' | Array<[number, number]>
 export interface SimOptions {
   /** Seed of every random choice of the run: an integer in [0, 2^32). */
   seed: number
-  /** Number of peers, 1 to 1024. Default 2. */
+  /** Number of peers, 1 to 4096. Default 2. */
   peers?: number
   /** Cores: a count (core i is `core-i`, owned by peer i % peers) or explicit specs. Default 1. */
   cores?: number | CoreSpec[]
@@ -73,7 +73,7 @@ export function resolveSimOptions (opts: SimOptions): ResolvedSimOptions {
   if (typeof opts !== 'object' || opts === null) throw new TypeError('Sim options must be an object')
   const seed = checkSeed(opts.seed)
   const peers = opts.peers ?? 2
-  if (!Number.isInteger(peers) || peers < 1 || peers > 1024) throw new RangeError('peers must be an integer in [1, 1024]')
+  if (!Number.isInteger(peers) || peers < 1 || peers > 4096) throw new RangeError('peers must be an integer in [1, 4096]')
   const cores = resolveCores(opts.cores ?? 1, peers)
   const stepTimeoutMs = opts.stepTimeoutMs ?? 10_000
   if (!Number.isInteger(stepTimeoutMs) || stepTimeoutMs < 1) throw new RangeError('stepTimeoutMs must be a positive integer')

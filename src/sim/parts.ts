@@ -127,6 +127,8 @@ export function buildParts (opts: ResolvedSimOptions, step: () => number | null)
     restartPeer: (i) => lifecycle.restartPeer(i),
     recoverPeer: (i) => lifecycle.recoverPeer(i),
     healAll: () => lifecycle.healAll(),
+    sleepPeer: (i, fault) => lifecycle.sleepPeer(i, fault),
+    wakePeer: (i) => lifecycle.wakePeer(i),
     featureCounts: {},
     runOp: (peer, op, args) => {
       if (workload === null) throw new RangeError(`step op ${op}: the simulation has no workload`)

@@ -8,8 +8,8 @@ import path from 'path'
 import { cli, OLD_ENTRY, STACK } from '../helpers/cli'
 
 const USAGE_ERRORS: Array<[string[], RegExp]> = [
-  [['run', '--peers', '0'], /^corestore-sim: --peers must be an integer in \[2, 1024\], got 0$/],
-  [['run', '--peers', '1025'], /^corestore-sim: --peers must be an integer in \[2, 1024\], got 1025$/],
+  [['run', '--peers', '0'], /^corestore-sim: --peers must be an integer in \[2, 4096\], got 0$/],
+  [['run', '--peers', '4097'], /^corestore-sim: --peers must be an integer in \[2, 4096\], got 4097$/],
   [['run', '--cores', '-1'], /^corestore-sim: --cores needs a value/],
   [['run', '--cores=-1'], /^corestore-sim: --cores must be an integer/],
   [['run', '--steps', 'many'], /^corestore-sim: --steps must be an integer/],
@@ -36,7 +36,7 @@ test('cli: every usage error is one line, then the usage; exit 2; no stack trace
 test('cli: the entry the first release documented (dist/sim/cli.js) is the same CLI', { timeout: 30_000 }, async (t) => {
   const r = await cli(['run', '--peers', '0'], { entry: OLD_ENTRY })
   t.is(r.code, 2, 'exit 2')
-  t.is(r.stderr.split('\n')[0], 'corestore-sim: --peers must be an integer in [2, 1024], got 0')
+  t.is(r.stderr.split('\n')[0], 'corestore-sim: --peers must be an integer in [2, 4096], got 0')
   t.absent(STACK.test(r.stderr), 'no stack trace')
 })
 

@@ -72,6 +72,24 @@ test('clock: settle waits for storage work; time moves only when fired', async (
   await sim.drive(session.close())
 })
 
+test('clock: settle waits for held work without spinning the event loop', async (t) => {
+  // Captured before the scheduler fakes the timers: held work progresses on real time,
+  // through calls the idle check cannot see (a store locking its folder).
+  const realTimeout = globalThis.setTimeout
+  const scheduler = new Scheduler(new VirtualClock(), new MathRandomRoute(7))
+  scheduler.start()
+  t.teardown(() => scheduler.stop())
+  let finished = false
+  scheduler.hold(new Promise<void>((resolve) => realTimeout(() => { finished = true; resolve() }, 50)))
+  const before = scheduler.rounds
+  await scheduler.settle()
+  t.ok(finished, 'settle() returned only after the held work ended')
+  // Each wait lasts until the work ends or 1 ms passes: about 50 turns at most. The
+  // busy loop this replaced took thousands (one per event-loop turn).
+  const turns = scheduler.rounds - before
+  t.ok(turns < 120, `${turns} event-loop turns while held work ran for 50 ms`)
+})
+
 test('clock: a scheduler runs a promise to completion on virtual time', async (t) => {
   const clock = new VirtualClock()
   const scheduler = new Scheduler(clock, new MathRandomRoute(7))

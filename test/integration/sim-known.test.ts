@@ -37,6 +37,8 @@ const BAD_FILES: Array<[string, string, RegExp]> = [
   ['a bad range', JSON.stringify([{ id: 'x', package: 'p', versions: 'one', invariant: 'left-open', detail: '.', repro: 'repro.js' }]), /: entry 0: versions "one" is not a semver range$/],
   ['a bad pattern', JSON.stringify([{ id: 'x', package: 'p', versions: '1.x', invariant: 'left-open', detail: '(', repro: 'repro.js' }]), /: entry 0: detail is not a regular expression/],
   ['a missing repro', JSON.stringify([{ id: 'x', package: 'p', versions: '1.x', invariant: 'left-open', detail: '.', repro: 'gone.js' }]), /: entry 0: repro gone\.js does not exist/],
+  ['an unknown fault kind', JSON.stringify([{ id: 'x', package: 'p', versions: '1.x', invariant: 'left-open', detail: '.', repro: 'repro.js', faults: ['bit-rot'] }]), /: entry 0: unknown fault kind "bit-rot" in faults/],
+  ['faults not a list', JSON.stringify([{ id: 'x', package: 'p', versions: '1.x', invariant: 'left-open', detail: '.', repro: 'repro.js', faults: 'read-error' }]), /: entry 0: faults must be a non-empty list of fault kinds$/],
   ['one id, two packages', JSON.stringify([
     { id: 'x', package: 'p', versions: '1.x', invariant: 'left-open', detail: '.', repro: 'repro.js' },
     { id: 'x', package: 'q', versions: '1.x', invariant: 'convergence', detail: '.', repro: 'repro.js' }
@@ -73,6 +75,9 @@ test('known bugs: a violation matches on invariant, detail, installed version an
   t.is(matchKnown(v, bugs({ package: 'no-such-package-here' }), 'project'), null, 'a package not installed')
   t.is(matchKnown(v, bugs({ store: 'upstream' }), 'project'), null, 'another store')
   t.is(matchKnown(v, bugs({ store: 'corestore' }), 'upstream'), 'planted', 'upstream is the corestore package')
+  t.is(matchKnown(v, bugs({ faults: ['read-error'] }), 'project'), null, 'tied to a fault kind the run did not inject')
+  t.is(matchKnown(v, bugs({ faults: ['read-error'] }), 'project', new Set(['crash'])), null, 'another fault kind injected')
+  t.is(matchKnown(v, bugs({ faults: ['disk-error', 'read-error'] }), 'project', new Set(['crash', 'read-error'])), 'planted', 'one of its fault kinds injected')
 })
 
 test('known bugs: the shipped known-bugs.json loads, and every repro it names exists', (t) => {

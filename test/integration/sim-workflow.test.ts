@@ -59,4 +59,11 @@ test('workflow: scheduled and on demand; the matrix and --shard agree; the fuzz 
   t.is(parsed.out, 'sim-failures')
   t.ok(new RegExp(`path: ${parsed.out}/`).test(text), 'uploads the --out folder')
   t.ok(/if: always\(\)/.test(text), 'uploads even when the fuzz step failed')
+  t.ok(parsed.guided, '--guided')
+  t.is(parsed.corpus, 'sim-corpus')
+  const corpus = parsed.corpus as string
+  t.ok(new RegExp(`uses: actions/cache/restore@v4\\n +with:\\n +path: ${corpus}\\n +key: sim-corpus-\\$\\{\\{ github.run_id \\}\\}\\n +restore-keys: sim-corpus-`).test(text), 'each shard restores the last corpus')
+  t.ok(new RegExp(`name: sim-corpus-shard-\\$\\{\\{ matrix.shard \\}\\}\\n +path: ${corpus}/`).test(text), 'and uploads its folder')
+  t.ok(/pattern: sim-corpus-shard-\*\n +path: sim-corpus\n +merge-multiple: true/.test(text), 'the merge job unions the shards\' folders')
+  t.ok(new RegExp(`uses: actions/cache/save@v4\\n +with:\\n +path: ${corpus}\\n +key: sim-corpus-`).test(text), 'and caches the union for the next run')
 })

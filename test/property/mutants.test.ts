@@ -14,6 +14,7 @@ import * as storeOptions from '../../src/store/store-options'
 import * as discoveryDispatch from '../../src/store/discovery-dispatch'
 import { runTestFile } from './mutants/test-file'
 import { autobaseHooks, hyperbeeOperations, hyperdriveOperations } from '../../src/sim'
+import { Link } from '../../src/sim/network/link'
 
 // Everything a planted bug may patch: prototypes of the compiled store and module exports.
 const TARGETS: Record<string, object> = {
@@ -32,7 +33,9 @@ const TARGETS: Record<string, object> = {
   // Planted bugs in an app's use of the store: the built-in workloads' parts.
   hyperbeeOperations,
   autobaseHooks,
-  hyperdriveOperations
+  hyperdriveOperations,
+  // Planted bugs of the simulator's own fault paths (a fault that does not do what it says).
+  'Link.prototype': Link.prototype
 }
 
 function snapshot (): Map<string, unknown> {

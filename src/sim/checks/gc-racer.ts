@@ -64,7 +64,7 @@ export class GcRacer {
     if (pending.length === 0) return
     this.pending = []
     for (const { peer, core } of pending) {
-      if (peer.up) this.race(peer, core)
+      if (peer.up && peer.asleep === null) this.race(peer, core) // a sleeping peer's app makes no get
     }
   }
 

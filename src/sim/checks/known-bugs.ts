@@ -3,6 +3,7 @@ import { createRequire } from 'module'
 import path from 'path'
 import semver from 'semver'
 import type { InvariantName, Violation } from './invariants'
+import { FAULT_KINDS } from '../scenario/steps'
 
 // Every invariant, at run time: the Record makes the compiler reject a list that
 // misses one or names one that does not exist.
@@ -42,6 +43,12 @@ export interface KnownBugEntry {
   repro: string
   /** Only runs on this store (`project`, `upstream` or a package name); default: any store. */
   store?: string
+  /**
+   * Only runs that injected a fault of one of these kinds (e.g. `["read-error"]`): a
+   * signature too generic to name the bug alone (views that differ) is tied to its cause.
+   * Default: any run.
+   */
+  faults?: string[]
   /** What happens, for people (optional). */
   summary?: string
 }
@@ -67,7 +74,9 @@ export class KnownBugsError extends Error {
   }
 }
 
-const FIELDS = ['id', 'package', 'versions', 'invariant', 'detail', 'repro', 'store', 'summary'] as const
+const FIELDS = ['id', 'package', 'versions', 'invariant', 'detail', 'repro', 'store', 'summary', 'faults'] as const
+/** The string fields (all but `faults`). */
+const STRINGS = FIELDS.filter((f) => f !== 'faults')
 const REQUIRED = ['id', 'package', 'versions', 'invariant', 'detail', 'repro'] as const
 
 /**
@@ -112,10 +121,17 @@ function validateEntry (file: string, raw: unknown, i: number): KnownBug {
   for (const key of Object.keys(entry)) {
     if (!(FIELDS as readonly string[]).includes(key)) fail(`unknown field ${JSON.stringify(key)} (fields: ${FIELDS.join(', ')})`)
   }
-  for (const key of FIELDS) {
+  for (const key of STRINGS) {
     const value = entry[key]
     if (value === undefined && !(REQUIRED as readonly string[]).includes(key)) continue
     if (typeof value !== 'string' || value.length === 0) fail(`${key} must be a non-empty string`)
+  }
+  const faults = entry.faults
+  if (faults !== undefined) {
+    if (!Array.isArray(faults) || faults.length === 0) fail('faults must be a non-empty list of fault kinds')
+    for (const kind of faults as unknown[]) {
+      if (typeof kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(kind)) fail(`unknown fault kind ${JSON.stringify(kind)} in faults (kinds: ${FAULT_KINDS.join(', ')})`)
+    }
   }
   const e = entry as unknown as KnownBugEntry
   if (!Object.prototype.hasOwnProperty.call(INVARIANTS, e.invariant)) fail(`unknown invariant ${JSON.stringify(e.invariant)} (invariants: ${Object.keys(INVARIANTS).join(', ')})`)
@@ -158,12 +174,14 @@ function sameStore (a: string, b: string): boolean {
 /**
  * The id of the first known bug a violation matches on a run of `store`, or null: same
  * invariant, detail matching the pattern, the package installed in a version the range
- * covers, and the entry's store (if it names one) the run's.
+ * covers, the entry's store (if it names one) the run's, and (if it names fault kinds) a
+ * fault of one of them among `injected`, the kinds the run injected.
  */
-export function matchKnown (v: Violation, bugs: readonly KnownBug[], store: string): string | null {
+export function matchKnown (v: Violation, bugs: readonly KnownBug[], store: string, injected: ReadonlySet<string> = new Set()): string | null {
   for (const bug of bugs) {
     if (bug.invariant !== v.invariant) continue
     if (bug.store !== undefined && !sameStore(bug.store, store)) continue
+    if (bug.faults !== undefined && !bug.faults.some((k) => injected.has(k))) continue
     if (bug.installed === null || !semver.satisfies(bug.installed, bug.versions, { includePrerelease: true })) continue
     if (bug.pattern.test(v.detail)) return bug.id
   }
@@ -174,9 +192,9 @@ export function matchKnown (v: Violation, bugs: readonly KnownBug[], store: stri
 export type MarkedViolation = Violation & { known?: string }
 
 /** Marks each violation that matches a known bug with `known: ID`; the others stay as they are. */
-export function markKnown (violations: readonly Violation[], bugs: readonly KnownBug[], store: string): MarkedViolation[] {
+export function markKnown (violations: readonly Violation[], bugs: readonly KnownBug[], store: string, injected: ReadonlySet<string> = new Set()): MarkedViolation[] {
   return violations.map((v) => {
-    const id = matchKnown(v, bugs, store)
+    const id = matchKnown(v, bugs, store, injected)
     return id === null ? v : { ...v, known: id }
   })
 }

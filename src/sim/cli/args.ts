@@ -86,7 +86,7 @@ export const OUTPUT_FLAGS = {
 
 /** Help text of the scenario flags (indented two spaces, one flag per line). */
 export const SCENARIO_FLAGS_HELP = `  --seed N               seed of the run, 0 to ${MAX_SEED} (default: random, printed)
-  --peers N              peers, 2 to 1024 (default ${DEFAULT_SCENARIO.peers})
+  --peers N              peers, 2 to 4096 (default ${DEFAULT_SCENARIO.peers})
   --cores N              cores, 1 to 100000 (default ${DEFAULT_SCENARIO.cores})
   --steps N              steps of the fault phase (default ${DEFAULT_SCENARIO.steps})
   --duration T           virtual duration of the fault phase: 600000, 600s, 10m, 1h (default 10m)
@@ -199,7 +199,7 @@ export function scenarioArgs (values: Record<string, string | boolean | undefine
   const faults = str('faults')
   const out: ScenarioArgs = {
     seed: int('seed', 0, MAX_SEED, randomInt(0, 2 ** 32)),
-    peers: int('peers', 2, 1024, DEFAULT_SCENARIO.peers),
+    peers: int('peers', 2, 4096, DEFAULT_SCENARIO.peers),
     cores: int('cores', 1, 100_000, DEFAULT_SCENARIO.cores),
     steps: int('steps', 0, 10_000_000, DEFAULT_SCENARIO.steps),
     durationMs: duration === undefined ? DEFAULT_SCENARIO.durationMs : usageOf(() => parseDuration(duration), usage),

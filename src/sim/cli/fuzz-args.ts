@@ -35,6 +35,10 @@ export interface FuzzArgs extends OutputArgs {
   out: string
   /** Known bugs (`--known FILE`, validated); null: none given. */
   known: KnownBug[] | null
+  /** Coverage-guided search (`--guided`): fresh seeds mixed with mutants of a corpus. Default false. */
+  guided: boolean
+  /** Corpus folder loaded before and saved after a guided campaign (`--corpus DIR`); null: none. */
+  corpus: string | null
 }
 
 const SEED_FLAGS = Object.fromEntries(Object.entries(SCENARIO_FLAGS).filter(([name]) => name !== 'seed')) as Omit<typeof SCENARIO_FLAGS, 'seed'>
@@ -48,7 +52,9 @@ const FUZZ_FLAGS = {
   shard: { type: 'string' },
   'keep-going': { type: 'boolean' },
   out: { type: 'string' },
-  known: { type: 'string' }
+  known: { type: 'string' },
+  guided: { type: 'boolean' },
+  corpus: { type: 'string' }
 } as const satisfies ParseArgsConfig['options']
 
 /** Usage text of `corestore-sim fuzz`. */
@@ -68,10 +74,18 @@ failure it stops, shrinks the failing scenario and writes its replay file to --o
   --no-shrink            save failing scenarios without shrinking them
   --shrink-time T        real time each shrink may take (default ${DEFAULT_SHRINK_TIME_MS / 1000}s)
   --out DIR              folder for replay files of failures (default ${DEFAULT_FUZZ_OUT})
+  --guided               coverage-guided search: keep scenarios whose runs reached a store
+                         state no earlier run did, and run mutants of them (steps inserted,
+                         deleted, duplicated, swapped, moved to another peer, core, time or
+                         fault window; two spliced) mixed with fresh seeds from --seeds
+  --corpus DIR           with --guided: run the scenarios in DIR first, and save the kept
+                         ones there as replay files (<id>.json; shards may share a folder)
 ${KNOWN_FLAG_HELP}
   --json                 end stdout with one JSON line:
                          {seeds, failures: [{seed, invariant, steps, ...}], seedsPerSecond, realMs}
                          (with --known also known: [{seed, bugs}], seeds whose violations are all known)
+                         (with --guided also guided: the search's summary line; failures name
+                         their scenario: name "mutant N (seed S)")
   --no-progress          no status line on stderr
 ${SCENARIO_FLAGS_HELP.split('\n').filter((l) => !l.trimStart().startsWith('--seed ')).join('\n')}
   -h, --help             this help
@@ -122,6 +136,10 @@ export function parseFuzzArgs (argv: readonly string[]): FuzzArgs | null {
   const out = str('out') ?? DEFAULT_FUZZ_OUT
   if (out.length === 0) throw new UsageError('--out needs a folder', FUZZ_USAGE)
   const shardText = str('shard')
+  const guided = values.guided === true
+  const corpus = str('corpus') ?? null
+  if (corpus !== null && !guided) throw new UsageError('--corpus needs --guided', FUZZ_USAGE)
+  if (corpus !== null && corpus.length === 0) throw new UsageError('--corpus needs a folder', FUZZ_USAGE)
   return {
     scenario,
     ...seeds,
@@ -132,7 +150,9 @@ export function parseFuzzArgs (argv: readonly string[]): FuzzArgs | null {
     keepGoing: values['keep-going'] === true,
     ...outputArgs(values, FUZZ_USAGE),
     out,
-    known: knownArg(str('known'), FUZZ_USAGE)
+    known: knownArg(str('known'), FUZZ_USAGE),
+    guided,
+    corpus
   }
 }
 

@@ -3,7 +3,10 @@ import type { InvariantName, Violation } from '../checks/invariants'
 import type { StepResult } from '../scenario/steps'
 import { generateScenario } from '../scenario/generator'
 import { checkStoreInstalled } from './args'
-import { FUZZ_USAGE, parseFuzzArgs, shardSeeds, type FuzzArgs } from './fuzz-args'
+import { FUZZ_USAGE, parseFuzzArgs, type FuzzArgs } from './fuzz-args'
+import { candidateJob, candidateName, candidateSource, failureFileName, finishGuided } from './fuzz-guided'
+import type { Candidate } from '../search/guided'
+import type { Scenario } from '../scenario/generator'
 import { fuzzStatus } from './fuzz-status'
 import { checkPeersFit, checkWorkload, timeLimits } from './jobs'
 import { WorkerPool } from './pool'
@@ -11,9 +14,16 @@ import { formatShrunk, shrinkFailure, type ShrunkFailure } from './shrink-failur
 import { CliError } from './usage'
 import { judge } from './known'
 
-/** A failing seed of a campaign. */
+/** A failing seed (or, with --guided, a failing scenario) of a campaign. */
 export interface FuzzFailure {
+  /** The seed, or the run seed of a failing guided scenario. */
   seed: number
+  /** `seed 12`, or `mutant 40 (seed 7)` with --guided. */
+  name: string
+  /** The scenario, when it is not the seed's generated one (a guided mutant or corpus entry). */
+  scenario: Scenario | null
+  /** Replay file name (in --out). */
+  fileName: string
   invariant: InvariantName
   violations: Violation[]
   stepResults: StepResult[]
@@ -40,6 +50,8 @@ export interface FuzzReport {
   fuzzMs: number
   realMs: number
   interrupted: boolean
+  /** With --guided: what the search did, one line. */
+  guided: string | null
 }
 
 /** `corestore-sim fuzz`: many seeds in parallel processes; resolves with the exit code. */
@@ -71,7 +83,7 @@ export async function fuzzCommand (argv: readonly string[]): Promise<number> {
 async function campaign (args: FuzzArgs, pool: WorkerPool): Promise<FuzzReport> {
   const started = performance.now()
   const elapsed = (): number => performance.now() - started
-  const seeds = shardSeeds(args.first, args.last, args.shard)
+  const source = candidateSource(args)
   const failures: FuzzFailure[] = []
   const known: KnownSeed[] = []
   let done = 0
@@ -89,27 +101,29 @@ async function campaign (args: FuzzArgs, pool: WorkerPool): Promise<FuzzReport> 
 
   const lane = async (): Promise<void> => {
     while (!stop && (args.timeMs === null || elapsed() < args.timeMs)) {
-      const next = seeds.next()
-      if (next.done === true) return
-      const seed = next.value
+      const c: Candidate | null = source.next()
+      if (c === null) return
+      const seed = c.origin === 'seed' ? c.seed : c.scenario.seed
+      const name = candidateName(c)
       try {
-        const result = await pool.run({ kind: 'seed', args: { ...args.scenario, seed }, workload: args.workload, trace: null })
+        const result = await pool.run(candidateJob(args, c))
         done++
+        source.done(c, result)
         // Violations a known bug explains do not fail the seed; the others are shrunk.
-        const verdict = judge(result.violations, args.known, args.scenario.store)
+        const verdict = judge(result.violations, args.known, args.scenario.store, result.faults)
         const first = verdict.unknown[0]
         if (first === undefined && verdict.known > 0) {
           known.push({ seed, bugs: [...new Set(verdict.marked.map((v) => v.known).filter((id) => id !== undefined))] })
         }
         if (first !== undefined) {
-          failures.push({ seed, invariant: first.invariant, violations: verdict.unknown, stepResults: result.stepResults, foundMs: elapsed(), shrunk: null })
-          status.note(`seed ${seed}: ${first.invariant} after ${(elapsed() / 1000).toFixed(1)} s`)
+          failures.push({ seed, name, scenario: c.origin === 'seed' ? null : c.scenario, fileName: failureFileName(c, first.invariant), invariant: first.invariant, violations: verdict.unknown, stepResults: result.stepResults, foundMs: elapsed(), shrunk: null })
+          status.note(`${name}: ${first.invariant} after ${(elapsed() / 1000).toFixed(1)} s`)
           if (!args.keepGoing) stop = true
         }
       } catch (err) {
         // Ctrl-C reaches the simulation processes too: their deaths are not failures.
         if (interrupted) return
-        errors.push(new Error(`seed ${seed}: ${err instanceof Error ? err.message : String(err)}`))
+        errors.push(new Error(`${name}: ${err instanceof Error ? err.message : String(err)}`))
         stop = true
       }
       status.update({ seeds: done, failures: failures.length, elapsedMs: elapsed() })
@@ -126,8 +140,9 @@ async function campaign (args: FuzzArgs, pool: WorkerPool): Promise<FuzzReport> 
   const fuzzMs = elapsed()
   failures.sort((a, b) => a.seed - b.seed)
   known.sort((a, b) => a.seed - b.seed)
+  const guided = source.guided === null ? null : finishGuided(args, source.guided)
   if (!interrupted) await shrinkFailures(args, pool, failures)
-  return { seeds: done, failures, known, fuzzMs, realMs: elapsed(), interrupted }
+  return { seeds: done, failures, known, fuzzMs, realMs: elapsed(), interrupted, guided }
 }
 
 /**
@@ -141,7 +156,7 @@ async function shrinkFailures (args: FuzzArgs, pool: WorkerPool, failures: FuzzF
     const shrink = args.shrink && !shrunkInvariants.has(f.invariant)
     shrunkInvariants.add(f.invariant)
     f.shrunk = await shrinkFailure({
-      scenario: generateScenario({ ...args.scenario, seed: f.seed }),
+      scenario: f.scenario ?? generateScenario({ ...args.scenario, seed: f.seed }),
       store: args.scenario.store,
       options: timeLimits(args.scenario),
       workload: args.workload,
@@ -150,9 +165,9 @@ async function shrinkFailures (args: FuzzArgs, pool: WorkerPool, failures: FuzzF
       pool,
       budgetMs: args.shrinkTimeMs,
       noShrink: !shrink,
-      save: path.join(args.out, `seed-${f.seed}-${f.invariant}.json`),
-      note: `corestore-sim fuzz: seed ${f.seed}`,
-      log: (line) => process.stderr.write(`seed ${f.seed}: ${line}\n`)
+      save: path.join(args.out, f.fileName),
+      note: `corestore-sim fuzz${args.guided ? ' --guided' : ''}: ${f.name}`,
+      log: (line) => process.stderr.write(`${f.name}: ${line}\n`)
     })
   }
 }
@@ -164,11 +179,12 @@ function rate (r: FuzzReport): number {
 function summary (args: FuzzArgs, r: FuzzReport): string[] {
   const space = `seeds ${args.first}..${args.last}${args.shard.count > 1 ? `, shard ${args.shard.index}/${args.shard.count}` : ''}`
   const knownText = args.known === null ? '' : `, ${r.known.length} with known bugs only`
-  const lines = [`fuzz: ${r.seeds} seeds (${space}) in ${(r.fuzzMs / 1000).toFixed(1)} s with ${args.jobs} processes: ${rate(r)} seeds/s, ${r.failures.length} failing${knownText}${r.interrupted ? ' (interrupted)' : ''}`]
+  const lines = [`fuzz: ${r.seeds} ${args.guided ? 'runs' : 'seeds'} (${space}) in ${(r.fuzzMs / 1000).toFixed(1)} s with ${args.jobs} processes: ${rate(r)} seeds/s, ${r.failures.length} failing${knownText}${r.interrupted ? ' (interrupted)' : ''}`]
+  if (r.guided !== null) lines.push(r.guided)
   for (const k of r.known) lines.push(`seed ${k.seed}: known: ${k.bugs.join(', ')}`)
   for (const f of r.failures) {
     lines.push('')
-    lines.push(`seed ${f.seed}: ${f.invariant} (found after ${(f.foundMs / 1000).toFixed(1)} s)`)
+    lines.push(`${f.name}: ${f.invariant} (found after ${(f.foundMs / 1000).toFixed(1)} s)`)
     if (f.shrunk !== null) lines.push(...formatShrunk(f.shrunk).map((l) => `  ${l}`))
   }
   return lines
@@ -180,6 +196,7 @@ export function jsonReport (r: FuzzReport): Record<string, unknown> {
     seeds: r.seeds,
     failures: r.failures.map((f) => ({
       seed: f.seed,
+      name: f.name,
       invariant: f.invariant,
       steps: f.shrunk?.scenario.steps.length ?? null,
       peers: f.shrunk?.scenario.peers ?? null,
@@ -193,6 +210,7 @@ export function jsonReport (r: FuzzReport): Record<string, unknown> {
     seedsPerSecond: rate(r),
     realMs: Math.round(r.realMs),
     fuzzMs: Math.round(r.fuzzMs),
-    interrupted: r.interrupted
+    interrupted: r.interrupted,
+    ...(r.guided === null ? {} : { guided: r.guided })
   }
 }

@@ -5,6 +5,7 @@ import type { InvariantName } from '../checks/invariants'
 import type { Scenario } from '../scenario/generator'
 import { runGivenScenario, runScenario, type RunProgress, type RunResult, type RunSettings } from '../scenario/runner'
 import type { ReplayOptions } from '../shrink/replay-file'
+import { RunSignal } from '../search/signal'
 
 /** Runs a scenario generated from a seed (`corestore-sim run`, one seed of `fuzz`). */
 export interface SeedJob {
@@ -18,6 +19,8 @@ export interface SeedJob {
   stacks?: string | null
   /** Leave `stepResults` out of the result (fuzz seeds and shrink candidates need only the verdict). */
   lite?: boolean
+  /** Return the run's novelty signal (`RunResult.signal`, see search/signal.ts). */
+  signal?: boolean
 }
 
 /** Runs a scenario given as data (a shrink candidate, a replay file). */
@@ -31,6 +34,8 @@ export interface ScenarioJob {
   /** See SeedJob.stacks. */
   stacks?: string | null
   lite?: boolean
+  /** See SeedJob.signal. */
+  signal?: boolean
   /** Stop at the first violation of this invariant (shrink candidates: only the verdict matters). */
   stopOnInvariant?: InvariantName
   /** See RunGivenOptions.stopOnCheck. */
@@ -70,8 +75,9 @@ export function timeLimits (a: Pick<ScenarioArgs, 'setupTimeoutMs' | 'checkTimeo
 export async function runJob (job: SimJob, onProgress?: (p: RunProgress) => void): Promise<RunResult> {
   const workload = job.workload ?? (job.kind === 'seed' ? job.args.workload ?? null : null)
   checkWorkload(workload)
+  const signal = job.signal === true ? new RunSignal() : null
   const common: RunSettings = {
-    trace: { file: job.trace, stacksFile: job.stacks ?? null },
+    trace: { file: job.trace, stacksFile: job.stacks ?? null, observer: signal?.observe ?? null },
     ...(onProgress === undefined ? {} : { onProgress })
   }
   let result: RunResult
@@ -100,5 +106,6 @@ export async function runJob (job: SimJob, onProgress?: (p: RunProgress) => void
       ...common
     })
   }
+  if (signal !== null) result.signal = signal.features()
   return job.lite === true ? { ...result, stepResults: [] } : result
 }

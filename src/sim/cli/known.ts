@@ -31,9 +31,13 @@ export interface KnownVerdict {
   known: number
 }
 
-/** Sets known violations apart (none when `bugs` is null: no `--known`). */
-export function judge (violations: readonly Violation[], bugs: readonly KnownBug[] | null, store: string): KnownVerdict {
-  const marked = bugs === null ? [...violations] : markKnown(violations, bugs, store)
+/**
+ * Sets known violations apart (none when `bugs` is null: no `--known`). `faults`: the
+ * run's injected faults by kind (entries that name fault kinds need one of them).
+ */
+export function judge (violations: readonly Violation[], bugs: readonly KnownBug[] | null, store: string, faults: Readonly<Record<string, number | undefined>> = {}): KnownVerdict {
+  const injected = new Set(Object.keys(faults).filter((k) => (faults[k] ?? 0) > 0))
+  const marked = bugs === null ? [...violations] : markKnown(violations, bugs, store, injected)
   const unknown = unknownViolations(marked)
   return { marked, unknown, known: marked.length - unknown.length }
 }

@@ -96,7 +96,7 @@ export async function replayCommand (argv: readonly string[]): Promise<number> {
   else if (sameSetup && sameVerdict) console.log(`trace: DIFFERS from the recorded one with the same store, version and verdict (${result.traceHash}, recorded ${replay.recorded.traceHash}): the run is not deterministic`)
   else if (sameSetup) console.log(`trace: ${result.traceHash} (recorded ${replay.recorded.traceHash}): the store behaves differently than when the file was written`)
   else console.log(`trace: ${result.traceHash} (recorded ${replay.recorded.traceHash} on store ${replay.store}, ${replay.package.name} ${replay.package.version})`)
-  const verdict = judge(result.violations, known, store)
+  const verdict = judge(result.violations, known, store, result.faults)
   for (const v of verdict.marked) if (v.known !== undefined) console.log(`known: ${v.known}: ${describeViolation(v)}`)
   const first = verdict.unknown[0]
   console.log(first === undefined

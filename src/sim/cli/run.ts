@@ -49,7 +49,7 @@ export async function runCommand (argv: readonly string[]): Promise<number> {
     } finally {
       bar.stop()
     }
-    verdict = judge(result.violations, args.known, args.store)
+    verdict = judge(result.violations, args.known, args.store, result.faults)
     console.log(formatSummary(result, replay, args.known === null ? undefined : verdict.marked))
     if (differs && result.violations.length === 0) console.log(`\nreplay: ${replay} --check-determinism`)
     if (traced.html !== null && traced.trace !== null) await report(traced.trace, traced.html, { replay })

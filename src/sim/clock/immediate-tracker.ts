@@ -6,9 +6,31 @@ type ClearImmediate = typeof globalThis.clearImmediate
 /** The real setImmediate, captured at load: the simulator's own ticks are never counted. */
 export const realSetImmediate: SetImmediate = globalThis.setImmediate
 
+/** The real setTimeout and clearTimeout, captured at load, before a virtual clock replaces them. */
+const realSetTimeout = globalThis.setTimeout
+const realClearTimeout = globalThis.clearTimeout
+
 /** Resolves on the next real check phase of the event loop. */
 export function nextImmediate (): Promise<void> {
   return new Promise((resolve) => realSetImmediate(resolve))
+}
+
+/**
+ * Resolves when `arm` calls the function it is given, or after `maxMs` of real time,
+ * whichever comes first. `arm` returns a function that disarms it.
+ */
+export function nudgedOrAfter (maxMs: number, arm: (nudge: () => void) => () => void): Promise<void> {
+  return new Promise((resolve) => {
+    let disarm: (() => void) | null = null
+    const timer = realSetTimeout(() => { done() }, maxMs)
+    const done = (): void => {
+      realClearTimeout(timer)
+      if (disarm !== null) disarm()
+      disarm = null
+      resolve()
+    }
+    disarm = arm(done)
+  })
 }
 
 /**
@@ -17,6 +39,8 @@ export function nextImmediate (): Promise<void> {
  * one of the conditions for the system being idle.
  */
 export class ImmediateTracker {
+  /** Called each time an immediate is scheduled through the global. */
+  onschedule: (() => void) | null = null
   private readonly live = new Set<NodeJS.Immediate>()
   private saved: { set: SetImmediate, clear: ClearImmediate } | null = null
 
@@ -32,6 +56,8 @@ export class ImmediateTracker {
     const clear = globalThis.clearImmediate
     this.saved = { set, clear }
     const live = this.live
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the global wrapper has its own `this`
+    const tracker = this
 
     const tracked = function setImmediate<A extends unknown[]> (fn: (...args: A) => void, ...args: A): NodeJS.Immediate {
       const handle: NodeJS.Immediate = set(() => {
@@ -39,6 +65,7 @@ export class ImmediateTracker {
         fn(...args)
       })
       live.add(handle)
+      if (tracker.onschedule !== null) tracker.onschedule()
       return handle
     }
     // util.promisify(setImmediate) is counted too: an app awaiting it is not idle.

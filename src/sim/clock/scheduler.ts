@@ -1,9 +1,16 @@
-import { ImmediateTracker, nextImmediate } from './immediate-tracker'
+import { ImmediateTracker, nextImmediate, nudgedOrAfter } from './immediate-tracker'
 import { MathRandomRoute } from '../random/math-random'
 import { CryptoRandomRoute } from '../random/crypto-random'
 import { StorageGate } from '../disk/storage-gate'
 import type { DiskModel } from '../disk/disk-model'
 import type { VirtualClock } from './virtual-clock'
+
+/**
+ * Longest real wait, in ms, between two idle checks while held work (a store opening or
+ * closing) is in flight and nothing else is: a safety net, as that work's progress
+ * normally wakes the check (see Scheduler.settle).
+ */
+const HELD_POLL_MS = 1
 
 /** How a promise driven by `Scheduler.run` ended. */
 export type Outcome<T> =
@@ -53,6 +60,8 @@ export class Scheduler {
   afterEvent: (() => void) | null = null
   private epochs = 0
   private held = 0
+  /** Wakes a settle() waiting on held work; null when none waits. */
+  private nudge: (() => void) | null = null
   private pause: { at: number, resolve: () => void } | null = null
   private readonly maxSettleRounds: number
 
@@ -76,6 +85,8 @@ export class Scheduler {
     this.clock.install()
     this.immediates.install()
     this.gate.onerror = (err) => { this.errors.push(err) }
+    this.gate.onactivity = this.poke
+    this.immediates.onschedule = this.poke
     this.gate.activate(disks === null ? null : { model: disks, clock: this.clock })
     this.random.install()
     this.entropy.install()
@@ -86,6 +97,8 @@ export class Scheduler {
     this.entropy.uninstall()
     this.random.uninstall()
     this.gate.deactivate()
+    this.gate.onactivity = null
+    this.immediates.onschedule = null
     this.immediates.uninstall()
     this.clock.uninstall()
   }
@@ -111,7 +124,18 @@ export class Scheduler {
         await this.gate.waitForHead()
         continue
       }
-      if (this.held > 0 || fileSystemBusy()) continue
+      if (this.held > 0) {
+        // Held work moves on through native calls the loop cannot see, on other threads;
+        // spinning the loop meanwhile took a core from them (77% of a default run's turns).
+        // Its progress comes back as storage work, an immediate or its end: each wakes
+        // this wait, which only decides how often the check runs, never what it finds.
+        await nudgedOrAfter(HELD_POLL_MS, (nudge) => {
+          this.nudge = nudge
+          return () => { this.nudge = null }
+        })
+        continue
+      }
+      if (fileSystemBusy()) continue
       // Storage work due later (a slow disk) lets time move; the pause waits for it.
       if (this.pause !== null && this.gate.inflight === 0) {
         this.endPause()
@@ -137,6 +161,11 @@ export class Scheduler {
     return new Promise((resolve) => { this.pause = { at: this.gate.released + count, resolve } })
   }
 
+  /** Wakes a settle() waiting on held work: something it checks may have changed. */
+  private readonly poke = (): void => {
+    if (this.nudge !== null) this.nudge()
+  }
+
   private endPause (): void {
     const pause = this.pause as { resolve: () => void }
     this.pause = null
@@ -150,7 +179,10 @@ export class Scheduler {
    */
   hold<T> (promise: Promise<T>): Promise<T> {
     this.held++
-    const release = (): void => { this.held-- }
+    const release = (): void => {
+      this.held--
+      this.poke()
+    }
     promise.then(release, release)
     return promise
   }

@@ -43,6 +43,8 @@ export interface Completion {
 export class CompletionQueue {
   /** Called with an exception thrown by a released callback. */
   onerror: (err: unknown) => void = (err) => { queueMicrotask(() => { throw err }) }
+  /** Called when an operation is submitted, taken back, completes or is made due now. */
+  onactivity: (() => void) | null = null
   private queue: Completion[] = []
   private clock: Clock | null = null
   private wake: { atMs: number, timer: ClockTimer } | null = null
@@ -159,7 +161,10 @@ export class CompletionQueue {
         changed = true
       }
     }
-    if (changed) this.rearm()
+    if (changed) {
+      this.rearm()
+      this.activity()
+    }
   }
 
   /** Releases what has completed, in order; the rest runs as soon as it completes. */
@@ -184,6 +189,7 @@ export class CompletionQueue {
     this.queue.push(c)
     this.submittedCount++
     if (dueMs > this.now()) this.rearm()
+    this.activity()
     return c
   }
 
@@ -194,6 +200,7 @@ export class CompletionQueue {
     this.submittedCount--
     this.rearm()
     if (c.barrier) this.startReadsOf(c.db)
+    this.activity()
   }
 
   /** RocksDB (or the gate, for a write it failed) completed an operation. */
@@ -202,6 +209,7 @@ export class CompletionQueue {
     c.receiver = receiver
     c.args = args
     c.done = true
+    this.activity()
     if (c.direct) {
       this.run(c)
       return
@@ -211,6 +219,10 @@ export class CompletionQueue {
       this.waiter = null
       resolve()
     }
+  }
+
+  private activity (): void {
+    if (this.onactivity !== null) this.onactivity()
   }
 
   private run (c: Completion): void {

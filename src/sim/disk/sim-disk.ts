@@ -43,7 +43,8 @@ export class SimDisk {
   onfail: (kind: 'write' | 'read', code: WriteFaultCode) => void = noop
   private readonly prng: Prng
   private readonly clock: Clock
-  private readonly perfect: boolean
+  /** True when the profile never delays anything (every operation completes at once). */
+  readonly perfect: boolean
   private tailMs = 0
   private quiet = 0
   /** Write faults in force, by id; the latest one decides the code. */

@@ -40,6 +40,11 @@ export class StorageGate {
     this.queue.onerror = fn
   }
 
+  /** Called when an operation is submitted, taken back, completes or is made due now. */
+  set onactivity (fn: (() => void) | null) {
+    this.queue.onactivity = fn
+  }
+
   private readonly queue = new CompletionQueue()
   private readonly iterators = new WeakMap<object, Completion[]>()
   /** The callbacks each iterator was opened with (open, close, read), for a deferred call that throws. */

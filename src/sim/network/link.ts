@@ -1,7 +1,11 @@
 import type { Duplex } from 'streamx'
 import type { Clock, ClockTimer } from '../clock/virtual-clock'
 import type { Prng } from '../random/prng'
-import { captureStack, type Trace } from '../trace/trace'
+import type { Trace } from '../trace/trace'
+import { DirectionFaults, slowest, type OneWayMode } from './direction-faults'
+import { Direction, recordWrites } from './direction'
+
+export type { OneWayMode } from './direction-faults'
 
 /** Options of a simulated link. Every field is optional. */
 export interface LinkOptions {
@@ -41,21 +45,6 @@ export function checkLinkOptions (opts: LinkOptions = {}): Required<LinkOptions>
 /** What a link carries: the raw side of a replication stream (a streamx Duplex). */
 export type LinkStream = Duplex
 
-/** A replication stream's raw side, with the Noise stream whose writes it carries (hypercore sets it). */
-interface WithNoise { noiseStream?: { write: (...args: unknown[]) => unknown } }
-
-/** One direction of a link: a FIFO of messages on the wire. */
-class Direction {
-  busyUntil = 0
-  lastAt = 0
-  readonly held: Buffer[] = []
-  readonly timers = new Set<ClockTimer>()
-  /** With stacks traced: the stack of the last plaintext write, the cause of the next chunk. */
-  lastWrite: string | undefined
-
-  constructor (readonly label: string, readonly from: LinkStream, readonly to: LinkStream) {}
-}
-
 /** Dependencies of a link. */
 export interface LinkDeps {
   clock: Clock
@@ -74,9 +63,11 @@ export interface LinkDeps {
  *
  * Faults: `cut()` drops everything in flight and destroys both streams (a reset);
  * `stall()` holds every message sent from then on until `resume()`; `slow(bps)`
- * lowers the bandwidth until `unslow()`. If a stream closes by itself (its store
- * closed it), the other end is destroyed once the messages already on the wire have
- * arrived, like a FIN.
+ * lowers the bandwidth until `unslow()`. One direction only (`oneWay`, `hold`): hold,
+ * drop or slow what one peer sends; a hold with `recall` also takes back what is on
+ * the wire toward a receiver that stopped listening (a sleeping peer). If a stream
+ * closes by itself (its store closed it), the other end is destroyed once the
+ * messages already on the wire have arrived, like a FIN.
  */
 export class Link {
   /** Lower peer index. */
@@ -101,6 +92,8 @@ export class Link {
   private stalledFlag = false
   private slowBytesPerSec: number | null = null
   private fin: ClockTimer | null = null
+  /** Faults of a>b and b>a. */
+  private readonly dirFaults: [DirectionFaults, DirectionFaults] = [new DirectionFaults(), new DirectionFaults()]
   /** With stacks traced: the write that produced each chunk on the wire. */
   private readonly causes = new WeakMap<Buffer, string>()
 
@@ -130,12 +123,22 @@ export class Link {
     return this.slowBytesPerSec ?? this.opts.bandwidthBytesPerSec
   }
 
+  /** Messages one direction dropped so far (`oneWay` drop), by sender. */
+  dropped (from: number): number {
+    return this.faultsFrom(from).dropped
+  }
+
+  /** True while a one-way fault or a hold acts on what `from` sends. */
+  faultedFrom (from: number): boolean {
+    return !this.faultsFrom(from).clear
+  }
+
   /** Starts carrying bytes between `streamA` (peer a's end) and `streamB` (peer b's end). */
   connect (streamA: LinkStream, streamB: LinkStream): void {
     if (this.dirs !== null) throw new Error(`link ${this.name} is connected already`)
     const gen = ++this.generation
-    const ab = new Direction(`${this.a}>${this.b}`, streamA, streamB)
-    const ba = new Direction(`${this.b}>${this.a}`, streamB, streamA)
+    const ab = new Direction(`${this.a}>${this.b}`, 0, streamA, streamB)
+    const ba = new Direction(`${this.b}>${this.a}`, 1, streamB, streamA)
     this.dirs = [ab, ba]
     const stacks = this.deps.trace?.stacks === true
     for (const dir of this.dirs) {
@@ -167,8 +170,9 @@ export class Link {
     this.dirs = null
     if (this.fin !== null) this.deps.clock.clearTimeout(this.fin)
     this.fin = null
+    for (const f of this.dirFaults) f.lost = 0
     for (const dir of dirs) {
-      for (const timer of dir.timers) this.deps.clock.clearTimeout(timer)
+      for (const timer of dir.timers.keys()) this.deps.clock.clearTimeout(timer)
       dir.timers.clear()
       dir.held.length = 0
     }
@@ -180,15 +184,91 @@ export class Link {
     this.stalledFlag = true
   }
 
-  /** Ends a stall: held messages leave now, in order. */
+  /** Ends a stall: held messages leave now, in order (but for a direction a one-way hold still holds). */
   resume (): void {
     if (!this.stalledFlag) return
     this.stalledFlag = false
     if (this.dirs === null) return
-    for (const dir of this.dirs) {
-      const held = dir.held.splice(0)
-      for (const chunk of held) this.send(dir, chunk)
+    for (const dir of this.dirs) this.flush(dir)
+  }
+
+  /**
+   * A fault of what `from` sends, until `liftOneWay(from, reason)`: `stall` holds it,
+   * `drop` loses it (the other end never hears it; a reliable transport would reset
+   * the connection, which the network does when the fault lifts), `slow` carries it at
+   * `bandwidthBytesPerSec`. The other direction is untouched.
+   */
+  oneWay (from: number, reason: string, mode: OneWayMode, bandwidthBytesPerSec?: number): void {
+    const f = this.faultsFrom(from)
+    if (mode === 'stall') f.holds.add(reason)
+    else if (mode === 'drop') f.drops.add(reason)
+    else {
+      if (bandwidthBytesPerSec === undefined || !Number.isFinite(bandwidthBytesPerSec) || bandwidthBytesPerSec <= 0) throw new RangeError('bandwidthBytesPerSec must be > 0')
+      f.slows.set(reason, bandwidthBytesPerSec)
     }
+  }
+
+  /**
+   * Holds what `from` sends until `liftOneWay(from, reason)`. With `recall`, messages
+   * already on the wire toward the other end are taken back and held too, in order, as
+   * if never sent: the receiver is not listening (asleep) and gets them when it wakes.
+   */
+  hold (from: number, reason: string, recall: boolean): void {
+    this.faultsFrom(from).holds.add(reason)
+    const dir = this.directionFrom(from)
+    if (!recall || dir === null) return
+    const onWire = [...dir.timers]
+    for (const [timer] of onWire) this.deps.clock.clearTimeout(timer)
+    dir.timers.clear()
+    dir.held.unshift(...onWire.map(([, chunk]) => chunk))
+  }
+
+  /**
+   * Lifts one fault of what `from` sends; messages held by it leave now, in order, if
+   * nothing else holds them. Returns true when the direction lost messages of the
+   * current streams and drops no more: the connection is broken and wants a reset.
+   */
+  liftOneWay (from: number, reason: string): boolean {
+    const f = this.faultsFrom(from)
+    f.holds.delete(reason)
+    f.drops.delete(reason)
+    f.slows.delete(reason)
+    const dir = this.directionFrom(from)
+    if (dir !== null) this.flush(dir)
+    return f.drops.size === 0 && f.lost > 0 && this.connected
+  }
+
+  /** Lifts every one-way fault and hold, both directions (the heal); held messages leave. Returns true as `liftOneWay` does. */
+  liftAllOneWay (): boolean {
+    let broken = false
+    for (const f of this.dirFaults) {
+      f.holds.clear()
+      f.drops.clear()
+      f.slows.clear()
+      if (f.lost > 0) broken = true
+    }
+    if (this.dirs !== null) for (const dir of this.dirs) this.flush(dir)
+    return broken && this.connected
+  }
+
+  private faultsFrom (from: number): DirectionFaults {
+    if (from !== this.a && from !== this.b) throw new RangeError(`peer ${from} is not an end of link ${this.name}`)
+    return this.dirFaults[from === this.a ? 0 : 1]
+  }
+
+  private directionFrom (from: number): Direction | null {
+    this.faultsFrom(from)
+    return this.dirs === null ? null : this.dirs[from === this.a ? 0 : 1]
+  }
+
+  private holding (dir: Direction): boolean {
+    return this.stalledFlag || this.dirFaults[dir.side].holds.size > 0
+  }
+
+  private flush (dir: Direction): void {
+    if (this.holding(dir)) return
+    const held = dir.held.splice(0)
+    for (const chunk of held) this.send(dir, chunk)
   }
 
   /** Lowers (or raises) the bandwidth until `unslow()`; bytes per second, > 0. */
@@ -203,13 +283,19 @@ export class Link {
   }
 
   private send (dir: Direction, chunk: Buffer): void {
-    if (this.stalledFlag) {
+    if (this.holding(dir)) {
       dir.held.push(chunk)
+      return
+    }
+    const faults = this.dirFaults[dir.side]
+    if (faults.drops.size > 0) {
+      faults.dropped++
+      faults.lost++
       return
     }
     const { clock, prng } = this.deps
     const now = clock.now()
-    const bandwidth = this.bandwidthBytesPerSec
+    const bandwidth = faults.slows.size === 0 ? this.bandwidthBytesPerSec : slowest(this.bandwidthBytesPerSec, faults.slows.values())
     const start = Math.max(now, dir.busyUntil)
     dir.busyUntil = start + (bandwidth > 0 ? (chunk.byteLength * 1000) / bandwidth : 0)
     const jitter = this.opts.jitterMs > 0 ? prng.int(0, this.opts.jitterMs) : 0
@@ -219,7 +305,7 @@ export class Link {
       dir.timers.delete(timer)
       this.deliver(dir, chunk)
     }, at - now)
-    dir.timers.add(timer)
+    dir.timers.set(timer, chunk)
   }
 
   private deliver (dir: Direction, chunk: Buffer): void {
@@ -246,17 +332,3 @@ export class Link {
 }
 
 function noop (): void {}
-
-/**
- * Notes the stack of every plaintext write on the direction's Noise stream: the chunk of
- * ciphertext it becomes is emitted later, from a microtask, where the stack says nothing.
- */
-function recordWrites (dir: Direction): void {
-  const noise = (dir.from as unknown as WithNoise).noiseStream
-  if (noise === undefined) return
-  const write = noise.write
-  noise.write = function (this: unknown, ...args: unknown[]) {
-    dir.lastWrite = captureStack(noise.write as (...a: never[]) => unknown)
-    return write.apply(this, args)
-  }
-}

@@ -1,4 +1,4 @@
-import { Link, type LinkOptions, type LinkStream } from './link'
+import { Link, type LinkOptions, type LinkStream, type OneWayMode } from './link'
 import type { Prng } from '../random/prng'
 import type { Trace } from '../trace/trace'
 import type { Clock, ClockTimer } from '../clock/virtual-clock'
@@ -25,7 +25,9 @@ export interface NetworkOptions {
  * The links between peers and the faults on them. A link is up when both peers are
  * up and nothing blocks it; a block is a disconnect or a partition, and a link can be
  * blocked for several reasons at once. Stalls and slow-downs act on the link while it
- * stays up.
+ * stays up, one-way faults on one direction of it. A sleeping peer's links stay up
+ * with nothing sent or delivered either way (`sleep`), and none is brought up until
+ * it wakes.
  */
 export class Network {
   /** Links by name (`a-b`, a < b). */
@@ -36,6 +38,8 @@ export class Network {
   private readonly reconnectDelayMs: number
   private readonly timers = new Set<ClockTimer>()
   private nextPartition = 1
+  /** Sleeping peers and the reason tag of each sleep. */
+  private readonly sleeping = new Map<number, string>()
 
   constructor (deps: NetworkDeps, opts: NetworkOptions) {
     this.deps = deps
@@ -73,7 +77,7 @@ export class Network {
   }
 
   private bringUp (link: Link): void {
-    if (link.connected || !this.unblocked(link)) return
+    if (link.connected || !this.unblocked(link) || this.sleeping.has(link.a) || this.sleeping.has(link.b)) return
     const streams = this.deps.openStreams(link.a, link.b)
     if (streams === null) return
     link.connect(streams[0], streams[1])
@@ -139,6 +143,61 @@ export class Network {
     return this.linksOf(i).flatMap((l) => l.streamOf(i) ?? [])
   }
 
+  /**
+   * A one-way fault on what `from` sends to `to` (see Link.oneWay), tagged `reason`;
+   * creates the link if missing. Returns the link.
+   */
+  oneWay (from: number, to: number, reason: string, mode: OneWayMode, bandwidthBytesPerSec?: number): Link {
+    const link = this.connect(from, to)
+    link.oneWay(from, reason, mode, bandwidthBytesPerSec)
+    return link
+  }
+
+  /**
+   * Lifts a one-way fault. A direction that dropped messages leaves its connection
+   * broken (the other end lost bytes of a reliable stream): the link is reset (cut and
+   * brought up again), as the transport would once it gave up.
+   */
+  liftOneWay (from: number, to: number, reason: string): void {
+    const link = this.link(from, to)
+    if (link === undefined) return
+    if (link.liftOneWay(from, reason)) {
+      this.takeDown(link, `${reason} reset`)
+      this.bringUp(link)
+    }
+  }
+
+  /** True while peer `i` sleeps. */
+  asleep (i: number): boolean {
+    return this.sleeping.has(i)
+  }
+
+  /**
+   * Peer `i` falls asleep: on each of its links nothing it sends leaves and nothing
+   * reaches it (what was on the wire toward it waits too); links stay up, and none is
+   * brought up until `wake`. `reason` tags the holds.
+   */
+  sleep (i: number, reason: string): void {
+    if (this.sleeping.has(i)) throw new Error(`peer ${i} is asleep already`)
+    this.sleeping.set(i, reason)
+    for (const link of this.linksOf(i)) {
+      link.hold(i, reason, false)
+      link.hold(link.a === i ? link.b : link.a, reason, true)
+    }
+  }
+
+  /** Peer `i` wakes: what its links held leaves now, in order; links down meanwhile come up (unless not `bringUp`: it died asleep). */
+  wake (i: number, bringUp = true): void {
+    const reason = this.sleeping.get(i)
+    if (reason === undefined) return
+    this.sleeping.delete(i)
+    for (const link of this.linksOf(i)) {
+      const broken = link.liftOneWay(link.a, reason)
+      if (link.liftOneWay(link.b, reason) || broken) this.takeDown(link, `${reason} reset`)
+      if (bringUp) this.bringUp(link)
+    }
+  }
+
   /** Takes down every link of a peer that went down (crash or close); no block is added. */
   peerDown (i: number): void {
     for (const link of this.linksOf(i)) this.takeDown(link, `peer ${i} down`)
@@ -149,12 +208,18 @@ export class Network {
     for (const link of this.linksOf(i)) this.bringUp(link)
   }
 
-  /** Lifts every fault: blocks, stalls, slow-downs; brings every link up that can be. */
+  /**
+   * Lifts every fault: blocks, stalls, slow-downs, one-way faults and sleeps (the caller
+   * wakes the sleepers' stores); brings every link up that can be. A direction that
+   * dropped messages has its link reset, as `liftOneWay` does.
+   */
   healAll (): void {
     this.blocks.clear()
+    this.sleeping.clear()
     for (const link of this.links.values()) {
       link.resume()
       link.unslow()
+      if ((link.faultedFrom(link.a) || link.faultedFrom(link.b)) && link.liftAllOneWay()) this.takeDown(link, 'one-way reset')
       this.bringUp(link)
     }
   }

@@ -36,6 +36,12 @@ function openChannels (stream: LinkStream): number {
   return n
 }
 
+/** A store's `suspend()`/`resume()`, which our store and upstream's both have. */
+interface Suspendable {
+  suspend (): Promise<void>
+  resume (): Promise<void>
+}
+
 /** What an application on the peers (a workload) does when a peer goes down or comes back. */
 export interface AppHooks {
   /** Before a clean close of the peer's store: close the app. */
@@ -107,6 +113,7 @@ export class Lifecycle {
 
   /** Cuts a peer's links, then crashes it. */
   async crashPeer (i: number): Promise<void> {
+    await this.wakePeer(i, true)
     this.deps.network.peerDown(i)
     this.deps.trace.record('crash', { p: i })
     const app = this.deps.app
@@ -143,13 +150,54 @@ export class Lifecycle {
   }
 
   /**
+   * The peer's app suspends its store (`suspend()`), then the peer sleeps: nothing
+   * sent or received on its links (Network.sleep) and, by the executor, no step on it.
+   * Its timers still fire (one clock for every peer: see docs/ARCHITECTURE.md). Resolves
+   * with the error of `suspend()`, or null; the peer sleeps either way, as a laptop does
+   * whatever its apps managed.
+   */
+  async sleepPeer (i: number, fault: number): Promise<unknown> {
+    const peer = this.deps.peers[i] as Peer
+    const store = peer.requireStore()
+    const failed = await (store as unknown as Suspendable).suspend().then(() => null, (err: unknown) => err ?? new Error('suspend() rejected'))
+    // A recovery may have replaced the store meanwhile: a new store is not suspended.
+    if (peer.store !== store || !peer.up) return failed
+    peer.asleep = { store, fault }
+    this.deps.network.sleep(i, `sleep#${fault}`)
+    return failed
+  }
+
+  /**
+   * Wakes a sleeping peer: its links carry again (what they held first), then its app
+   * calls `resume()` on the store it suspended (not on a store a crash replaced), then a
+   * database a disk fault left refusing writes meanwhile is recovered (never while
+   * asleep). A failed `resume()` is an error of the run. `dies`: the peer crashes in
+   * its sleep; its links stay down and nothing resumes.
+   */
+  async wakePeer (i: number, dies = false): Promise<void> {
+    const peer = this.deps.peers[i] as Peer
+    const sleep = peer.asleep
+    if (sleep === null) return
+    peer.asleep = null
+    this.deps.network.wake(i, !dies)
+    this.deps.trace.record('wake', { p: i, id: sleep.fault, ...(dies ? { dies } : {}) })
+    if (dies || peer.store !== sleep.store || !peer.up) return
+    try {
+      await (sleep.store as unknown as Suspendable).resume()
+    } catch (err) {
+      this.deps.log.error(err)
+    }
+    await this.recoverPeer(i)
+  }
+
+  /**
    * If a write failure left the peer's database refusing writes (see SimDisk), restarts
    * the peer, as its operator would: a clean close (which must succeed even so), a
    * reopen and the durability check. Failures are logged as violations.
    */
   async recoverPeer (i: number): Promise<void> {
     const peer = this.deps.peers[i] as Peer
-    if (!peer.up || this.stopped || !this.deps.disks.get(i).readOnly) return
+    if (!peer.up || this.stopped || peer.asleep !== null || !this.deps.disks.get(i).readOnly) return
     this.deps.trace.record('recover', { p: i })
     try {
       await this.closePeer(i)
@@ -210,6 +258,7 @@ export class Lifecycle {
   async healAll (): Promise<void> {
     this.cancelTimers()
     this.deps.trace.record('heal')
+    for (const peer of this.deps.peers) await this.wakePeer(peer.index)
     this.deps.network.healAll()
     this.deps.disks.liftAll()
     for (const peer of this.deps.peers) {
@@ -223,6 +272,8 @@ export class Lifecycle {
   async closeAll (timeoutMs: number): Promise<void> {
     const { scheduler, network, peers, log } = this.deps
     this.stop()
+    // A peer still asleep (a run that stopped early) wakes first: its app resumes the store it suspended before closing it.
+    for (const peer of peers) if (peer.asleep !== null) await scheduler.run(this.wakePeer(peer.index), timeoutMs)
     network.cutAll()
     for (const peer of peers) {
       // The app closes before its store, as an application closes its objects first.

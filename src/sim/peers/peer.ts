@@ -61,6 +61,8 @@ export class Peer {
   /** The running store; null when crashed or closed. */
   store: StoreLike | null = null
   state: PeerState = 'closed'
+  /** While it sleeps (a `sleep` fault, see Lifecycle.sleepPeer): the store its app suspended and the fault's id; else null. */
+  asleep: { store: StoreLike, fault: number } | null = null
   /** Model: sessions the simulator opened and has not closed, per core index. */
   readonly sessions = new Map<number, Hypercore[]>()
   /** Model: its appends (acknowledged, in flight at a crash, in doubt after a disk error). */

@@ -23,7 +23,8 @@ export interface ReportMeta {
 const STEP_MARKS: ReadonlySet<string> = new Set(['append', 'get', 'open-session', 'close-session', 'download'])
 /** Kinds of line the report reads (or knowingly skips); any other kind is drawn generically. */
 const KNOWN = new Set(['sim', 'core', 'scenario', 'phase', 'step', 'res', 'len', 'inv', 'violation', 'gc', 'race', 'inflight', 'd',
-  'link-up', 'link-down', 'fault', 'lift', 'heal', 'crash', 'close', 'restart', 'up', 'converge', 'end', 'app', 'workload', 'workload-check'])
+  'link-up', 'link-down', 'fault', 'lift', 'heal', 'crash', 'close', 'restart', 'up', 'converge', 'end', 'app', 'workload', 'workload-check',
+  'wake'])
 /** Generic marks kept per unknown kind, so that a chatty new kind cannot swamp the page. */
 const GENERIC_MAX = 5000
 
@@ -80,7 +81,10 @@ export class ReportCollector {
       case 'd': this.links.deliver(e.t, String(e.l), int(e.n) ?? 0); return
       case 'link-up': this.links.up(e.t, String(e.l)); return
       case 'link-down': this.links.down(e.t, String(e.l), String(e.why)); return
-      case 'fault': this.fault(e); return
+      case 'fault':
+        if (e.f === 'sleep' && p !== undefined) this.setState(e.t, p, 'asleep')
+        this.fault(e)
+        return
       case 'lift': this.lift(e); return
       case 'heal':
         this.heals.push(e.t)
@@ -90,6 +94,7 @@ export class ReportCollector {
       case 'close': if (p !== undefined) this.setState(e.t, p, 'restarting'); return
       case 'restart': if (p !== undefined) this.setState(e.t, p, 'restarting'); return
       case 'up': if (p !== undefined) this.setState(e.t, p, 'up'); return
+      case 'wake': if (p !== undefined && e.dies !== true) this.setState(e.t, p, 'up'); return
       case 'converge': this.converged = { t: e.t, ok: e.ok === true, waitedMs: int(e.waitedMs) ?? 0 }; return
       case 'app': {
         const what = e.crash === true ? 'dropped by a crash' : e.stopped === true ? 'stopped itself' : e.up === true ? 'set up' : 'closed'

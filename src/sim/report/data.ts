@@ -2,7 +2,7 @@
 // page script (page/). Times are virtual ms since the run started. Types only.
 
 /** A peer's state: up, crashed (until a restart begins), or restarting (closed or reopening). */
-export type PeerState = 'up' | 'crashed' | 'restarting'
+export type PeerState = 'up' | 'crashed' | 'restarting' | 'asleep'
 
 /**
  * Kinds of mark on a peer's lane. `app` is a workload's: an operation, the app going up

@@ -7,9 +7,9 @@ export function int (v: unknown): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) ? v : undefined
 }
 
-/** Peers and cores a step or line names, whatever its kind: fields peer, p, a, b, side; core, c, inflightAppend.core. */
+/** Peers and cores a step or line names, whatever its kind: fields peer, p, a, b, from, to, side; core, c, inflightAppend.core. */
 export function namedIn (o: Record<string, unknown>): { peers: number[], cores: number[] } {
-  const peers = [o.peer, o.p, o.a, o.b, ...(Array.isArray(o.side) ? o.side : [])].map(int).filter((x): x is number => x !== undefined)
+  const peers = [o.peer, o.p, o.a, o.b, o.from, o.to, ...(Array.isArray(o.side) ? o.side : [])].map(int).filter((x): x is number => x !== undefined)
   const nested = typeof o.inflightAppend === 'object' && o.inflightAppend !== null ? (o.inflightAppend as Record<string, unknown>).core : undefined
   const cores = [o.core, o.c, nested].map(int).filter((x): x is number => x !== undefined)
   return { peers: [...new Set(peers)], cores: [...new Set(cores)] }
@@ -17,7 +17,8 @@ export function namedIn (o: Record<string, unknown>): { peers: number[], cores: 
 
 /** Step kinds that are not drawn as marks: faults are bands, the rest acts on links or time. */
 export function isFaultStep (kind: string): boolean {
-  return ['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart', 'disk-error', 'disk-full', 'read-error', 'heal', 'replicate', 'advance'].includes(kind)
+  return ['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart', 'disk-error', 'disk-full', 'read-error', 'heal', 'replicate', 'advance',
+    'one-way', 'sleep'].includes(kind)
 }
 
 /** describeStep for the kinds this build knows; `pN kind cM field=value...` for others (a newer trace). */

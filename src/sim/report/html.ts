@@ -111,6 +111,7 @@ function legend (data: ReportData): string {
     item('disconnect', COLORS.disconnect), item('partition', COLORS.partition), item('stall', COLORS.stall),
     item('slow', COLORS.slow), item('disk error', COLORS['disk-error']), item('disk full', COLORS['disk-full']),
     item('read error', COLORS['read-error']), item('heal', COLORS.heal), item('other', COLORS.other),
+    item('one-way', COLORS['one-way']), item('sleep (asleep)', COLORS.sleep),
     ...data.appOps.map(([name, color]) => item(`app: ${name}`, color))
   ]
   const unknown = data.unknownKinds.length === 0

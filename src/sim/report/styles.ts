@@ -23,6 +23,8 @@ export const COLORS = {
   'disk-error': '#7c3aed',
   'disk-full': '#be123c',
   'read-error': '#0891b2',
+  'one-way': '#a3e635',
+  sleep: '#1e3a8a',
   heal: '#22c55e'
 } as const
 
@@ -76,8 +78,10 @@ ${(['append', 'get', 'download', 'open-session', 'close-session', 'gc', 'race', 
 .vhl { stroke: ${COLORS.violation}; stroke-width: 1px; stroke-opacity: 0.8; }
 .state.crashed { fill: ${COLORS.crashed}; }
 .state.restarting { fill: ${COLORS.restarting}; }
+.state.asleep { fill: ${COLORS.sleep}; fill-opacity: 0.25; }
 .band, .lfault, .pshade { fill: #94a3b8; }
-${(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart', 'disk-error', 'disk-full', 'read-error'] as const)
+${(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart', 'disk-error', 'disk-full', 'read-error',
+  'one-way', 'sleep'] as const)
   .map((k) => `.band.f-${k}, .lfault.f-${k}, .pshade.f-${k} { fill: ${COLORS[k]}; }`).join('\n')}
 .band.end-end { fill-opacity: 0.6; }
 .lfault, .pshade { fill-opacity: 0.3; }

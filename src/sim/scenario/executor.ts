@@ -2,6 +2,7 @@ import type Hypercore = require('hypercore')
 import { blockContent, type CatalogEntry, type CoreCatalog } from '../peers/catalog'
 import { errorCode, type CheckResult, type InvariantName } from '../checks/invariants'
 import { checkFailedAppend, injectDiskFault, type DiskFaultContext } from '../disk/disk-steps'
+import { injectPeerNetFault, type PeerNetFaultContext } from '../network/peer-net-steps'
 import { linkName, type Network } from '../network/network'
 import type { Peer } from '../peers/peer'
 import type { FaultKind, InflightAppend, Step } from './steps'
@@ -23,7 +24,7 @@ export interface StepOutput {
 }
 
 /** What the executor needs of a simulation. */
-export interface StepContext extends DiskFaultContext {
+export interface StepContext extends DiskFaultContext, PeerNetFaultContext {
   readonly peers: readonly Peer[]
   readonly catalog: CoreCatalog
   readonly network: Network
@@ -59,6 +60,9 @@ export interface StepContext extends DiskFaultContext {
 
 const OK: StepOutput = { ok: true }
 
+/** Steps that act through a peer's own process, refused while it sleeps. Link and disk faults and crashes still reach it. */
+const ASLEEP_REFUSES: ReadonlySet<Step['kind']> = new Set(['append', 'get', 'download', 'open-session', 'close-session', 'op', 'api', 'restart', 'sleep'])
+
 function noop (): void {}
 
 /**
@@ -67,6 +71,8 @@ function noop (): void {}
  * returned promise on the virtual clock.
  */
 export async function executeStep (ctx: StepContext, step: Step): Promise<StepOutput> {
+  // A sleeping peer runs nothing: its app and its operator are asleep too (a crash still takes it).
+  if (ASLEEP_REFUSES.has(step.kind) && 'peer' in step && ctx.peers[step.peer]?.asleep != null) return { ok: false, code: 'PEER_ASLEEP' }
   switch (step.kind) {
     case 'append': return withPeer(ctx, step.peer, (peer) => append(ctx, peer, ctx.catalog.get(step.core), step.blocks, step.closeFirst === true))
     case 'get': return withPeer(ctx, step.peer, (peer) => get(ctx, peer, ctx.catalog.get(step.core), step.index))
@@ -273,7 +279,8 @@ async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | '
       if (!peer.up) return { ok: false, code: 'PEER_DOWN' }
       // The crash follows the crash point within one microtask drain: no storage
       // completion, immediate or timer can come in between (Scheduler.afterStorageCompletions).
-      if (step.inflightAppend !== undefined) await startInflightAppend(ctx, peer, step.inflightAppend)
+      // A sleeping peer's app starts no append: it dies with nothing in flight.
+      if (step.inflightAppend !== undefined && peer.asleep === null) await startInflightAppend(ctx, peer, step.inflightAppend)
       await ctx.crashPeer(step.peer)
       ctx.countFault('crash')
       trace.record('fault', { f: 'crash', id, p: step.peer })
@@ -294,6 +301,9 @@ async function fault (ctx: StepContext, step: Exclude<Step, { kind: 'append' | '
     case 'read-error':
       injectDiskFault(ctx, step, id)
       return OK
+    case 'one-way':
+    case 'sleep':
+      return injectPeerNetFault(ctx, step, id)
     case 'heal':
       await ctx.healAll()
       return OK

@@ -1,6 +1,7 @@
 import type { CoreSpec } from '../peers/catalog'
 import { Prng, checkSeed } from '../random/prng'
-import { DISK_FAULT_KINDS, FAULT_KINDS, type DiskFaultKind, type FaultKind, type Step } from './steps'
+import { DISK_FAULT_KINDS, FAULT_KINDS, PEER_NET_FAULT_KINDS, type DiskFaultKind, type FaultKind, type PeerNetFaultKind, type Step } from './steps'
+import { drawPeerNetRates, insertPeerNetFaults } from './peer-net-faults'
 import { drawDiskProfile, PERFECT_DISK, type DiskProfile } from '../disk/disk-profile'
 import type { AnyWorkload } from '../workloads/workload'
 import { drawOpStep, workloadPeers } from '../workloads/generate'
@@ -11,7 +12,7 @@ import { drawFeatureProfile, insertFeatureSteps, type FeatureProfile } from './f
 export interface ScenarioOptions {
   /** Seed of the whole run. */
   seed: number
-  /** Peers, 2 to 1024. Default 8. */
+  /** Peers, 2 to 4096. Default 8. */
   peers?: number
   /** Cores, 1 to 100,000. Default 16. */
   cores?: number
@@ -82,7 +83,7 @@ const BASE_SHARE_WITH_WORKLOAD = 0.5
  */
 export function generateScenario (opts: ScenarioOptions): Scenario {
   const seed = checkSeed(opts.seed)
-  const peers = int(opts.peers ?? DEFAULT_SCENARIO.peers, 'peers', 2, 1024)
+  const peers = int(opts.peers ?? DEFAULT_SCENARIO.peers, 'peers', 2, 4096)
   const coreCount = int(opts.cores ?? DEFAULT_SCENARIO.cores, 'cores', 1, 100_000)
   const stepCount = int(opts.steps ?? DEFAULT_SCENARIO.steps, 'steps', 0, 10_000_000)
   const durationMs = int(opts.durationMs ?? DEFAULT_SCENARIO.durationMs, 'durationMs', 0, Number.MAX_SAFE_INTEGER)
@@ -115,14 +116,20 @@ export function generateScenario (opts: ScenarioOptions): Scenario {
   const steps = drawSteps(root.fork('steps'), { peers, cores, readers, links: [...links.values()], stepCount, durationMs, faultProfile, crashes: root.fork('crash-append'), closeFirst: root.fork('append-close-first'), ops })
   // Drawn and placed by generators of their own: the base steps and faults stay as they were.
   const featureProfile = drawFeatureProfile(root.fork('features'), opts.features)
-  const mixed = insertFeatureSteps(root.fork('feature-steps'), steps, featureProfile, { peers, cores, readers })
+  // One-way and sleep faults: drawn and placed apart too (none drawn: steps as before they existed).
+  const peerNet = root.fork('faults-2')
+  const peerNetRates = drawPeerNetRates(peerNet, opts.faults)
+  Object.assign(faultProfile.rates, peerNetRates)
+  const withPeerNet = insertPeerNetFaults(peerNet, steps, peerNetRates, { peers, links: [...links.values()] })
+  const mixed = insertFeatureSteps(root.fork('feature-steps'), withPeerNet, featureProfile, { peers, cores, readers })
   const scenario: Scenario = { seed, peers, cores, readers, links: [...links.values()], durationMs, faultProfile, disks, steps: mixed, featureProfile }
   if (workload !== undefined) scenario.workload = typeof opts.workload === 'string' ? opts.workload : workload.name
   return scenario
 }
 
 /** The fault kinds drawn before disk faults existed: their draws stay as they were. */
-const NETWORK_FAULT_KINDS = FAULT_KINDS.filter((k) => !DISK_FAULT_KINDS.includes(k as DiskFaultKind))
+const NETWORK_FAULT_KINDS = FAULT_KINDS.filter((k) => !DISK_FAULT_KINDS.includes(k as DiskFaultKind) &&
+  !PEER_NET_FAULT_KINDS.includes(k as PeerNetFaultKind))
 
 // Disk kinds come from a generator of their own, so a profile without them is drawn
 // exactly as before they existed.
@@ -275,6 +282,8 @@ function drawFault (prng: Prng, kind: FaultKind, plan: StepPlan): Step {
     case 'disk-error':
     case 'disk-full': return { kind, peer: prng.int(0, plan.peers - 1), durationMs: prng.int(1000, 30_000) }
     case 'read-error': return { kind, peer: prng.int(0, plan.peers - 1), reads: prng.int(1, 3) }
+    case 'one-way':
+    case 'sleep': throw new Error(`${kind} faults are inserted apart (peer-net-faults)`)
   }
 }
 

@@ -1,6 +1,6 @@
 import type { LinkOptions } from '../network/link'
 import type { PeerOptions } from '../peers/peer-options'
-import type { FaultKind, StepResult } from './steps'
+import { PEER_NET_FAULT_KINDS, type FaultKind, type PeerNetFaultKind, type StepResult } from './steps'
 import { Sim } from '../sim'
 import { generateScenario, type FaultProfile, type Scenario, type ScenarioOptions } from './generator'
 import type { StoreFactory } from '../peers/store-factory'
@@ -110,6 +110,8 @@ export interface RunResult {
   features: FeatureCounts
   /** What each step of the fault phase did, in order (virtual time when it finished). */
   stepResults: StepResult[]
+  /** Features the run reached (search/signal.ts), when asked for (SimJob.signal); absent otherwise. */
+  signal?: number[]
 }
 
 /**
@@ -229,12 +231,13 @@ export async function runGivenScenario (scenario: Scenario, opts: RunSettings = 
 /**
  * What the trace's scenario line says of api steps: their features, whether they were given
  * (`--features`), and the steps `run --steps` drew besides them, so that a report rebuilt
- * from the trace alone replays the run (`baseSteps`, when there are api steps).
+ * from the trace alone replays the run (`baseSteps`, when there are api, one-way or sleep steps).
  */
 function featureFields (scenario: Scenario): Record<string, unknown> {
   const profile = scenario.featureProfile
   if (profile === undefined) return {}
-  const base = scenario.steps.filter((s) => s.kind !== 'api').length
+  // Steps inserted on top of the `--steps` drawn: api steps, and one-way and sleep faults.
+  const base = scenario.steps.filter((s) => s.kind !== 'api' && !PEER_NET_FAULT_KINDS.includes(s.kind as PeerNetFaultKind)).length
   return {
     features: profile.rates,
     ...(profile.drawn ? {} : { featuresGiven: true }),

@@ -26,6 +26,7 @@ export function renumberStep (step: Step, peer: Renumber, core: Renumber): Step 
     case 'disk-error':
     case 'disk-full':
     case 'read-error':
+    case 'sleep':
     case 'op': { // a workload operation's arguments are the app's, opaque here: they name no core of the catalog
       const p = peer(step.peer)
       return p === null ? null : { ...step, peer: p }
@@ -52,6 +53,11 @@ export function renumberStep (step: Step, peer: Renumber, core: Renumber): Step 
       const a = peer(step.a)
       const b = peer(step.b)
       return a === null || b === null ? null : { ...step, a, b }
+    }
+    case 'one-way': {
+      const from = peer(step.from)
+      const to = peer(step.to)
+      return from === null || to === null ? null : { ...step, from, to }
     }
     case 'partition': {
       const side = step.side.map(peer).filter((p): p is number => p !== null)

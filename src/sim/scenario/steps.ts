@@ -3,6 +3,18 @@ import { isFeatureName, type ApiStep } from './features/names'
 
 /** Kinds of fault a scenario can inject. */
 export type FaultKind = 'disconnect' | 'partition' | 'stall' | 'slow' | 'crash' | 'restart' | DiskFaultKind
+  | PeerNetFaultKind
+
+/** Kinds of one-way link and sleeping-peer fault (drawn apart from the others: see the generator). */
+export type PeerNetFaultKind = 'one-way' | 'sleep'
+
+/** Every one-way link and sleeping-peer fault kind, in a fixed order. */
+export const PEER_NET_FAULT_KINDS: readonly PeerNetFaultKind[] = Object.freeze(['one-way', 'sleep'])
+
+/** What a `one-way` fault does to its direction (see Link.oneWay). */
+export type OneWayStepMode = 'drop' | 'stall' | 'slow'
+
+const ONE_WAY_MODES: readonly string[] = ['drop', 'stall', 'slow']
 
 /** Kinds of disk fault (see SimDisk and docs/ARCHITECTURE.md for what each models). */
 export type DiskFaultKind = 'disk-error' | 'disk-full' | 'read-error'
@@ -11,7 +23,8 @@ export type DiskFaultKind = 'disk-error' | 'disk-full' | 'read-error'
 export const DISK_FAULT_KINDS: readonly DiskFaultKind[] = Object.freeze(['disk-error', 'disk-full', 'read-error'])
 
 /** Every fault kind, in a fixed order. */
-export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart', ...DISK_FAULT_KINDS])
+export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(['disconnect', 'partition', 'stall', 'slow', 'crash', 'restart', ...DISK_FAULT_KINDS,
+  ...PEER_NET_FAULT_KINDS])
 
 /**
  * The append a `crash` step leaves in flight: the peer starts appending `blocks` blocks
@@ -78,6 +91,18 @@ export type Step =
   | { kind: 'disk-error' | 'disk-full', peer: number, durationMs?: number }
   /** The peer's next `reads` reads (default 1) fail with EIO, once each. */
   | { kind: 'read-error', peer: number, reads?: number }
+  /**
+   * One direction of a link fails, from `from` to `to`: its messages are dropped
+   * (`drop`: the connection is reset when the fault lifts), held (`stall`) or carried at
+   * `bandwidthBytesPerSec` (`slow`, required there). The other direction is untouched.
+   */
+  | { kind: 'one-way', from: number, to: number, mode: OneWayStepMode, bandwidthBytesPerSec?: number, durationMs?: number }
+  /**
+   * The peer's app calls `suspend()` on its store, then the peer sleeps for `durationMs`
+   * (until the heal if absent): nothing sent or received on its links, no step runs on
+   * it (PEER_ASLEEP). Then it wakes: links carry again, and the app calls `resume()`.
+   */
+  | { kind: 'sleep', peer: number, durationMs?: number }
   /** Lifts every fault and restarts every crashed peer. */
   | { kind: 'heal' }
   /** Runs operation `op` of the simulation's workload on a peer's app, with `args` (plain JSON). */
@@ -96,7 +121,7 @@ export interface StepResult {
   /** Virtual time when the step finished, ms since the run started. */
   atMs: number
   ok: boolean
-  /** Error code when not ok: a store's `.code`, or PEER_DOWN, NO_SESSION, TIMEOUT, WRONG_BLOCK, ERROR. */
+  /** Error code when not ok: a store's `.code`, or PEER_DOWN, PEER_ASLEEP, NO_SESSION, TIMEOUT, WRONG_BLOCK, ERROR. */
   code?: string
   /** Kind-specific: new length (append), block size (get), open sessions (open-session). */
   value?: number
@@ -155,6 +180,14 @@ export function checkStep (step: Step, peers: number, cores: number): void {
     case 'disk-error':
     case 'disk-full': peer(step.peer); count(step.durationMs, 'durationMs'); return
     case 'read-error': peer(step.peer); count(step.reads, 'reads', 1); return
+    case 'one-way':
+      peer(step.from); peer(step.to); count(step.durationMs, 'durationMs')
+      if (step.from === step.to) throw new RangeError('one-way: a link needs two peers')
+      if (!ONE_WAY_MODES.includes(step.mode)) throw new RangeError(`one-way: bad mode ${String(step.mode)} (drop, stall or slow)`)
+      if (step.mode === 'slow') count(step.bandwidthBytesPerSec ?? 0, 'bandwidthBytesPerSec', 1)
+      else if (step.bandwidthBytesPerSec !== undefined) throw new RangeError(`one-way: bandwidthBytesPerSec is for mode slow, not ${step.mode}`)
+      return
+    case 'sleep': peer(step.peer); count(step.durationMs, 'durationMs'); return
     case 'heal': return
     case 'op':
       peer(step.peer)
@@ -198,6 +231,8 @@ export function describeStep (step: Step): string {
     case 'disk-error': return `disk-error p${step.peer}${lasting(step.durationMs)}`
     case 'disk-full': return `disk-full p${step.peer}${lasting(step.durationMs)}`
     case 'read-error': return `read-error p${step.peer}${step.reads === undefined ? '' : ` x${step.reads}`}`
+    case 'one-way': return `one-way ${step.mode} p${step.from}->p${step.to}${step.mode === 'slow' ? ` to ${step.bandwidthBytesPerSec ?? '?'}B/s` : ''}${lasting(step.durationMs)}`
+    case 'sleep': return `sleep p${step.peer}${lasting(step.durationMs)}`
     case 'heal': return 'heal'
     case 'api': return `p${step.peer} api ${step.feature}${step.core === undefined ? '' : ` c${step.core}`}${step.arg === 0 ? '' : ` #${step.arg}`}`
     case 'op': return `p${step.peer} ${step.op}${step.args === null ? '' : ` ${JSON.stringify(step.args)}`}`

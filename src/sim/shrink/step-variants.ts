@@ -28,7 +28,17 @@ export function simplerSteps (step: Step): Step[] {
     case 'stall':
     case 'disk-error':
     case 'disk-full':
+    case 'sleep':
       return shorter(step.durationMs).map((durationMs) => ({ ...step, durationMs }))
+    case 'one-way': {
+      // Shorter, then milder: a drop (which resets the link) becomes a stall, a stall a slow-down.
+      const out: Step[] = shorter(step.durationMs).map((durationMs) => ({ ...step, durationMs }))
+      const { bandwidthBytesPerSec: _bps, ...rest } = step
+      if (step.mode === 'drop') out.push({ ...rest, mode: 'stall' })
+      if (step.mode === 'stall') out.push({ ...rest, mode: 'slow', bandwidthBytesPerSec: 200_000 })
+      if (step.mode === 'slow' && (step.bandwidthBytesPerSec ?? 0) < 200_000) out.push({ ...step, bandwidthBytesPerSec: 200_000 })
+      return out
+    }
     case 'read-error': return fewer(step.reads ?? 1, 1).map((reads) => ({ ...step, reads }))
     case 'partition': {
       const out: Step[] = shorter(step.durationMs).map((durationMs) => ({ ...step, durationMs }))

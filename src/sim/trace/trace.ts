@@ -15,7 +15,15 @@ export interface TraceOptions {
    * Costly: for the runs of `--check-determinism` only. Default: none.
    */
   stacksFile?: string | null
+  /**
+   * Called with every event before it is recorded (deliveries included): the guided
+   * search reads what a run reached from it (search/signal.ts). Default: none.
+   */
+  observer?: TraceObserver | null
 }
+
+/** Sees each trace event as it is recorded; must not change `fields`. */
+export type TraceObserver = (kind: string, fields: Readonly<Record<string, unknown>>) => void
 
 /** A parsed trace line: virtual time `t` (ms since the run started), kind `k`, and fields. */
 export interface TraceEvent {
@@ -63,11 +71,13 @@ export class Trace {
   private stacksFd: number | null = null
   private redacted: { from: string, to: string } | null = null
   private stackBuffer: string[] = []
+  private readonly observer: TraceObserver | null
 
   constructor (now: () => number, opts: TraceOptions = {}) {
     this.now = now
     this.lines = opts.keepLines === true ? [] : null
     this.deliveries = opts.deliveries !== false
+    this.observer = opts.observer ?? null
     if (typeof opts.file === 'string' && opts.file.length > 0) this.fd = fs.openSync(opts.file, 'w')
     if (typeof opts.stacksFile === 'string' && opts.stacksFile.length > 0) this.stacksFd = fs.openSync(opts.stacksFile, 'w')
   }
@@ -91,6 +101,7 @@ export class Trace {
    * when the caller knows one better than its own (recorded only with `stacksFile`).
    */
   record (kind: string, fields: Record<string, unknown> = {}, cause?: string): void {
+    if (this.observer !== null) this.observer(kind, fields)
     if (this.stacksFd !== null) {
       this.stackBuffer.push(JSON.stringify({ i: this.count, s: cause ?? captureStack(this.record) }))
       if (this.stackBuffer.length >= 1024) this.flush()

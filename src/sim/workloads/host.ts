@@ -174,13 +174,13 @@ export class WorkloadHost {
     if (app === undefined) return
     this.apps.delete(i)
     this.deps.trace.record('app', { p: i, up: false, crash: true })
-    await this.within(this.teardown(i, app), this.deps.stepTimeoutMs, null)
+    await this.within(this.teardown(i, app, true), this.deps.stepTimeoutMs, null)
   }
 
-  private async teardown (i: number, running: { app: unknown, store: StoreLike }): Promise<void> {
+  private async teardown (i: number, running: { app: unknown, store: StoreLike }, crashed = false): Promise<void> {
     const teardown = this.workload.teardown
     try {
-      if (teardown !== undefined) await this.call(`teardown on peer ${i}`, () => teardown({ index: i, store: running.store, app: running.app }, this.ctx))
+      if (teardown !== undefined) await this.call(`teardown on peer ${i}`, () => teardown({ index: i, store: running.store, app: running.app, crashed }, this.ctx))
     } finally {
       await running.store.close()
     }

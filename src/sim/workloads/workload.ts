@@ -26,6 +26,12 @@ export interface WorkloadPeer {
 /** A peer with the app its `setup` returned. */
 export interface AppPeer<App> extends WorkloadPeer {
   readonly app: App
+  /**
+   * In `teardown`: true when the peer crashed (its database is already gone; the app is
+   * closed only to release its timers), false on a clean close. An app whose state on
+   * disk may be torn by a crash can remember that for its checks.
+   */
+  readonly crashed?: boolean
 }
 
 /**
@@ -131,7 +137,10 @@ export interface Workload<State = unknown, App = unknown> {
    * others open by key) and after every restart. Must resolve within the step timeout.
    */
   setup (peer: WorkloadPeer, ctx: WorkloadContext<State, App>): Promise<App>
-  /** Closes the app, before its store closes (clean close, restart, end of run). Default: nothing to close. */
+  /**
+   * Closes the app, before its store closes (clean close, restart, end of run), or after a
+   * crash killed its database (`peer.crashed`). Default: nothing to close.
+   */
   teardown? (peer: AppPeer<App>, ctx: WorkloadContext<State, App>): Promise<void>
   /**
    * Whether an app stopped itself (Autobase closes itself when its storage fails, and

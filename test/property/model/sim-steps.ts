@@ -67,6 +67,9 @@ function kind (k: Step['kind'], aim: Required<SimStepAim>): fc.Arbitrary<Drawn> 
     case 'disk-error':
     case 'disk-full': return fc.tuple(peer, lasting).map(([p, durationMs]) => ({ kind: k, peer: p, durationMs }))
     case 'read-error': return fc.tuple(peer, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })).map(([p, reads]) => ({ kind: 'read-error', peer: p, reads }))
+    case 'one-way': return fc.tuple(pair, fc.constantFrom('drop', 'stall', 'slow' as const), lasting).map(([[from, to], mode, durationMs]): Drawn =>
+      mode === 'slow' ? { kind: 'one-way', from, to, mode, bandwidthBytesPerSec: 2000, durationMs } : { kind: 'one-way', from, to, mode, durationMs })
+    case 'sleep': return fc.tuple(peer, lasting).map(([p, durationMs]) => ({ kind: 'sleep', peer: p, durationMs }))
     case 'heal': return fc.constant({ kind: 'heal' })
     case 'op': throw new RangeError('op steps run a workload; these properties have none')
     case 'api': throw new RangeError('api steps are drawn by the scenario generator (src/sim/scenario/features)')

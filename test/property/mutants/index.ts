@@ -31,6 +31,9 @@ import { gcSkipsRecheck } from './gc-skips-recheck'
 import { beeReaderStaleSession } from './bee-reader-stale-session'
 import { baseApplyDropsNode } from './base-apply-drops-node'
 import { driveCheckoutReadsLive } from './drive-checkout-reads-live'
+import { resumeDoesNothing } from './resume-does-nothing'
+import { suspendClosesCores } from './suspend-closes-cores'
+import { oneWayBothWays } from './one-way-both-ways'
 
 /** Every planted bug, in the order `npm run mutants` runs them. */
 export const MUTANTS: readonly Mutant[] = [
@@ -65,7 +68,10 @@ export const MUTANTS: readonly Mutant[] = [
   gcSkipsRecheck,
   beeReaderStaleSession,
   baseApplyDropsNode,
-  driveCheckoutReadsLive
+  driveCheckoutReadsLive,
+  resumeDoesNothing,
+  suspendClosesCores,
+  oneWayBothWays
 ]
 
 /** A mutant by name; throws with the list of names if unknown. */

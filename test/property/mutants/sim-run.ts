@@ -15,18 +15,9 @@ import { MUTANT_ENV } from './preload'
 import { parseFlags } from '../harness/replay-line'
 import { readReplayFile, writeReplayFile } from '../../../src/sim/shrink/replay-file'
 import { runReplay } from '../../../src/sim/cli/replay-tests'
+import { HUNT_ARGS, SIM_UNREACHABLE } from './sim-reach'
 
-/** Bugs the simulator cannot reach by design, and why (reported, not hidden). */
-export const SIM_UNREACHABLE: Readonly<Record<string, string>> = {
-  'core-options-dropped': 'the simulator passes none of these options but notDownloadingLinger, which it also sets on each replicator itself (to bypass hypercore\'s per-process slack)',
-}
-
-/** Scenario options a bug needs to be reachable: an app's bug shows only with that app's workload. */
-const HUNT_ARGS: Readonly<Record<string, readonly string[]>> = {
-  'bee-reader-stale-session': ['--workload', 'hyperbee'],
-  'base-apply-drops-node': ['--workload', 'autobase'],
-  'drive-checkout-reads-live': ['--workload', 'hyperdrive']
-}
+export { SIM_UNREACHABLE }
 
 /** Targets of issue 12: shrunk to at most this many steps and peers. */
 const STEPS_MAX = 15

@@ -27,6 +27,8 @@ export interface FeatureContext {
   readonly stepTimeoutMs: number
   /** True when the peer's disk failed an operation since the step began or earlier (its data may be damaged by design). */
   diskFaulted (): boolean
+  /** True when the peer's disk serves every operation at once (no latency, no stalls). */
+  readonly diskPerfect: boolean
   /** Records a broken oracle condition (invariant `api`). */
   violate (detail: string, core?: number): void
   /** Counts oracle conditions that held. */

@@ -93,7 +93,7 @@ export interface ApiHost {
   readonly catalog: CoreCatalog
   readonly clock: Clock
   readonly stepTimeoutMs: number
-  readonly disks: { get (peer: number): { stats: { failedWrites: number, failedReads: number } } }
+  readonly disks: { get (peer: number): { readonly perfect: boolean, stats: { failedWrites: number, failedReads: number } } }
   violate (invariant: InvariantName, detail: string, peer: number, core?: number): void
   passed (n: number): void
   /** Api steps run and with real work, per feature. */
@@ -125,6 +125,7 @@ export async function runApiStep (host: ApiHost, step: ApiStep, errorCode: (err:
     clock: host.clock,
     stepTimeoutMs: host.stepTimeoutMs,
     diskFaulted: () => stats.failedWrites + stats.failedReads > 0,
+    diskPerfect: host.disks.get(step.peer).perfect,
     violate: (detail, core) => { found.push([detail, core]) },
     passed: (n) => { held += n },
     closeLinksUp: async () => await host.closePeerLinksUp(step.peer),
