@@ -33,6 +33,8 @@ export interface FeatureContext {
   violate (detail: string, core?: number): void
   /** Counts oracle conditions that held. */
   passed (n: number): void
+  /** True when a link of the peer has (or had) a one-way fault: a channel on it may never finish opening. */
+  linksFaulted (): boolean
   /** Closes the peer cleanly with its links up, then cuts them (only a feature with `restarts` may). */
   closeLinksUp (): Promise<LinksUpClose>
   /** Reopens the peer after `closeLinksUp()`: reconnects it and checks durability. */

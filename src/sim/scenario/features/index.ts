@@ -98,6 +98,7 @@ export interface ApiHost {
   passed (n: number): void
   /** Api steps run and with real work, per feature. */
   readonly featureCounts: FeatureCounts
+  readonly network: { linksOf (i: number): ReadonlyArray<{ a: number, b: number, faultedFrom (p: number): boolean, dropped (p: number): number }> }
   closePeerLinksUp (peer: number): Promise<LinksUpClose>
   restartPeer (peer: number): Promise<unknown>
 }
@@ -128,6 +129,7 @@ export async function runApiStep (host: ApiHost, step: ApiStep, errorCode: (err:
     diskPerfect: host.disks.get(step.peer).perfect,
     violate: (detail, core) => { found.push([detail, core]) },
     passed: (n) => { held += n },
+    linksFaulted: () => host.network.linksOf(step.peer).some((l) => l.faultedFrom(l.a) || l.faultedFrom(l.b) || l.dropped(l.a) + l.dropped(l.b) > 0),
     closeLinksUp: async () => await host.closePeerLinksUp(step.peer),
     restart: async () => { await host.restartPeer(step.peer) }
   }

@@ -32,7 +32,8 @@ export const serveFeature: Feature = {
     if (owner.requireStore().cores.get(entry.id) !== null) return { real: false, ok: false, code: 'CORE_OPEN' }
     const length = owner.acked.get(entry.index) ?? 0
     if (length === 0) return { real: false, ok: false, code: 'EMPTY' }
-    const readers = ctx.peers.filter((p) => p !== owner && p.up && p.store?.cores.get(entry.id) === null)
+    // Not a sleeping peer: its store is suspended, so nothing it is asked would finish.
+    const readers = ctx.peers.filter((p) => p !== owner && p.up && p.asleep === null && p.store?.cores.get(entry.id) === null)
     const reader = readers[step.arg % Math.max(1, readers.length)]
     if (reader === undefined) return { real: false, ok: false, code: 'NO_READER' }
     return await serve(ctx, entry, owner, reader, length)
@@ -45,6 +46,8 @@ async function serve (ctx: FeatureContext, entry: ReturnType<typeof entryOf>, ow
   const shared = ownerRoot.session()
   const quiet = readerRoot.session({ active: false })
   const session = quiet.get({ key: entry.key })
+  // The reader stores the core from now on: the model says so, as for any session it opens.
+  reader.holds.add(entry.index)
   const streams: Stream[] = []
   try {
     await session.ready()
