@@ -76,5 +76,20 @@ async function serve (ctx: FeatureContext, entry: ReturnType<typeof entryOf>, ow
   } finally {
     for (const s of streams) s.destroy()
     await closeAll([session, quiet, shared])
+    await untilCollected(ctx, reader, entry.id)
+  }
+}
+
+/** Virtual ms the reader's core gets to go idle and be collected (linger, then GC strikes). */
+const COLLECT_MS = 12_000
+const POLL_MS = 500
+
+// A core first opened through an inactive store session never attaches to a stream for
+// anyone while it stays open (ours and upstream 7.12.5 alike): the reader's core must be
+// gone before a later step opens it, or that step could never download it.
+async function untilCollected (ctx: FeatureContext, reader: Peer, id: string): Promise<void> {
+  for (let waited = 0; waited < COLLECT_MS; waited += POLL_MS) {
+    if (!reader.up || reader.store?.cores.get(id) === null) return
+    await new Promise<void>((resolve) => { ctx.clock.setTimeout(resolve, POLL_MS) })
   }
 }
