@@ -21,6 +21,7 @@ import { VirtualClock } from './clock/virtual-clock'
 import { ViolationLog } from './checks/violation-log'
 import { SimDisks } from './disk/sim-disks'
 import { WorkloadHost } from './workloads/host'
+import { GcTiming, UPSTREAM_GC } from './checks/gc-timing'
 
 /** Every part of a simulation, built and wired together by `buildParts` (see SimContext for the shared ones). */
 export interface SimParts extends Omit<SimContext, 'options' | 'step' | 'peers'> {
@@ -72,6 +73,10 @@ export function buildParts (opts: ResolvedSimOptions, step: () => number | null)
   for (let i = 0; i < opts.peers; i++) {
     const peer = new Peer(i, path.join(dir, `peer-${i}`), prng.fork(`peer/${i}`).bytes(32), store, catalog, opts.peer)
     peer.oncollect = (core) => trace.record('gc', { p: i, c: core })
+    peer.gcTiming = new GcTiming(store.tunableGc ? { intervalMs: opts.peer.gcIntervalMs, strikes: opts.peer.gcStrikes } : UPSTREAM_GC, () => clock.now())
+    peer.ongctiming = (core, detail) => {
+      log.account({ checked: 1, violations: [{ invariant: 'gc-timing', atMs: clock.elapsedMs, step: step(), peer: i, ...(core === -1 ? {} : { core }), detail }] })
+    }
     peers.push(peer)
   }
   const disks = new SimDisks({ clock, gate: scheduler.gate, prng: (i) => prng.fork(`disk/${i}`) }, peers.map((p) => p.dir), opts.disks)
@@ -130,6 +135,7 @@ export function buildParts (opts: ResolvedSimOptions, step: () => number | null)
     powerLoss: (i) => lifecycle.powerLoss(i),
     afterStorageCompletions: (count) => scheduler.afterStorageCompletions(count),
     closePeer: (i) => lifecycle.closePeer(i),
+    closePeerLinksUp: (i) => lifecycle.closePeerLinksUp(i),
     restartPeer: (i) => lifecycle.restartPeer(i),
     recoverPeer: (i) => lifecycle.recoverPeer(i),
     healAll: () => lifecycle.healAll(),

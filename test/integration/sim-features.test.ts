@@ -4,13 +4,21 @@ import test from 'brittle'
 import type Hypercore = require('hypercore')
 import { Corestore } from '../../src/store/corestore'
 import * as keyDerivation from '../../src/store/key-derivation'
-import { generateScenario, runGivenScenario, type ApiStep, type FeatureName, type RunResult, type Scenario, type Sim } from '../../src/sim'
+import { FEATURE_NAMES, generateScenario, runGivenScenario, type ApiStep, type FeatureName, type RunResult, type Scenario, type Sim } from '../../src/sim'
 import { failureOf, shrinkScenario } from '../../src/sim/shrink/shrink-scenario'
 import { restrictScenario } from '../../src/sim/shrink/scenario-edit'
 import { simplerSteps } from '../../src/sim/shrink/step-variants'
 import { namespaceDropped } from '../property/mutants/namespace-dropped'
 import { closedStoreErrorIsBadArgument } from '../property/mutants/closed-store-error-is-bad-argument'
 import { waitOptionsDroppedOnPreload } from '../property/mutants/wait-options-dropped-on-preload'
+import { findingPeersSkipsEarlySessions } from '../property/mutants/finding-peers-skips-early-sessions'
+import { findingPeersSkipsLateSessions } from '../property/mutants/finding-peers-skips-late-sessions'
+import { groupDestroyRemovesLast } from '../property/mutants/group-destroy-removes-last'
+import { closeIgnoresPending } from '../property/mutants/close-ignores-pending'
+import { rootCloseSkipsSessions } from '../property/mutants/root-close-skips-sessions'
+import { closeDestroysStreams } from '../property/mutants/close-destroys-streams'
+import { attachSkipsStored } from '../property/mutants/attach-skips-stored'
+import { sharedStreamCloseUnpairsAll } from '../property/mutants/shared-stream-close-unpairs-all'
 import { patch, type Restore } from '../property/mutants/mutant'
 import { createSim } from './sim-helpers'
 import type { Teardown } from '../helpers/create'
@@ -88,7 +96,19 @@ const BUGS: Record<string, { bug: () => Restore, says: RegExp }> = {
   suspend: {
     bug: () => patch(proto, 'resume', () => async function () { throw new Error('not suspended') }),
     says: /^suspend: suspend\(\) then resume\(\) failed on a healthy disk: not suspended/
-  }
+  },
+  findingPeersEarly: { bug: findingPeersSkipsEarlySessions.apply, says: /^finding-peers: an update\(\) of a session opened before findingPeers\(\) settled within 2000 ms/ },
+  findingPeersLate: { bug: findingPeersSkipsLateSessions.apply, says: /^finding-peers: an update\(\) of a session opened after findingPeers\(\) settled within 2000 ms/ },
+  // A store session's group-active goes to the root instead.
+  groupActive: {
+    bug: () => patch(proto, 'emit', (original) => function (this: Corestore, event: string, ...args: unknown[]) {
+      return original.call((event === 'group-active' && this.root !== null ? this.root : this) as never, event as never, ...args as never[])
+    }),
+    says: /^groups: with 3 handles, an append to grouped core 0 fired group-active \[\], not once/
+  },
+  closePending: { bug: closeIgnoresPending.apply, says: /^close: 2 of 2 sessions whose get\(\) was preloading when their store session closed are open after close\(\) resolved/ },
+  closeLinksUp: { bug: closeDestroysStreams.apply, says: /^close: close\(\) with links up destroyed 1 of the 1 replication streams the caller owns/ },
+  groupDestroy: { bug: groupDestroyRemovesLast.apply, says: /^groups: handle 0 destroyed \(1 of 3\), handle 0 \(destroyed\) heard an append 1 times/ }
 }
 
 /** The step of each case: peer 0 owns cores 0 and 2 (cores are owned round-robin). */
@@ -105,7 +125,13 @@ const CASES: Array<[string, ApiStep]> = [
   ['writable', { kind: 'api', peer: 0, feature: 'get-options', core: 0, arg: 2 }],
   ['active', { kind: 'api', peer: 1, feature: 'get-options', core: 0, arg: 3 }],
   ['watch', { kind: 'api', peer: 0, feature: 'watch', arg: 0 }],
-  ['suspend', { kind: 'api', peer: 0, feature: 'suspend', core: 0, arg: 0 }]
+  ['suspend', { kind: 'api', peer: 0, feature: 'suspend', core: 0, arg: 0 }],
+  ['findingPeersEarly', { kind: 'api', peer: 1, feature: 'finding-peers', arg: 0 }],
+  ['findingPeersLate', { kind: 'api', peer: 1, feature: 'finding-peers', arg: 0 }],
+  ['groupActive', { kind: 'api', peer: 0, feature: 'groups', arg: 0 }],
+  ['groupDestroy', { kind: 'api', peer: 0, feature: 'groups', arg: 0 }],
+  ['closePending', { kind: 'api', peer: 1, feature: 'close', arg: 0 }],
+  ['closeLinksUp', { kind: 'api', peer: 1, feature: 'close', arg: 2 }]
 ]
 
 /** Runs a short scenario ending in `step`, with `bug` planted during the step alone; returns the api violations' details. */
@@ -138,6 +164,51 @@ for (const [name, step] of CASES) {
   })
 }
 
+test('features: close: a store session left open is closed by the root\'s close, or the close audit says so', async (t) => {
+  const step: ApiStep = { kind: 'api', peer: 1, feature: 'close', arg: 1 }
+  const clean = await apiDetails(t, step)
+  t.alike(clean.sim.featureCounts.close, { runs: 1, real: 1 }, 'the step ran')
+  t.alike(await clean.sim.close(), [], 'our root closes it')
+  const restore = rootCloseSkipsSessions.apply()
+  t.teardown(restore)
+  const buggy = await apiDetails(t, step)
+  const found = (await buggy.sim.close()).filter((v) => v.invariant === 'left-open').map((v) => v.detail)
+  restore()
+  t.ok(found.some((d) => /^1 session\(s\) not closed/.test(d)), `caught: ${found.join(' | ')}`)
+})
+
+test('features: close: sessions left open and a close with links up break no check of a whole run', async (t) => {
+  const base = generateScenario({ seed: 21, peers: 2, cores: 2, steps: 10, durationMs: 10_000, faults: [], features: [] })
+  const extra: ApiStep[] = [{ kind: 'api', peer: 0, feature: 'close', arg: 1 }, { kind: 'api', peer: 1, feature: 'close', arg: 2 }]
+  const run = await runGivenScenario({ ...base, steps: [...base.steps, ...extra] }, { cooldownMs: 10_000, healTimeoutMs: 20_000 })
+  t.alike(run.violations, [], 'gc liveness counts a session left open as live; the restart checks out')
+  t.alike(run.features.close, { runs: 2, real: 2 })
+})
+
+// Peer 0 owns c0 (3 blocks, closed by GC); peers 1 and 2 never opened it.
+const SERVE_BUGS: Array<[string, (() => Restore) | undefined]> = [
+  ['none', undefined],
+  ['attach-skips-stored', attachSkipsStored.apply],
+  ['shared-stream-close-unpairs-all', sharedStreamCloseUnpairsAll.apply]
+]
+for (const [name, bug] of SERVE_BUGS) {
+  test(`features: serve: a stored core is served over a caller's stream two stores share (bug: ${name})`, async (t) => {
+    const sim = await createSim(t, { seed: 7, peers: 3, cores: 4 })
+    await sim.apply({ kind: 'append', peer: 0, core: 0, blocks: 3 })
+    await sim.apply({ kind: 'advance', ms: 20_000 })
+    const restore = bug?.()
+    try {
+      await sim.apply({ kind: 'api', peer: 0, feature: 'serve', core: 0, arg: 0 })
+    } finally {
+      restore?.()
+    }
+    const details = sim.violations.filter((v) => v.invariant === 'api').map((v) => v.detail)
+    t.alike(sim.featureCounts.serve, { runs: 1, real: 1 }, 'the oracle ran')
+    if (bug === undefined) t.alike(details, [], 'no api violation')
+    else t.ok(details.some((d) => /^serve: peer 1's read of block 0 of c0 from peer 0, which stores it \(not open\), .* was still waiting after \d+ ms/.test(d)), `caught: ${details.join(' | ')}`)
+  })
+}
+
 test('features: list: audit() reports a block the store wrote wrong', async (t) => {
   // The damage a store bug would leave (a block that is not the one its tree hashes),
   // written straight to peer 0's storage; the disk never failed, so audit runs.
@@ -159,7 +230,7 @@ test('features: list: audit() reports a block the store wrote wrong', async (t) 
 
 test('features: api steps are inserted without moving the base steps or faults', async (t) => {
   const without = generateScenario({ seed: 11, features: [] })
-  const all: FeatureName[] = ['namespace', 'sessions', 'closed', 'keys', 'list', 'get-options', 'watch', 'suspend']
+  const all: FeatureName[] = [...FEATURE_NAMES]
   const withAll = generateScenario({ seed: 11, features: all })
   t.is(without.steps.filter((s) => s.kind === 'api').length, 0)
   t.alike(withAll.steps.filter((s) => s.kind !== 'api'), without.steps, 'same base steps, same order')

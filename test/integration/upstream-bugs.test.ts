@@ -44,6 +44,8 @@ interface Repro {
 const REPROS: Repro[] = [
   { file: 'corestore-failed-open-lock.js', package: 'corestore', versions: null, oursToo: false },
   { file: 'corestore-failed-ready-lock.js', package: 'corestore', versions: null, oursToo: false },
+  { file: 'corestore-close-pending.js', package: 'corestore', versions: null, oursToo: false },
+  { file: 'corestore-staticify-unwritable.js', package: 'corestore', versions: null, oursToo: true },
   { file: 'hyperbee-put-hangs-after-read-error.js', package: 'hyperbee', versions: null, oursToo: true },
   { file: 'hypercore-moveto-activity.js', package: 'hypercore', versions: null, oursToo: true },
   { file: 'autobase-ack-timer-stale-error.js', package: 'autobase', versions: null, oursToo: true },

@@ -18,6 +18,8 @@ export type InvariantName =
   | 'gc-race'
   | 'append-error'
   | 'gc-liveness'
+  /** GC closed a core earlier or later than its strikes allow (see GcTiming). */
+  | 'gc-timing'
   | 'one-core-per-key'
   | 'open-after-close'
   /** `audit()` missed bit rot on the peer's own disk (see checks/rot-audit). */

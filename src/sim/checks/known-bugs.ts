@@ -20,6 +20,7 @@ const INVARIANTS: Record<InvariantName, true> = {
   'gc-race': true,
   'append-error': true,
   'gc-liveness': true,
+  'gc-timing': true,
   'one-core-per-key': true,
   'open-after-close': true,
   'rot-unreported': true,

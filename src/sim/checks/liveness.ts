@@ -166,7 +166,8 @@ export class LivenessChecks {
 
   /**
    * GC liveness, for the end of the cool-down: on every running peer, every open core
-   * of its store is held by a live session of the model or serves a downloading remote.
+   * of its store is held by a live session of the model (or one an api step left open
+   * for the store's close) or serves a downloading remote.
    */
   checkGcLiveness (): CheckResult {
     const out: CheckResult = { checked: 0, violations: [] }
@@ -180,7 +181,7 @@ export class LivenessChecks {
         // An app's (a workload's) sessions are live sessions the model does not track:
         // where one runs, a core with sessions counts as held.
         const held = (index !== -1 && (peer.sessions.get(index)?.length ?? 0) > 0) ||
-          (this.deps.options.workload !== null && core.hasSession())
+          (this.deps.options.workload !== null && core.hasSession()) || peer.leavesOpen(core)
         const serving = (core.replicator.peers as ReplicationPeer[]).some((p) => p.remoteDownloading)
         if (held || serving) continue
         out.violations.push({

@@ -156,6 +156,12 @@ export class Link {
     }
   }
 
+  /** Peer `p`'s end of the streams while connected, else null. */
+  streamOf (p: number): LinkStream | null {
+    if (this.dirs === null) return null
+    return (p === this.a ? this.dirs[0] : this.dirs[1]).from
+  }
+
   /** Drops every message in flight and destroys both streams. */
   cut (): void {
     const dirs = this.dirs

@@ -138,6 +138,11 @@ export class Network {
     }
   }
 
+  /** Peer `i`'s ends of its connected links. */
+  streamsOf (i: number): LinkStream[] {
+    return this.linksOf(i).flatMap((l) => l.streamOf(i) ?? [])
+  }
+
   /**
    * A one-way fault on what `from` sends to `to` (see Link.oneWay), tagged `reason`;
    * creates the link if missing. Returns the link.

@@ -4,6 +4,7 @@ import type { SimCore, StoreFactory, StoreLike } from './store-factory'
 import { AppendLedger } from './append-ledger'
 import type { PeerOptions } from './peer-options'
 import { TempSessions } from './temp-sessions'
+import type { GcTiming } from '../checks/gc-timing'
 
 /** Sees what a peer's stores do, for the liveness checks (liveness.ts). */
 export interface StoreObserver {
@@ -92,6 +93,10 @@ export class Peer {
   onconflict: (core: number) => void = noop
   /** Called the moment GC starts closing a core, synchronously (see GcRacer). */
   onclosing: (core: SimCore) => void = noop
+  /** Times GC closes (null: untimed). */
+  gcTiming: GcTiming | null = null
+  /** Called when GC closed a core at a moment its strikes do not allow: core index (-1 if not in the catalog). */
+  ongctiming: (core: number, detail: string) => void = noop
   /** Sees its stores' cores and closes (see LivenessChecks). */
   observer: StoreObserver = NO_OBSERVER
   /** Stores this peer made (restarts make new ones) not yet closed, for the close audit. */
@@ -102,6 +107,8 @@ export class Peer {
   readonly openCores = new Set<SimCore>()
   /** Sessions the simulator opened on it, not yet closed, for the close audit. */
   readonly openSessions = new Set<Hypercore>()
+  /** Sessions left open for the store's close (`leaveOpen`), until closed. */
+  private readonly leftOpen = new Set<Hypercore>()
   /** Sessions the model does not track (`tempSession`), until closed. */
   readonly tempSessions = new TempSessions()
 
@@ -160,13 +167,25 @@ export class Peer {
     core.ready().catch(() => { if (!core.opened) this.openCores.delete(core) })
     ;(core.replicator as unknown as LingerReplicator)._notDownloadingLinger = this.opts.notDownloadingLingerMs
     this.watchConflicts(core)
+    const timing = this.gcTiming
+    if (timing !== null) {
+      const onidle = core.onidle
+      core.onidle = () => {
+        timing.idle(core)
+        onidle.call(core)
+      }
+    }
     const close = core.close
     // Only GC and the store's own close() close a core; the latter is excluded by `up`.
     core.close = () => {
+      const up = this.store === store && this.state === 'up'
+      // Timed before the close starts: closing may report the core idle once more.
+      const wrong = up && core.closing === null ? timing?.check(core) ?? null : null
       const closing = close.call(core)
       const forget = (): void => { if (core.closed) this.openCores.delete(core) }
       closing.then(forget, forget)
-      if (this.store === store && this.state === 'up') {
+      if (up) {
+        if (wrong !== null) this.ongctiming(this.catalog.indexOf(core.discoveryKey.toString('hex')), wrong)
         this.onclosing(core)
         const done = (): void => { if (this.store === store && this.state === 'up') this.collect(core) }
         closing.then(done, done)
@@ -219,6 +238,22 @@ export class Peer {
     this.holds.add(entry.index)
     this.tempSessions.add(entry.index, session)
     return session
+  }
+
+  /**
+   * Tracks a session the caller leaves open for the store's close to close (the store
+   * session that opened it too): the close audit (`left-open`) finds it if nothing did.
+   */
+  leaveOpen (session: Hypercore): Hypercore {
+    this.leftOpen.add(session)
+    session.once('close', () => this.leftOpen.delete(session))
+    return this.trackSession(session)
+  }
+
+  /** True when a session left open for the store's close (`leaveOpen`) holds `core`. */
+  leavesOpen (core: SimCore): boolean {
+    for (const s of this.leftOpen) if (!s.closed && (s.core as unknown) === core) return true
+    return false
   }
 
   /** Temporary sessions on a core the store should track, and how many have opened (TempSessions.count). */

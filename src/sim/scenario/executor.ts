@@ -10,6 +10,7 @@ import type { Trace } from '../trace/trace'
 import type { Clock } from '../clock/virtual-clock'
 import type { JsonValue } from '../workloads/workload'
 import { runApiStep, type FeatureCounts } from './features'
+import type { LinksUpClose } from '../peers/lifecycle'
 
 /** What a step produced, before the simulator stamps index and time on it. */
 export interface StepOutput {
@@ -49,6 +50,8 @@ export interface StepContext extends DiskFaultContext, PeerNetFaultContext {
   restartPeer (peer: number): Promise<CheckResult>
   /** Closes a running peer cleanly (links first). */
   closePeer (peer: number): Promise<void>
+  /** Closes a running peer cleanly with its links up, then cuts them (Lifecycle.closePeerLinksUp). */
+  closePeerLinksUp (peer: number): Promise<LinksUpClose>
   /** Lifts every fault and restarts crashed peers. */
   healAll (): Promise<void>
   /** Runs a workload operation (`op` step); throws a WorkloadError if the simulation has no workload. */

@@ -4,6 +4,7 @@ import type { Peer } from '../../peers/peer'
 import type { Clock } from '../../clock/virtual-clock'
 import type { Prng } from '../../random/prng'
 import type { ApiStep, FeatureName } from './names'
+import type { LinksUpClose } from '../../peers/lifecycle'
 
 export type { ApiStep } from './names'
 
@@ -18,6 +19,8 @@ export interface FeaturePlan {
 /** What a feature's run sees of the simulation. */
 export interface FeatureContext {
   readonly peer: Peer
+  /** Every peer of the simulation (a feature may use another running one). */
+  readonly peers: readonly Peer[]
   readonly catalog: CoreCatalog
   readonly clock: Clock
   /** Virtual timeout of one network-bound operation, in ms. */
@@ -30,6 +33,12 @@ export interface FeatureContext {
   violate (detail: string, core?: number): void
   /** Counts oracle conditions that held. */
   passed (n: number): void
+  /** True when a link of the peer has (or had) a one-way fault: a channel on it may never finish opening. */
+  linksFaulted (): boolean
+  /** Closes the peer cleanly with its links up, then cuts them (only a feature with `restarts` may). */
+  closeLinksUp (): Promise<LinksUpClose>
+  /** Reopens the peer after `closeLinksUp()`: reconnects it and checks durability. */
+  restart (): Promise<void>
 }
 
 /** What a feature's run did: `real` when its oracle was evaluated (the call did what it is for). */
@@ -45,6 +54,8 @@ export interface Feature {
   readonly name: FeatureName
   /** Draws one step (its peer, core and arg) from `prng` only. */
   draw (prng: Prng, plan: FeaturePlan): ApiStep
+  /** True when a step may close and restart its peer (by `arg`): its findings stand though the store is a new one. */
+  readonly restarts?: (step: ApiStep) => boolean
   /** Runs the step on the peer's running store and checks the oracle. Everything it opens it closes before returning. */
   run (ctx: FeatureContext, step: ApiStep): Promise<FeatureOutput>
 }
@@ -106,6 +117,7 @@ export interface ApiStore {
   unwatch (fn: (core: unknown) => void): void
   suspend (): Promise<void>
   resume (): Promise<void>
+  findingPeers (): () => void
 }
 
 /** The peer's running store with the whole API (throws if the peer is down). */

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock/virtual-clock'
 import type { CoreCatalog } from '../../peers/catalog'
 import type { Peer } from '../../peers/peer'
 import type { InvariantName } from '../../checks/invariants'
+import type { LinksUpClose } from '../../peers/lifecycle'
 import type { ApiStep, Feature, FeatureContext, FeatureOutput, FeaturePlan } from './feature'
 import { FEATURE_NAMES, isFeatureName, type FeatureName } from './names'
 import { namespaceFeature } from './namespace'
@@ -13,6 +14,10 @@ import { listFeature } from './list'
 import { getOptionsFeature } from './get-options'
 import { watchFeature } from './watch'
 import { suspendFeature } from './suspend'
+import { findingPeersFeature } from './finding-peers'
+import { groupsFeature } from './groups'
+import { closeFeature } from './close'
+import { serveFeature } from './serve'
 
 /** Every feature, by name: the one table a new feature is registered in. */
 export const FEATURES: Readonly<Record<FeatureName, Feature>> = Object.freeze({
@@ -23,7 +28,11 @@ export const FEATURES: Readonly<Record<FeatureName, Feature>> = Object.freeze({
   list: listFeature,
   'get-options': getOptionsFeature,
   watch: watchFeature,
-  suspend: suspendFeature
+  suspend: suspendFeature,
+  'finding-peers': findingPeersFeature,
+  groups: groupsFeature,
+  close: closeFeature,
+  serve: serveFeature
 })
 
 /** The features of a run and the share of steps each adds. */
@@ -89,6 +98,9 @@ export interface ApiHost {
   passed (n: number): void
   /** Api steps run and with real work, per feature. */
   readonly featureCounts: FeatureCounts
+  readonly network: { linksOf (i: number): ReadonlyArray<{ a: number, b: number, faultedFrom (p: number): boolean, dropped (p: number): number }> }
+  closePeerLinksUp (peer: number): Promise<LinksUpClose>
+  restartPeer (peer: number): Promise<unknown>
 }
 
 /**
@@ -110,6 +122,7 @@ export async function runApiStep (host: ApiHost, step: ApiStep, errorCode: (err:
   let held = 0
   const ctx: FeatureContext = {
     peer,
+    peers: host.peers,
     catalog: host.catalog,
     clock: host.clock,
     stepTimeoutMs: host.stepTimeoutMs,
@@ -118,7 +131,10 @@ export async function runApiStep (host: ApiHost, step: ApiStep, errorCode: (err:
       stats.corruptReads > 0 || disk.rotting,
     diskPerfect: disk.perfect,
     violate: (detail, core) => { found.push([detail, core]) },
-    passed: (n) => { held += n }
+    passed: (n) => { held += n },
+    linksFaulted: () => host.network.linksOf(step.peer).some((l) => l.faultedFrom(l.a) || l.faultedFrom(l.b) || l.dropped(l.a) + l.dropped(l.b) > 0),
+    closeLinksUp: async () => await host.closePeerLinksUp(step.peer),
+    restart: async () => { await host.restartPeer(step.peer) }
   }
   let out: FeatureOutput
   try {
@@ -126,7 +142,8 @@ export async function runApiStep (host: ApiHost, step: ApiStep, errorCode: (err:
   } catch (err) {
     out = { real: false, ok: false, code: errorCode(err) }
   }
-  if (peer.store !== store || !peer.up) return { real: false, ok: false, code: 'PEER_RESTARTED' }
+  const restarts = FEATURES[step.feature].restarts?.(step) === true
+  if (!restarts && (peer.store !== store || !peer.up)) return { real: false, ok: false, code: 'PEER_RESTARTED' }
   host.passed(held)
   for (const [detail, core] of found) host.violate('api', detail, step.peer, core)
   if (out.real) count.real++

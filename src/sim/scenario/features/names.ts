@@ -3,7 +3,8 @@
  * order they are drawn in: a new one goes last so older seeds draw as before).
  */
 export const FEATURE_NAMES = Object.freeze([
-  'namespace', 'sessions', 'closed', 'keys', 'list', 'get-options', 'watch', 'suspend'
+  'namespace', 'sessions', 'closed', 'keys', 'list', 'get-options', 'watch', 'suspend',
+  'finding-peers', 'groups', 'close', 'serve'
 ] as const)
 
 /** One store API feature (see FEATURE_NAMES). */
