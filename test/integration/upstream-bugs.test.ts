@@ -27,6 +27,36 @@ const PLANTED_FIXES: Array<[string, string]> = [
   ['autobase-ack-timer-stale-error.js', path.join(__dirname, 'fixtures', 'autobase-timer-recovers.js')]
 ]
 
+/**
+ * The scripts mostly wait (request timeouts, reopened folders): run up to this many at
+ * once. Every run a test needs is started when the file loads, in test order, so the
+ * tests, still one at a time, find most of them finished.
+ */
+const CONCURRENCY = 3
+let running = 0
+const waiting: Array<() => void> = []
+
+async function limited<T> (work: () => Promise<T>): Promise<T> {
+  if (running >= CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve))
+  running++
+  try {
+    return await work()
+  } finally {
+    running--
+    waiting.shift()?.()
+  }
+}
+
+const started = new Map<string, Promise<Ran>>()
+
+/** The run of a repro script with these arguments: started once, ahead of its test. */
+function early (args: readonly string[]): Promise<Ran> {
+  const key = JSON.stringify(args)
+  let run = started.get(key)
+  if (run === undefined) started.set(key, (run = limited(() => node(args))))
+  return run
+}
+
 function node (args: readonly string[]): Promise<Ran> {
   return collect(spawn(process.execPath, [...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT }))
 }
@@ -60,6 +90,11 @@ const REPROS: Repro[] = [
 const known = loadKnownBugs(KNOWN)
 for (const r of REPROS) r.versions = known.find((b) => path.basename(b.repro) === r.file)?.versions ?? null
 
+for (const r of REPROS) {
+  void early([path.join(DIR, r.file)])
+  void early([path.join(DIR, r.file), '--store', 'project'])
+}
+
 test('upstream bugs: every script in test/upstream-bugs is checked here, and every known entry names one', (t) => {
   const scripts = fs.readdirSync(DIR).filter((f) => f.endsWith('.js')).sort()
   t.alike(scripts, REPROS.map((r) => r.file).sort(), 'the scripts checked are the scripts there')
@@ -72,7 +107,7 @@ test('upstream bugs: every script in test/upstream-bugs is checked here, and eve
 for (const r of REPROS) {
   test(`upstream bug still there: ${r.file}`, { timeout: 60_000 }, async (t) => {
     const version = installedVersion(r.package)
-    const ran = await node([path.join(DIR, r.file)])
+    const ran = await early([path.join(DIR, r.file)])
     const present = ran.code === PRESENT && /^bug present$/m.test(ran.stdout)
     const entry = r.versions === null ? 'its README row' : 'its entries in known-bugs.json and its README row'
     if (ran.code === 0 && /^bug gone$/m.test(ran.stdout)) {
@@ -87,7 +122,7 @@ for (const r of REPROS) {
   })
 
   test(`upstream bug, contrast on our store: ${r.file} --store project`, { timeout: 60_000 }, async (t) => {
-    const ran = await node([path.join(DIR, r.file), '--store', 'project'])
+    const ran = await early([path.join(DIR, r.file), '--store', 'project'])
     if (r.oursToo) {
       t.is(ran.code, PRESENT, 'the bug is the app\'s: on our store too')
     } else {
