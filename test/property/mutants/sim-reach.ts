@@ -18,6 +18,9 @@ export const HUNT_ARGS: Readonly<Record<string, readonly string[]>> = {
   'audit-blind': ['--faults', 'corrupt-read'],
   'replica-keeps-rotten-copy': ['--faults', 'corrupt-read'],
   'power-loss-loses-synced': ['--faults', 'power-loss'],
-  'bitfield-never-stored': ['--faults', 'power-loss']
+  'bitfield-never-stored': ['--faults', 'power-loss'],
+  // `serve` is opt-in (features/names.ts, OPT_IN_FEATURES): asked for here.
+  'attach-skips-stored': ['--features', 'serve'],
+  'shared-stream-close-unpairs-all': ['--features', 'serve']
 }
 

@@ -19,9 +19,9 @@ export function workloadRun (): fc.Arbitrary<WorkloadRun> {
 }
 
 /** Runs the scenario of a seed with a workload; returns the run and its step results. */
-export async function runWorkload (r: WorkloadRun, store: 'project' | 'upstream', peer?: typeof UPSTREAM_GC): Promise<{ run: RunResult, steps: StepResult[] }> {
+export async function runWorkload (r: WorkloadRun, store: 'project' | 'upstream', peer?: typeof UPSTREAM_GC, features?: readonly string[]): Promise<{ run: RunResult, steps: StepResult[] }> {
   const steps: StepResult[] = []
-  const run = await runScenario({ seed: r.seed, workload: r.workload, store, ...WORKLOAD_SIZE, ...(peer === undefined ? {} : { peer }), onStep: (s) => steps.push(s) })
+  const run = await runScenario({ seed: r.seed, workload: r.workload, store, ...WORKLOAD_SIZE, ...(peer === undefined ? {} : { peer }), ...(features === undefined ? {} : { features }), onStep: (s) => steps.push(s) })
   return { run, steps }
 }
 
@@ -33,8 +33,8 @@ export function requireClean (run: RunResult, what: string): void {
 }
 
 /** The CLI line that replays a run. */
-export function workloadReplay (r: WorkloadRun, store = 'project'): string {
-  return replayCommand({ seed: r.seed, ...WORKLOAD_SIZE, store, workload: r.workload })
+export function workloadReplay (r: WorkloadRun, store = 'project', features?: readonly string[]): string {
+  return replayCommand({ seed: r.seed, ...WORKLOAD_SIZE, store, workload: r.workload, ...(features === undefined ? {} : { features }) })
 }
 
 /**

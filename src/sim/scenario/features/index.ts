@@ -5,7 +5,7 @@ import type { Peer } from '../../peers/peer'
 import type { InvariantName } from '../../checks/invariants'
 import type { LinksUpClose } from '../../peers/lifecycle'
 import type { ApiStep, Feature, FeatureContext, FeatureOutput, FeaturePlan } from './feature'
-import { FEATURE_NAMES, isFeatureName, type FeatureName } from './names'
+import { FEATURE_NAMES, OPT_IN_FEATURES, isFeatureName, type FeatureName } from './names'
 import { namespaceFeature } from './namespace'
 import { sessionsFeature } from './sessions'
 import { closedFeature } from './closed'
@@ -54,7 +54,8 @@ export function drawFeatureProfile (prng: Prng, given?: readonly string[]): Feat
   for (const name of FEATURE_NAMES) {
     const on = prng.chance(0.5)
     const rate = prng.int(1, 3) / 100
-    if (given === undefined ? on : given.includes(name)) rates[name] = rate
+    // An opt-in feature still draws its coin and rate, so the others draw as they did.
+    if (given === undefined ? on && OPT_IN_FEATURES[name] === undefined : given.includes(name)) rates[name] = rate
   }
   return { drawn: given === undefined, rates }
 }
