@@ -163,7 +163,7 @@ test('upstream bug: autobase-crash-duplicate-node.js without its crash (the cont
 /** Shrunk simulator failures on our store, each explained by a known bug with a script above. */
 const SHRUNK: Array<[string, string, RegExp]> = [
   // Three appends, a crash of the peer that reorders, a read: the view holds a node twice.
-  ['autobase-crash-duplicate-node.json', 'autobase-crash-duplicate-node', / appears twice on a base reopened after a crash/],
+  ['autobase-crash-duplicate-node.json', 'autobase-crash-duplicate-node', / appears twice on a base reopened after its writes stopped \(a crash or a refused write\)/],
   // An add-writer, an append, one read error on the bootstrap peer: its view never gets the node.
   ['autobase-read-error-stall.json', 'hypercore-replication-read-error-stall', /^autobase\.final check: peer 0's view lost acknowledged node\(s\) 1:0$/]
 ]

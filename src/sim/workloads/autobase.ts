@@ -54,8 +54,11 @@ export interface BaseState {
   seen: Array<{ peer: number, view: LogNode[] }>
   /** Errors a base emitted (it closed itself), not yet checked by the invariants. */
   failures: Array<{ peer: number, base: Base, disk: boolean, error: string }>
-  /** Peers whose base was dropped by a crash: their folder may hold a torn apply. */
-  crashed: Set<number>
+  /**
+   * Peers whose base stopped writing mid-way (its peer crashed, or a write of it was
+   * refused and it closed itself): their folder may hold a torn apply.
+   */
+  torn: Set<number>
 }
 
 type Ctx = WorkloadContext<BaseState, Base>
@@ -112,6 +115,12 @@ async function readView (base: Base, timeoutMs: number): Promise<LogNode[]> {
   }
   return last
 }
+
+/**
+ * Said of a view of a peer whose base stopped writing mid-way, so that a known bug
+ * (autobase-crash-duplicate-node) can match only that case.
+ */
+const TORN = ' on a base reopened after its writes stopped (a crash or a refused write)'
 
 /** An operation that had nothing to do: counted as not done, with this code. */
 function skipped (code: string, message: string): Error {
@@ -216,7 +225,7 @@ export const autobaseWorkload: Workload<BaseState, Base> & { requires: () => voi
   // still caught, after 2 virtual minutes.
   setupTimeoutMs: 120_000,
   requires: () => { loadAutobase() },
-  init: () => ({ bootstrap: null, locals: new Map(), added: new Set(), started: new Map(), acked: new Map(), seen: [], failures: [], crashed: new Set() }),
+  init: () => ({ bootstrap: null, locals: new Map(), added: new Set(), started: new Map(), acked: new Map(), seen: [], failures: [], torn: new Set() }),
   async setup (peer, ctx) {
     const Ctor = loadAutobase()
     const first = peer.index === ctx.peers[0]
@@ -229,7 +238,9 @@ export const autobaseWorkload: Workload<BaseState, Base> & { requires: () => voi
     // Autobase closes itself on an internal error (a write its storage refused) and
     // crashes the process unless someone listens: an app listens, and restarts it.
     base.on('error', (err) => {
-      ctx.state.failures.push({ peer: peer.index, base, disk: diskErrorCode(err) !== null, error: oneLine(err) })
+      const disk = diskErrorCode(err) !== null
+      if (disk) ctx.state.torn.add(peer.index)
+      ctx.state.failures.push({ peer: peer.index, base, disk, error: oneLine(err) })
     })
     await base.ready()
     if (first) {
@@ -240,7 +251,7 @@ export const autobaseWorkload: Workload<BaseState, Base> & { requires: () => voi
     return base
   },
   async teardown (peer, ctx) {
-    if (peer.crashed === true) ctx.state.crashed.add(peer.index)
+    if (peer.crashed === true) ctx.state.torn.add(peer.index)
     // A base that stopped itself already closed (its error is the invariant's business):
     // its close may reject with that failure.
     const stopped = peer.app.closing !== null
@@ -253,8 +264,7 @@ export const autobaseWorkload: Workload<BaseState, Base> & { requires: () => voi
       const bad: string[] = []
       for (const { peer, view } of ctx.state.seen.splice(0)) {
         const why = invalidOrder(ctx.state, view)
-        // Named so that a known bug (autobase-crash-duplicate-node) can match only this case.
-        const torn = ctx.state.crashed.has(peer) ? ' on a base reopened after a crash' : ''
+        const torn = ctx.state.torn.has(peer) ? TORN : ''
         if (why !== null) bad.push(`peer ${peer}: ${why}${torn} (view: ${showView(view)})`)
       }
       return bad
@@ -297,7 +307,7 @@ export const autobaseWorkload: Workload<BaseState, Base> & { requires: () => voi
     const reference = views.get(refPeer) ?? []
     for (const [p, view] of views) {
       const why = invalidOrder(ctx.state, view)
-      const torn = ctx.state.crashed.has(p) ? ' on a base reopened after a crash' : ''
+      const torn = ctx.state.torn.has(p) ? TORN : ''
       if (why !== null) bad.push(`peer ${p}: ${why}${torn}`)
       // A view that holds a node twice differs from the others by that alone: said once, above.
       const twice = why !== null && why.endsWith('appears twice')
