@@ -105,6 +105,7 @@ export function buildParts (opts: ResolvedSimOptions, step: () => number | null)
         log,
         stepTimeoutMs: opts.stepTimeoutMs,
         step,
+        refusedWrites: (i) => disks.get(i).stats.failedWrites,
         ...(opts.setupTimeoutMs === undefined ? {} : { setupTimeoutMs: opts.setupTimeoutMs }),
         ...(opts.checkTimeoutMs === undefined ? {} : { checkTimeoutMs: opts.checkTimeoutMs })
       })

@@ -90,6 +90,25 @@ test('clock: settle waits for held work without spinning the event loop', async 
   t.ok(turns < 120, `${turns} event-loop turns while held work ran for 50 ms`)
 })
 
+test('clock: held work that never ends is called hung, not waited on for ever', async (t) => {
+  // A store close that never ends (a database left suspended) is held work: with the
+  // bound at 50 quiet polls, settle() gives up within about 50 ms of real time. Planted
+  // bug: without the bound, settle() waits until the 1,000,000-round limit (minutes).
+  const scheduler = new Scheduler(new VirtualClock(), new MathRandomRoute(7), { heldQuietPollsMax: 50, maxSettleRounds: 1_000_000 })
+  scheduler.start()
+  t.teardown(() => scheduler.stop())
+  scheduler.hold(new Promise<void>(() => {}))
+  await t.exception(scheduler.settle(), /did not settle: work it waits for \(a store opening or closing\) made no progress in 50 polls/)
+  let refused: unknown = null
+  try {
+    const bad = new Scheduler(new VirtualClock(), new MathRandomRoute(7), { heldQuietPollsMax: 0 })
+    bad.stop()
+  } catch (err) {
+    refused = err
+  }
+  t.ok(refused instanceof RangeError && /heldQuietPollsMax must be a positive integer/.test(refused.message), 'a bad bound is refused up front')
+})
+
 test('clock: a scheduler runs a promise to completion on virtual time', async (t) => {
   const clock = new VirtualClock()
   const scheduler = new Scheduler(clock, new MathRandomRoute(7))

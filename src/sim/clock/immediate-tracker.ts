@@ -19,15 +19,15 @@ export function nextImmediate (): Promise<void> {
  * Resolves when `arm` calls the function it is given, or after `maxMs` of real time,
  * whichever comes first. `arm` returns a function that disarms it.
  */
-export function nudgedOrAfter (maxMs: number, arm: (nudge: () => void) => () => void): Promise<void> {
+export function nudgedOrAfter (maxMs: number, arm: (nudge: () => void) => () => void): Promise<boolean> {
   return new Promise((resolve) => {
     let disarm: (() => void) | null = null
-    const timer = realSetTimeout(() => { done() }, maxMs)
-    const done = (): void => {
+    const timer = realSetTimeout(() => { done(false) }, maxMs)
+    const done = (nudged = true): void => {
       realClearTimeout(timer)
       if (disarm !== null) disarm()
       disarm = null
-      resolve()
+      resolve(nudged)
     }
     disarm = arm(done)
   })

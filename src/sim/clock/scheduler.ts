@@ -12,6 +12,13 @@ import type { VirtualClock } from './virtual-clock'
  */
 const HELD_POLL_MS = 1
 
+/**
+ * Polls of held work in a row that nothing woke (no storage activity, no immediate, no end)
+ * after which it counts as hung: at least 30 s of real time. A store's close that never
+ * ends (a database left suspended) would otherwise hold the run for hours of 1 ms polls.
+ */
+const HELD_QUIET_POLLS_MAX = 30_000
+
 /** How a promise driven by `Scheduler.run` ended. */
 export type Outcome<T> =
   | { state: 'resolved', value: T }
@@ -22,6 +29,11 @@ export type Outcome<T> =
 export interface SchedulerOptions {
   /** Real event-loop turns one `settle()` may take before the run is declared stuck. Default 10,000,000. */
   maxSettleRounds?: number
+  /**
+   * Polls of held work in a row that nothing woke before `settle()` calls it hung (each
+   * poll waits 1 ms or more of real time). Default 30,000.
+   */
+  heldQuietPollsMax?: number
 }
 
 /**
@@ -64,12 +76,16 @@ export class Scheduler {
   private nudge: (() => void) | null = null
   private pause: { at: number, resolve: () => void } | null = null
   private readonly maxSettleRounds: number
+  private readonly heldQuietPollsMax: number
 
   /** `entropy` defaults to a route seeded from `random`'s seed. */
   constructor (clock: VirtualClock, random: MathRandomRoute, opts: SchedulerOptions = {}, entropy?: CryptoRandomRoute) {
     const max = opts.maxSettleRounds ?? 10_000_000
     if (!Number.isInteger(max) || max < 1) throw new RangeError('maxSettleRounds must be a positive integer')
     this.maxSettleRounds = max
+    const quietMax = opts.heldQuietPollsMax ?? HELD_QUIET_POLLS_MAX
+    if (!Number.isInteger(quietMax) || quietMax < 1) throw new RangeError('heldQuietPollsMax must be a positive integer')
+    this.heldQuietPollsMax = quietMax
     this.clock = clock
     this.random = random
     this.entropy = entropy ?? new CryptoRandomRoute(random.seed ^ 0x9e3779b9)
@@ -111,15 +127,22 @@ export class Scheduler {
 
   /** Resolves when the system is idle (see the class comment). Never moves virtual time. */
   async settle (): Promise<void> {
+    let quiet = 0
     for (let i = 0; i < this.maxSettleRounds; i++) {
       await nextImmediate()
       this.rounds++
-      if (this.immediates.pending > 0) continue
+      if (this.immediates.pending > 0) {
+        quiet = 0
+        continue
+      }
       if (this.pause !== null && this.gate.released >= this.pause.at) {
         this.endPause()
         continue
       }
-      if (this.gate.releaseNext()) continue
+      if (this.gate.releaseNext()) {
+        quiet = 0
+        continue
+      }
       if (this.gate.due) {
         await this.gate.waitForHead()
         continue
@@ -129,10 +152,14 @@ export class Scheduler {
         // spinning the loop meanwhile took a core from them (77% of a default run's turns).
         // Its progress comes back as storage work, an immediate or its end: each wakes
         // this wait, which only decides how often the check runs, never what it finds.
-        await nudgedOrAfter(HELD_POLL_MS, (nudge) => {
+        const nudged = await nudgedOrAfter(HELD_POLL_MS, (nudge) => {
           this.nudge = nudge
           return () => { this.nudge = null }
         })
+        quiet = nudged ? 0 : quiet + 1
+        if (quiet >= this.heldQuietPollsMax) {
+          throw new Error(`the simulation did not settle: work it waits for (a store opening or closing) made no progress in ${this.heldQuietPollsMax} polls of ${HELD_POLL_MS} ms or more`)
+        }
         continue
       }
       if (fileSystemBusy()) continue

@@ -28,6 +28,8 @@ export interface WorkloadHostDeps extends Pick<SimContext, 'peers' | 'scheduler'
   setupTimeoutMs?: number
   /** Virtual time the final check may take, in ms. Default: the workload's `checkTimeoutMs`, else what `finalCheck` is given. */
   checkTimeoutMs?: number
+  /** Write batches the peer's disk has refused so far (a full or failing disk). Default: none. */
+  refusedWrites?: (peer: number) => number
 }
 
 type AnyContext = WorkloadContext<unknown, unknown>
@@ -50,7 +52,7 @@ export class WorkloadHost {
   readonly counts: Record<string, OperationCount> = {}
   private readonly deps: WorkloadHostDeps
   /** Running apps by peer, with the store each was opened on. */
-  private readonly apps = new Map<number, { app: unknown, store: StoreLike }>()
+  private readonly apps = new Map<number, { app: unknown, store: StoreLike, refusedBefore: number }>()
   private readonly ctx: AnyContext
   /** The error that broke the workload, once it broke (the run stops at the next check). */
   error: WorkloadError | null = null
@@ -105,7 +107,7 @@ export class WorkloadHost {
     // Nobody else holds the session a failed setup was given.
     const app = await this.call(`setup on peer ${i}`, () => this.workload.setup({ index: i, store }, this.ctx))
       .catch(async (err: unknown) => { await store.close().catch(() => {}); throw err })
-    if (peer.store === root && peer.up) this.apps.set(i, { app, store })
+    if (peer.store === root && peer.up) this.apps.set(i, { app, store, refusedBefore: this.refused(i) })
     this.deps.trace.record('app', { p: i, up: true })
   }
 
@@ -177,10 +179,14 @@ export class WorkloadHost {
     await this.within(this.teardown(i, app, true), this.deps.stepTimeoutMs, null)
   }
 
-  private async teardown (i: number, running: { app: unknown, store: StoreLike }, crashed = false): Promise<void> {
+  private refused (i: number): number {
+    return this.deps.refusedWrites?.(i) ?? 0
+  }
+
+  private async teardown (i: number, running: { app: unknown, store: StoreLike, refusedBefore: number }, crashed = false): Promise<void> {
     const teardown = this.workload.teardown
     try {
-      if (teardown !== undefined) await this.call(`teardown on peer ${i}`, () => teardown({ index: i, store: running.store, app: running.app, crashed }, this.ctx))
+      if (teardown !== undefined) await this.call(`teardown on peer ${i}`, () => teardown({ index: i, store: running.store, app: running.app, crashed, writesRefused: this.refused(i) > running.refusedBefore }, this.ctx))
     } finally {
       await running.store.close()
     }

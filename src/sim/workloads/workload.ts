@@ -32,6 +32,12 @@ export interface AppPeer<App> extends WorkloadPeer {
    * disk may be torn by a crash can remember that for its checks.
    */
   readonly crashed?: boolean
+  /**
+   * In `teardown`: true when the peer's disk refused a write while the app ran (then it
+   * refuses every write until the peer restarts): the app's files are left as a crash at
+   * that write would leave them.
+   */
+  readonly writesRefused?: boolean
 }
 
 /**
