@@ -141,7 +141,7 @@ export function buildParts (opts: ResolvedSimOptions, step: () => number | null)
     recoverPeer: (i) => lifecycle.recoverPeer(i),
     healAll: () => lifecycle.healAll(),
     sleepPeer: (i, fault) => lifecycle.sleepPeer(i, fault),
-    wakePeer: (i) => lifecycle.wakePeer(i),
+    wakePeer: (i, fault) => lifecycle.wakePeer(i, false, fault),
     featureCounts: {},
     runOp: (peer, op, args) => {
       if (workload === null) throw new RangeError(`step op ${op}: the simulation has no workload`)

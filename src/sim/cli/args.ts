@@ -8,7 +8,7 @@ import { DEFAULT_SCENARIO } from '../scenario/generator'
 import { UPSTREAM_PACKAGE } from '../peers/store-factory'
 import { CliError, UsageError } from './usage'
 import { loadWorkload } from '../workloads/load'
-import { FEATURE_NAMES, isFeatureName } from '../scenario/features/names'
+import { FEATURE_NAMES, OPT_IN_FEATURES, isFeatureName } from '../scenario/features/names'
 import { WorkloadError } from '../workloads/workload'
 import type { KnownBug } from '../checks/known-bugs'
 import { knownArg, KNOWN_FLAG_HELP } from './known'
@@ -92,6 +92,7 @@ export const SCENARIO_FLAGS_HELP = `  --seed N               seed of the run, 0 
   --duration T           virtual duration of the fault phase: 600000, 600s, 10m, 1h (default 10m)
   --faults a,b|none      fault kinds (${FAULT_KINDS.join(', ')}); default: drawn from the seed
   --features a,b|none    store API features with oracles (${FEATURE_NAMES.join(', ')}); default: drawn from the seed
+                         (${Object.keys(OPT_IN_FEATURES).join(', ')}: only when named)
   --store S              project | upstream | <package name> (default project)
   --workload W           run an app among the steps: hyperbee | autobase | hyperdrive | ./my.js (default none)
   --setup-timeout T      virtual time one setup of the workload may take: 10s, 2m

@@ -120,7 +120,8 @@ export class WorkerPool {
       slot.busy = null
       if (msg.type === 'result') pending.resolve(msg.result)
       else pending.reject(new Error(msg.message))
-      if (slot.jobs >= this.jobsPerProcess && this.slots[i] === slot) {
+      const retire = slot.jobs >= this.jobsPerProcess || (msg.type === 'error' && msg.fatal === true)
+      if (retire && this.slots[i] === slot) {
         this.slots[i] = null
         void stop(child)
       }

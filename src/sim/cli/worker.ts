@@ -14,7 +14,8 @@ export type WorkerJob = SimJob
 export type WorkerMessage =
   | { type: 'progress', progress: RunProgress }
   | { type: 'result', id: number, result: RunResult }
-  | { type: 'error', id: number, message: string }
+  /** `fatal`: the process cannot run another job (a stalled run left its simulation installed). */
+  | { type: 'error', id: number, message: string, fatal?: boolean }
 
 /** Messages from the parent to a serving simulation process. */
 export interface JobMessage {
@@ -81,6 +82,12 @@ function send (msg: WorkerMessage): Promise<void> {
   })
 }
 
+/** A run that stalled (see unlessStalled): the simulation it left installed cannot be reused. */
+export class SimulationStalled extends Error {
+  /** Stable code for callers. */
+  readonly code = 'SIM_STALLED'
+}
+
 /**
  * Runs `work`, failing it if the process runs out of things to do first. A run whose
  * promise nothing can resolve (no timer, immediate, file or storage request left) would
@@ -94,7 +101,7 @@ export async function unlessStalled<T> (work: () => Promise<T>): Promise<T> {
   const stalled = new Promise<never>((_resolve, reject) => {
     onStall = () => {
       // Date is the simulation's virtual clock while it runs (fake timers are installed).
-      reject(new Error(`the simulation stalled: nothing was left to run before the run ended (virtual clock at ${new Date(Date.now()).toISOString()}); a promise the simulator awaits can never settle`))
+      reject(new SimulationStalled(`the simulation stalled: nothing was left to run before the run ended (virtual clock at ${new Date(Date.now()).toISOString()}); a promise the simulator awaits can never settle`))
     }
     process.once('beforeExit', onStall)
   })
@@ -149,7 +156,11 @@ function serve (): Promise<number> {
         try {
           await send({ type: 'result', id: msg.id, result: await unlessStalled(() => runJob(msg.job)) })
         } catch (err) {
-          await send({ type: 'error', id: msg.id, message: messageOf(err) })
+          await send({ type: 'error', id: msg.id, message: messageOf(err), ...(err instanceof SimulationStalled ? { fatal: true } : {}) })
+          // The stalled run never reached its cleanup: its clock, timers and random routes
+          // are still installed, so this process cannot run another job. The pool starts
+          // a new one.
+          if (err instanceof SimulationStalled) process.exit(2)
         }
       })
     })

@@ -17,8 +17,8 @@ export interface PeerNetFaultContext {
   later (delayMs: number, fn: () => void): void
   /** Suspends a peer's store and puts it to sleep (Lifecycle.sleepPeer); resolves with suspend()'s error or null. */
   sleepPeer (peer: number, fault: number): Promise<unknown>
-  /** Wakes a sleeping peer and resumes its store (Lifecycle.wakePeer). */
-  wakePeer (peer: number): Promise<void>
+  /** Wakes a peer from the sleep fault `fault` started, if it still sleeps it, and resumes its store (Lifecycle.wakePeer). */
+  wakePeer (peer: number, fault: number): Promise<void>
 }
 
 /**
@@ -50,6 +50,6 @@ export async function injectPeerNetFault (ctx: PeerNetFaultContext, step: PeerNe
   if (peer.asleep === null) return { ok: false, code: 'PEER_DOWN' }
   ctx.countFault('sleep')
   trace.record('fault', { f: 'sleep', id: faultId, p: step.peer })
-  lift('sleep', () => { void ctx.wakePeer(step.peer) })
+  lift('sleep', () => { void ctx.wakePeer(step.peer, faultId) })
   return failed === null ? { ok: true } : { ok: false, code: errorCode(failed) }
 }

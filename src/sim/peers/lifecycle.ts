@@ -192,12 +192,13 @@ export class Lifecycle {
    * calls `resume()` on the store it suspended (not on a store a crash replaced), then a
    * database a disk fault left refusing writes meanwhile is recovered (never while
    * asleep). A failed `resume()` is an error of the run. `dies`: the peer crashes in
-   * its sleep; its links stay down and nothing resumes.
+   * its sleep; its links stay down and nothing resumes. `fault`: wake only the sleep that
+   * fault started (a lift whose sleep a crash ended must not end a later sleep early).
    */
-  async wakePeer (i: number, dies = false): Promise<void> {
+  async wakePeer (i: number, dies = false, fault?: number): Promise<void> {
     const peer = this.deps.peers[i] as Peer
     const sleep = peer.asleep
-    if (sleep === null) return
+    if (sleep === null || (fault !== undefined && sleep.fault !== fault)) return
     peer.asleep = null
     this.deps.network.wake(i, !dies)
     this.deps.trace.record('wake', { p: i, id: sleep.fault, ...(dies ? { dies } : {}) })

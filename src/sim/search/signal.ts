@@ -79,6 +79,12 @@ export class RunSignal {
       case 'lift':
         this.active.delete(f.id)
         return
+      case 'wake':
+        // A sleep a crash ended is never lifted: its wake ends it.
+        this.active.delete(f.id)
+        return this.hit(`wake|${String(f.dies === true)}|${this.phase}`)
+      case 'power': return this.hit(`power|${String(f.restored)}|${String((f.unsynced as number) > 0)}`)
+      case 'audit': return this.hit(`audit|${this.phase}`)
       case 'heal':
         this.active.clear()
         return

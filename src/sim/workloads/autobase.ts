@@ -177,24 +177,26 @@ export const autobaseOperations: Record<string, Op> = {
   }
 }
 
-/** Why a view is not a valid order of the appended nodes, or null. */
-function invalidOrder (state: BaseState, view: readonly LogNode[]): string | null {
+/** Why a view is not a valid order, and the acknowledged node it misses (if that is why). */
+interface InvalidOrder { why: string, missing?: string }
+
+function invalidOrder (state: BaseState, view: readonly LogNode[]): InvalidOrder | null {
   const last = new Map<number, number>()
   const seen = new Set<string>()
   for (const [at, node] of view.entries()) {
     const id = `${node.w}:${node.i}`
-    if (node.w < 0) return `block ${at} is not an appended node`
-    if (node.i >= (state.started.get(node.w) ?? 0)) return `node ${id} at ${at} was never appended`
-    if (seen.has(id)) return `node ${id} appears twice`
+    if (node.w < 0) return { why: `block ${at} is not an appended node` }
+    if (node.i >= (state.started.get(node.w) ?? 0)) return { why: `node ${id} at ${at} was never appended` }
+    if (seen.has(id)) return { why: `node ${id} appears twice` }
     seen.add(id)
     const prev = last.get(node.w)
-    if (prev !== undefined && prev > node.i) return `node ${id} at ${at} comes after ${node.w}:${prev}: out of the writer's order`
+    if (prev !== undefined && prev > node.i) return { why: `node ${id} at ${at} comes after ${node.w}:${prev}: out of the writer's order` }
     last.set(node.w, node.i)
   }
   // A node references the writer's previous one: its acknowledged predecessors must be there.
   for (const [w, max] of last) {
     for (const i of state.acked.get(w) ?? []) {
-      if (i < max && !seen.has(`${w}:${i}`)) return `node ${w}:${i} is missing but ${w}:${max} is there: lost by apply`
+      if (i < max && !seen.has(`${w}:${i}`)) return { why: `node ${w}:${i} is missing but ${w}:${max} is there: lost by apply`, missing: `${w}:${i}` }
     }
   }
   return null
@@ -238,9 +240,7 @@ export const autobaseWorkload: Workload<BaseState, Base> & { requires: () => voi
     // Autobase closes itself on an internal error (a write its storage refused) and
     // crashes the process unless someone listens: an app listens, and restarts it.
     base.on('error', (err) => {
-      const disk = diskErrorCode(err) !== null
-      if (disk) ctx.state.torn.add(peer.index)
-      ctx.state.failures.push({ peer: peer.index, base, disk, error: oneLine(err) })
+      ctx.state.failures.push({ peer: peer.index, base, disk: diskErrorCode(err) !== null, error: oneLine(err) })
     })
     await base.ready()
     if (first) {
@@ -263,9 +263,9 @@ export const autobaseWorkload: Workload<BaseState, Base> & { requires: () => voi
     'views are valid orders': (ctx) => {
       const bad: string[] = []
       for (const { peer, view } of ctx.state.seen.splice(0)) {
-        const why = invalidOrder(ctx.state, view)
+        const invalid = invalidOrder(ctx.state, view)
         const torn = ctx.state.torn.has(peer) ? TORN : ''
-        if (why !== null) bad.push(`peer ${peer}: ${why}${torn} (view: ${showView(view)})`)
+        if (invalid !== null) bad.push(`peer ${peer}: ${invalid.why}${torn} (view: ${showView(view)})`)
       }
       return bad
     },
@@ -306,16 +306,15 @@ export const autobaseWorkload: Workload<BaseState, Base> & { requires: () => voi
     const refPeer = ctx.peers.find((p) => invalidOrder(ctx.state, views.get(p) ?? []) === null) ?? ctx.peers[0] as number
     const reference = views.get(refPeer) ?? []
     for (const [p, view] of views) {
-      const why = invalidOrder(ctx.state, view)
+      const invalid = invalidOrder(ctx.state, view)
       const torn = ctx.state.torn.has(p) ? TORN : ''
-      if (why !== null) bad.push(`peer ${p}: ${why}${torn}`)
-      // A view that holds a node twice differs from the others by that alone: said once, above.
+      if (invalid !== null) bad.push(`peer ${p}: ${invalid.why}${torn}`)
       // A view out of order differs from the others by that alone, and the node it misses
       // is the one named: said once, above.
-      if (why === null && JSON.stringify(view) !== JSON.stringify(reference)) bad.push(`peer ${p}'s view differs from peer ${refPeer}'s: ${showView(view)} vs ${showView(reference)}`)
+      if (invalid === null && JSON.stringify(view) !== JSON.stringify(reference)) bad.push(`peer ${p}'s view differs from peer ${refPeer}'s: ${showView(view)} vs ${showView(reference)}`)
       const present = new Set(view.map((n) => `${n.w}:${n.i}`))
       for (const [w, acked] of ctx.state.acked) {
-        const lost = [...acked].filter((i) => !present.has(`${w}:${i}`) && why?.startsWith(`node ${w}:${i} is missing`) !== true)
+        const lost = [...acked].filter((i) => !present.has(`${w}:${i}`) && invalid?.missing !== `${w}:${i}`)
         if (lost.length > 0) bad.push(`peer ${p}'s view lost acknowledged node(s) ${lost.slice(0, 5).map((i) => `${w}:${i}`).join(', ')}`)
       }
     }

@@ -13,7 +13,7 @@ export const FEATURE_NAMES = Object.freeze([
  * the default scenario's seed 4 while it was built) have no owner yet; the shrinker drifts
  * on them (it drops the reader's link to the owner).
  */
-export const OPT_IN_FEATURES: Readonly<Partial<Record<string, string>>> = Object.freeze({
+export const OPT_IN_FEATURES: Readonly<Partial<Record<FeatureName, string>>> = Object.freeze({
   serve: 'convergence failures after a serve step have no owner yet'
 })
 
